@@ -1,0 +1,59 @@
+import type { Alert } from "../domain/alert.js";
+import { notFound } from "../domain/domain-error.js";
+import { resolveAlert as decideResolve } from "../domain/escalation.js";
+import type { MonitoredService } from "../domain/monitored-service.js";
+import { requireId } from "../domain/resource-id.js";
+import { applyDecision, signalAfterCommit } from "./apply-decision.js";
+import { activeAlertOf, lockAlertAndService } from "./locked-alert.js";
+import type { AppDeps, UnitOfWork } from "./ports.js";
+
+/** Exactly one subject, as the request's oneof guarantees. */
+export type ResolveAlertInput =
+  | { readonly alertId: string }
+  | { readonly monitoredServiceId: string };
+
+/** The resolved alert (null when there was nothing to resolve) and the healthy service. */
+export interface ResolveAlertResult {
+  readonly alert: Alert | null;
+  readonly service: MonitoredService;
+}
+
+/**
+ * The healthy event. Naming the service resolves whatever is active (and is a
+ * no-op on a healthy service, as monitoring repeats itself); naming the alert
+ * resolves that one.
+ */
+export async function resolveAlert(
+  deps: AppDeps,
+  input: ResolveAlertInput,
+): Promise<ResolveAlertResult> {
+  const alertId = "alertId" in input ? requireId(input.alertId, "alert_id") : null;
+  const serviceId =
+    "monitoredServiceId" in input
+      ? requireId(input.monitoredServiceId, "monitored_service_id")
+      : null;
+  const result = await deps.tx.run(async (uow) => {
+    const locked =
+      alertId !== null
+        ? await lockAlertAndService(uow, alertId)
+        : await lockServiceSubject(uow, serviceId ?? "");
+    if (locked.alert === null) return { alert: null, service: locked.service, decided: null };
+    const now = deps.clock.now();
+    const decided = decideResolve(locked.alert, locked.service, now);
+    await applyDecision(uow, decided, {
+      service: locked.service,
+      alertIsNew: false,
+      now,
+      ids: deps.ids,
+    });
+    return { alert: decided.alert, service: decided.service, decided };
+  });
+  if (result.decided !== null) signalAfterCommit(deps.signals, result.decided);
+  return { alert: result.alert, service: result.service };
+}
+
+async function lockServiceSubject(uow: UnitOfWork, serviceId: string) {
+  const service = await uow.services.lock(serviceId);
+  if (service === null) throw notFound("monitored service", serviceId, "monitored_service_id");
+  return { service, alert: await activeAlertOf(uow, service) };
+}

@@ -1,0 +1,46 @@
+import type { Alert } from "../domain/alert.js";
+import { notFound } from "../domain/domain-error.js";
+import { type TriggerOutcome, triggerAlert, validateMessage } from "../domain/escalation.js";
+import { requireId } from "../domain/resource-id.js";
+import { applyDecision, signalAfterCommit } from "./apply-decision.js";
+import { activeAlertOf } from "./locked-alert.js";
+import type { AppDeps } from "./ports.js";
+
+/** SendAlert's input as the transport hands it over. */
+export interface SendAlertInput {
+  readonly monitoredServiceId: string;
+  readonly message: string;
+}
+
+/**
+ * The alert from monitoring. Runs under the service's row lock, so of any
+ * number of simultaneous alerts exactly one creates the incident and pages.
+ */
+export async function sendAlert(
+  deps: AppDeps,
+  input: SendAlertInput,
+): Promise<{ alert: Alert; outcome: TriggerOutcome }> {
+  const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
+  const message = validateMessage(input.message);
+  const decision = await deps.tx.run(async (uow) => {
+    const service = await uow.services.lock(serviceId);
+    if (service === null) throw notFound("monitored service", serviceId, "monitored_service_id");
+    const activeAlert = await activeAlertOf(uow, service);
+    const policy = await uow.policies.get(service.escalationPolicyId);
+    if (policy === null) {
+      throw new Error(
+        `service ${service.id} points at missing policy ${service.escalationPolicyId}`,
+      );
+    }
+    const now = deps.clock.now();
+    const decided = triggerAlert({ service, activeAlert }, policy, {
+      alertId: deps.ids.next(),
+      message,
+      now,
+    });
+    await applyDecision(uow, decided, { service, alertIsNew: true, now, ids: deps.ids });
+    return decided;
+  });
+  signalAfterCommit(deps.signals, decision);
+  return { alert: decision.alert, outcome: decision.outcome };
+}
