@@ -1,0 +1,39 @@
+import { create } from "@bufbuild/protobuf";
+import {
+  type Alert as AlertPb,
+  AlertSchema,
+  AlertState as AlertStatePb,
+} from "../../../gen/pager/v1/alert_pb.js";
+import type { Alert, AlertState } from "../../domain/alert.js";
+import { invalidArgument } from "../../domain/domain-error.js";
+import { toTimestamp } from "./proto-time.js";
+
+const TO_PB: Record<AlertState, AlertStatePb> = {
+  triggered: AlertStatePb.TRIGGERED,
+  acknowledged: AlertStatePb.ACKNOWLEDGED,
+  resolved: AlertStatePb.RESOLVED,
+};
+
+/** The wire form of an alert. */
+export function toAlertPb(alert: Alert): AlertPb {
+  return create(AlertSchema, {
+    id: alert.id,
+    monitoredServiceId: alert.monitoredServiceId,
+    escalationPolicyId: alert.escalationPolicyId,
+    message: alert.message,
+    state: TO_PB[alert.state],
+    currentLevel: alert.currentLevel,
+    acknowledgedBy: alert.acknowledgedBy,
+    createTime: toTimestamp(alert.createTime),
+    acknowledgeTime: toTimestamp(alert.acknowledgeTime),
+    resolveTime: toTimestamp(alert.resolveTime),
+  });
+}
+
+/** A state filter: UNSPECIFIED means any; an unknown number is the client's mistake. */
+export function fromAlertStateFilter(state: AlertStatePb, field: string): AlertState | null {
+  if (state === AlertStatePb.UNSPECIFIED) return null;
+  const found = (Object.keys(TO_PB) as AlertState[]).find((key) => TO_PB[key] === state);
+  if (found === undefined) throw invalidArgument(field, `${state} is not an AlertState value`);
+  return found;
+}

@@ -1,0 +1,216 @@
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import * as net from "node:net";
+import type { connectNodeAdapter } from "@connectrpc/connect-node";
+
+/**
+ * The request listener `connectNodeAdapter()` returns. Connect-node does not
+ * export its name; deriving it keeps us in step with the adapter.
+ */
+export type NodeHandler = ReturnType<typeof connectNodeAdapter>;
+
+/** Where to listen. Port 0 asks the OS for a free port, as tests do. */
+export interface ListenOptions {
+  host: string;
+  port: number;
+}
+
+/**
+ * A bound server. `port` is the real one, so callers that passed port 0 can
+ * tell clients where to connect.
+ */
+export interface ListeningServer {
+  readonly port: number;
+  readonly host: string;
+  /**
+   * Stops taking connections, lets calls in flight finish, and after `graceMs`
+   * (default 10 000) cuts whatever is left, so a deploy never hangs on a
+   * client that keeps a stream open. Resolves when every connection is closed.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** What every HTTP/2 client with prior knowledge sends first (RFC 9113 §3.4). */
+const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+
+/** A connection that says nothing for this long is no client of ours. */
+const SNIFF_TIMEOUT_MS = 10_000;
+
+const DEFAULT_GRACE_MS = 10_000;
+
+/**
+ * Serves HTTP/2 cleartext with prior knowledge (gRPC clients, grpcurl, buf curl)
+ * and HTTP/1.1 (Connect JSON with plain curl, gRPC-Web) on ONE port.
+ *
+ * Why: operators and tests should need one address, and Node has no server
+ * that speaks both without TLS/ALPN. Each connection's first bytes are peeked:
+ * the HTTP/2 preface goes to an `http2` server, anything else to an `http`
+ * server, and the peeked bytes are put back so neither server loses any.
+ */
+export async function listen(
+  handler: NodeHandler,
+  options: ListenOptions,
+): Promise<ListeningServer> {
+  const sockets = new Set<net.Socket>();
+  const sniffing = new Set<net.Socket>();
+  const h1Sockets = new Set<net.Socket>();
+  const h1Inflight = new Map<net.Socket, number>();
+  const h2Sessions = new Set<http2.ServerHttp2Session>();
+  let closing = false;
+
+  const h1 = http.createServer((request, response) => {
+    const socket = request.socket;
+    h1Inflight.set(socket, (h1Inflight.get(socket) ?? 0) + 1);
+    if (closing) {
+      // Node then ends the connection once this response is sent.
+      response.setHeader("Connection", "close");
+    }
+    response.once("close", () => {
+      const left = (h1Inflight.get(socket) ?? 1) - 1;
+      if (left > 0) {
+        h1Inflight.set(socket, left);
+        return;
+      }
+      h1Inflight.delete(socket);
+      if (closing) {
+        socket.end();
+      }
+    });
+    handler(request, response);
+  });
+  // This server never binds a port itself; "listening" is what starts Node's
+  // headersTimeout/requestTimeout checks, our defence against slow clients.
+  h1.emit("listening");
+
+  const h2 = http2.createServer({}, handler);
+  h2.on("session", (session) => {
+    h2Sessions.add(session);
+    session.once("close", () => h2Sessions.delete(session));
+    if (closing) {
+      // Let the session read what was already buffered before saying GOAWAY.
+      setImmediate(() => session.close());
+    }
+  });
+
+  const dispatch = (socket: net.Socket, head: Buffer): void => {
+    sniffing.delete(socket);
+    socket.pause();
+    socket.unshift(head);
+    if (classify(head) === "http2") {
+      // The http2 session drains the socket's buffered bytes itself.
+      h2.emit("connection", socket);
+    } else {
+      h1Sockets.add(socket);
+      h1.emit("connection", socket);
+      // The http server listens to "data"; resume so the peeked bytes reach
+      // it on the next tick, before any later packet is read.
+      socket.resume();
+    }
+  };
+
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    sniffing.add(socket);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      sniffing.delete(socket);
+      h1Sockets.delete(socket);
+      h1Inflight.delete(socket);
+    });
+    // Sockets can fail before or after the hand-off; neither must crash us.
+    socket.on("error", () => {});
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    const onSniffTimeout = (): void => {
+      socket.destroy();
+    };
+    socket.setTimeout(SNIFF_TIMEOUT_MS, onSniffTimeout);
+    let head: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      if (classify(head) === "undecided") {
+        return;
+      }
+      socket.off("data", onData);
+      socket.off("end", onEnd);
+      socket.off("timeout", onSniffTimeout);
+      socket.setTimeout(0);
+      dispatch(socket, head);
+    };
+    const onEnd = (): void => {
+      socket.destroy();
+    };
+    socket.on("data", onData);
+    socket.once("end", onEnd);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host: options.host, port: options.port }, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as net.AddressInfo;
+
+  let closed: Promise<void> | undefined;
+  const close = (graceMs = DEFAULT_GRACE_MS): Promise<void> => {
+    closed ??= new Promise<void>((resolve) => {
+      closing = true;
+      let listenerClosed = false;
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (): void => {
+        if (listenerClosed && sockets.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      server.close(() => {
+        listenerClosed = true;
+        settle();
+      });
+      for (const socket of sockets) {
+        socket.once("close", settle);
+      }
+      // Stops the slow-client checks; the http server has no port to close.
+      h1.close();
+      for (const socket of sniffing) {
+        socket.destroy();
+      }
+      for (const socket of h1Sockets) {
+        if (!h1Inflight.has(socket)) {
+          // Between requests: ending now loses no reply.
+          socket.end();
+        }
+      }
+      for (const session of h2Sessions) {
+        session.close();
+      }
+      timer = setTimeout(() => {
+        for (const socket of sockets) {
+          socket.destroy();
+        }
+      }, graceMs);
+      settle();
+    });
+    return closed;
+  };
+
+  return { port: address.port, host: address.address, close };
+}
+
+type Verdict = "http2" | "http1" | "undecided";
+
+/**
+ * Decides on the fewest bytes that can tell: any byte off the preface means
+ * HTTP/1, a full preface means HTTP/2, a matching fragment means wait.
+ */
+function classify(head: Buffer): Verdict {
+  const n = Math.min(head.length, HTTP2_PREFACE.length);
+  if (head.compare(HTTP2_PREFACE, 0, n, 0, n) !== 0) {
+    return "http1";
+  }
+  return n === HTTP2_PREFACE.length ? "http2" : "undecided";
+}

@@ -1,0 +1,67 @@
+import type { DescMethodUnary } from "@bufbuild/protobuf";
+import {
+  create,
+  type DescMessage,
+  fromBinary,
+  type MessageInitShape,
+  type MessageShape,
+  toBinary,
+} from "@bufbuild/protobuf";
+import * as grpc from "@grpc/grpc-js";
+
+/** A gRPC failure as a grpc-js client sees it: numeric code and the server's message. */
+export interface GrpcFailure {
+  readonly code: grpc.status;
+  readonly details: string;
+}
+
+/**
+ * A real @grpc/grpc-js client (HTTP/2, the protocol clients in other
+ * languages use), driven by our generated descriptors instead of .proto
+ * loading, so tests speak exactly the published contract.
+ */
+export class GrpcTestClient {
+  private readonly client: grpc.Client;
+
+  constructor(address: string) {
+    this.client = new grpc.Client(address, grpc.credentials.createInsecure());
+  }
+
+  call<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    input: MessageInitShape<I>,
+  ): Promise<MessageShape<O>> {
+    const request = create(method.input, input);
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        `/${method.parent.typeName}/${method.name}`,
+        (message: MessageShape<I>) => Buffer.from(toBinary(method.input, message)),
+        (bytes: Buffer) => fromBinary(method.output, bytes),
+        request,
+        (error, response) => {
+          if (error) reject(error);
+          else if (response === undefined) reject(new Error("empty response"));
+          else resolve(response);
+        },
+      );
+    });
+  }
+
+  /** Resolves with the failure of a call expected to fail; rejects if it succeeded. */
+  async fail<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    input: MessageInitShape<I>,
+  ): Promise<GrpcFailure> {
+    try {
+      await this.call(method, input);
+    } catch (error) {
+      const { code, details } = error as grpc.ServiceError;
+      return { code, details };
+    }
+    throw new Error(`${method.name} succeeded but was expected to fail`);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,68 @@
+import pg from "pg";
+import { pino } from "pino";
+import { readConfig } from "../../src/config.js";
+import { type RunningPager, startPagerServer } from "../../src/pager-server.js";
+import { testDatabaseUrl } from "./global-database.js";
+import { GrpcTestClient } from "./grpc-client.js";
+
+/** A clock the test moves by hand; the server reads it for every decision and timer. */
+export class TestClock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+/** A real pager on a real port, a real database, and a grpc-js client to it. */
+export interface PagerHarness {
+  readonly pager: RunningPager;
+  readonly client: GrpcTestClient;
+  readonly clock: TestClock;
+  readonly address: string;
+  /** Direct SQL access, to assert on rows the API does not show (timers). */
+  readonly db: pg.Pool;
+  stop(): Promise<void>;
+}
+
+/** Starts the same server `npm start` runs, on port 0, with settings overridable per suite. */
+export async function startPagerHarness(env: Record<string, string> = {}): Promise<PagerHarness> {
+  const url = await testDatabaseUrl();
+  const clock = new TestClock();
+  const pager = await startPagerServer({
+    config: readConfig({ PAGER_PORT: "0", PAGER_SHUTDOWN_GRACE_MS: "2000", ...env }),
+    databaseUrl: url,
+    logger: pino({ level: process.env.PAGER_TEST_LOG_LEVEL ?? "silent" }),
+    clock,
+  });
+  const address = `127.0.0.1:${pager.port}`;
+  const client = new GrpcTestClient(address);
+  const db = new pg.Pool({ connectionString: url, max: 4 });
+  return {
+    pager,
+    client,
+    clock,
+    address,
+    db,
+    async stop() {
+      client.close();
+      await db.end();
+      await pager.stop();
+    },
+  };
+}
+
+/** Polls until `check` passes or the deadline passes; for work the server does after commit. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
