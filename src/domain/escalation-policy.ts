@@ -1,5 +1,6 @@
 import { invalidArgument } from "./domain-error.js";
 import { type Target, targetKey, validateTarget } from "./target.js";
+import { requireText } from "./text-field.js";
 
 /** The acknowledgement delay of a level that does not choose one. */
 export const DEFAULT_ACK_TIMEOUT_MS = 15 * 60 * 1000;
@@ -37,12 +38,7 @@ export interface EscalationLevelInput {
  * the same way.
  */
 export function validateName(name: string, field: string): string {
-  const trimmed = name.trim();
-  if (trimmed === "") throw invalidArgument(field, "is required");
-  if (trimmed.length > MAX_NAME_LENGTH) {
-    throw invalidArgument(field, `must be at most ${MAX_NAME_LENGTH} characters`);
-  }
-  return trimmed;
+  return requireText(name, field, MAX_NAME_LENGTH);
 }
 
 /**

@@ -3,6 +3,7 @@ import { failedPrecondition, invalidArgument } from "./domain-error.js";
 import type { EscalationPolicy } from "./escalation-policy.js";
 import type { MonitoredService } from "./monitored-service.js";
 import type { Target } from "./target.js";
+import { requireText } from "./text-field.js";
 
 const MAX_MESSAGE_LENGTH = 4096;
 const MAX_ACKNOWLEDGER_LENGTH = 200;
@@ -69,12 +70,7 @@ function pageLevel(alert: Alert, level: number, now: Date) {
 
 /** Checks the text a person will read in the page. */
 export function validateMessage(message: string, field = "message"): string {
-  const trimmed = message.trim();
-  if (trimmed === "") throw invalidArgument(field, "is required (say what went wrong)");
-  if (trimmed.length > MAX_MESSAGE_LENGTH) {
-    throw invalidArgument(field, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
-  }
-  return trimmed;
+  return requireText(message, field, MAX_MESSAGE_LENGTH, "say what went wrong");
 }
 
 /**
@@ -117,12 +113,7 @@ export function triggerAlert(
 
 /** Checks who takes the alert, so that responders can see who is on it. */
 export function validateAcknowledger(acknowledgedBy: string, field = "acknowledged_by"): string {
-  const trimmed = acknowledgedBy.trim();
-  if (trimmed === "") throw invalidArgument(field, "is required (who takes the alert)");
-  if (trimmed.length > MAX_ACKNOWLEDGER_LENGTH) {
-    throw invalidArgument(field, `must be at most ${MAX_ACKNOWLEDGER_LENGTH} characters`);
-  }
-  return trimmed;
+  return requireText(acknowledgedBy, field, MAX_ACKNOWLEDGER_LENGTH, "who takes the alert");
 }
 
 /**
