@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pager/v1/notification.proto.
  */
 export const file_pager_v1_notification: GenFile = /*@__PURE__*/
-  fileDesc("ChtwYWdlci92MS9ub3RpZmljYXRpb24ucHJvdG8SCHBhZ2VyLnYxIo8CCgxOb3RpZmljYXRpb24SCgoCaWQYASABKAkSEAoIYWxlcnRfaWQYAiABKAkSDQoFbGV2ZWwYAyABKAUSIAoGdGFyZ2V0GAQgASgLMhAucGFnZXIudjEuVGFyZ2V0EioKBXN0YXRlGAUgASgOMhsucGFnZXIudjEuTm90aWZpY2F0aW9uU3RhdGUSEAoIYXR0ZW1wdHMYBiABKAUSEgoKbGFzdF9lcnJvchgHIAEoCRIvCgtjcmVhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJc2VuZF90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIxChZHZXROb3RpZmljYXRpb25SZXF1ZXN0EhcKD25vdGlmaWNhdGlvbl9pZBgBIAEoCSJHChdHZXROb3RpZmljYXRpb25SZXNwb25zZRIsCgxub3RpZmljYXRpb24YASABKAsyFi5wYWdlci52MS5Ob3RpZmljYXRpb24iUwoYTGlzdE5vdGlmaWNhdGlvbnNSZXF1ZXN0EhAKCGFsZXJ0X2lkGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImMKGUxpc3ROb3RpZmljYXRpb25zUmVzcG9uc2USLQoNbm90aWZpY2F0aW9ucxgBIAMoCzIWLnBhZ2VyLnYxLk5vdGlmaWNhdGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqkwEKEU5vdGlmaWNhdGlvblN0YXRlEiIKHk5PVElGSUNBVElPTl9TVEFURV9VTlNQRUNJRklFRBAAEh4KGk5PVElGSUNBVElPTl9TVEFURV9QRU5ESU5HEAESGwoXTk9USUZJQ0FUSU9OX1NUQVRFX1NFTlQQAhIdChlOT1RJRklDQVRJT05fU1RBVEVfRkFJTEVEEAMyywEKE05vdGlmaWNhdGlvblNlcnZpY2USVgoPR2V0Tm90aWZpY2F0aW9uEiAucGFnZXIudjEuR2V0Tm90aWZpY2F0aW9uUmVxdWVzdBohLnBhZ2VyLnYxLkdldE5vdGlmaWNhdGlvblJlc3BvbnNlElwKEUxpc3ROb3RpZmljYXRpb25zEiIucGFnZXIudjEuTGlzdE5vdGlmaWNhdGlvbnNSZXF1ZXN0GiMucGFnZXIudjEuTGlzdE5vdGlmaWNhdGlvbnNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_pager_v1_target]);
+  fileDesc("ChtwYWdlci92MS9ub3RpZmljYXRpb24ucHJvdG8SCHBhZ2VyLnYxIqwCCgxOb3RpZmljYXRpb24SCgoCaWQYASABKAkSEAoIYWxlcnRfaWQYAiABKAkSDQoFbGV2ZWwYAyABKAUSIAoGdGFyZ2V0GAQgASgLMhAucGFnZXIudjEuVGFyZ2V0EioKBXN0YXRlGAUgASgOMhsucGFnZXIudjEuTm90aWZpY2F0aW9uU3RhdGUSEAoIYXR0ZW1wdHMYBiABKAUSEgoKbGFzdF9lcnJvchgHIAEoCRIvCgtjcmVhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJc2VuZF90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNwcm92aWRlcl9tZXNzYWdlX2lkGAogASgJIjEKFkdldE5vdGlmaWNhdGlvblJlcXVlc3QSFwoPbm90aWZpY2F0aW9uX2lkGAEgASgJIkcKF0dldE5vdGlmaWNhdGlvblJlc3BvbnNlEiwKDG5vdGlmaWNhdGlvbhgBIAEoCzIWLnBhZ2VyLnYxLk5vdGlmaWNhdGlvbiJTChhMaXN0Tm90aWZpY2F0aW9uc1JlcXVlc3QSEAoIYWxlcnRfaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiYwoZTGlzdE5vdGlmaWNhdGlvbnNSZXNwb25zZRItCg1ub3RpZmljYXRpb25zGAEgAygLMhYucGFnZXIudjEuTm90aWZpY2F0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIzChhSZXRyeU5vdGlmaWNhdGlvblJlcXVlc3QSFwoPbm90aWZpY2F0aW9uX2lkGAEgASgJIkkKGVJldHJ5Tm90aWZpY2F0aW9uUmVzcG9uc2USLAoMbm90aWZpY2F0aW9uGAEgASgLMhYucGFnZXIudjEuTm90aWZpY2F0aW9uKpMBChFOb3RpZmljYXRpb25TdGF0ZRIiCh5OT1RJRklDQVRJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIeChpOT1RJRklDQVRJT05fU1RBVEVfUEVORElORxABEhsKF05PVElGSUNBVElPTl9TVEFURV9TRU5UEAISHQoZTk9USUZJQ0FUSU9OX1NUQVRFX0ZBSUxFRBADMqkCChNOb3RpZmljYXRpb25TZXJ2aWNlElYKD0dldE5vdGlmaWNhdGlvbhIgLnBhZ2VyLnYxLkdldE5vdGlmaWNhdGlvblJlcXVlc3QaIS5wYWdlci52MS5HZXROb3RpZmljYXRpb25SZXNwb25zZRJcChFMaXN0Tm90aWZpY2F0aW9ucxIiLnBhZ2VyLnYxLkxpc3ROb3RpZmljYXRpb25zUmVxdWVzdBojLnBhZ2VyLnYxLkxpc3ROb3RpZmljYXRpb25zUmVzcG9uc2USXAoRUmV0cnlOb3RpZmljYXRpb24SIi5wYWdlci52MS5SZXRyeU5vdGlmaWNhdGlvblJlcXVlc3QaIy5wYWdlci52MS5SZXRyeU5vdGlmaWNhdGlvblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_pager_v1_target]);
 
 /**
  * Notification is one page to one target for one escalation level of one
@@ -85,6 +85,15 @@ export type Notification = Message<"pager.v1.Notification"> & {
    * @generated from field: google.protobuf.Timestamp send_time = 9;
    */
   sendTime?: Timestamp | undefined;
+
+  /**
+   * The channel provider's id for the delivered message (the Twilio message
+   * SID, the SMTP server's queue id or Message-ID), to trace a page in the
+   * provider's own logs; empty until sent and for channels that have none.
+   *
+   * @generated from field: string provider_message_id = 10;
+   */
+  providerMessageId: string;
 };
 
 /**
@@ -200,6 +209,48 @@ export const ListNotificationsResponseSchema: GenMessage<ListNotificationsRespon
   messageDesc(file_pager_v1_notification, 4);
 
 /**
+ * RetryNotificationRequest is the input of RetryNotification.
+ *
+ * @generated from message pager.v1.RetryNotificationRequest
+ */
+export type RetryNotificationRequest = Message<"pager.v1.RetryNotificationRequest"> & {
+  /**
+   * The FAILED notification to deliver again. Required.
+   *
+   * @generated from field: string notification_id = 1;
+   */
+  notificationId: string;
+};
+
+/**
+ * Describes the message pager.v1.RetryNotificationRequest.
+ * Use `create(RetryNotificationRequestSchema)` to create a new message.
+ */
+export const RetryNotificationRequestSchema: GenMessage<RetryNotificationRequest> = /*@__PURE__*/
+  messageDesc(file_pager_v1_notification, 5);
+
+/**
+ * RetryNotificationResponse is the output of RetryNotification.
+ *
+ * @generated from message pager.v1.RetryNotificationResponse
+ */
+export type RetryNotificationResponse = Message<"pager.v1.RetryNotificationResponse"> & {
+  /**
+   * The notification, PENDING again.
+   *
+   * @generated from field: pager.v1.Notification notification = 1;
+   */
+  notification?: Notification | undefined;
+};
+
+/**
+ * Describes the message pager.v1.RetryNotificationResponse.
+ * Use `create(RetryNotificationResponseSchema)` to create a new message.
+ */
+export const RetryNotificationResponseSchema: GenMessage<RetryNotificationResponse> = /*@__PURE__*/
+  messageDesc(file_pager_v1_notification, 6);
+
+/**
  * NotificationState is the delivery state of a notification.
  *
  * @generated from enum pager.v1.NotificationState
@@ -266,6 +317,18 @@ export const NotificationService: GenService<{
     methodKind: "unary";
     input: typeof ListNotificationsRequestSchema;
     output: typeof ListNotificationsResponseSchema;
+  },
+  /**
+   * RetryNotification queues a FAILED notification for delivery again, with a
+   * fresh set of attempts, once its channel is fixed. FAILED_PRECONDITION when
+   * the notification is not FAILED; NOT_FOUND when it does not exist.
+   *
+   * @generated from rpc pager.v1.NotificationService.RetryNotification
+   */
+  retryNotification: {
+    methodKind: "unary";
+    input: typeof RetryNotificationRequestSchema;
+    output: typeof RetryNotificationResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_pager_v1_notification, 0);
