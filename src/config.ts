@@ -1,56 +1,63 @@
+import { type ChannelSettings, readChannelSettings } from "./channel-settings.js";
+import { type Env, flag, integer, optionalUrl } from "./env-values.js";
+import { type ProcessSettings, readProcessSettings } from "./process-settings.js";
+import { type AckTimerSettings, readAckTimerSettings } from "./timer-settings.js";
+
 /**
  * Everything an operator can set, read once at start from the environment.
  * A wrong value stops the process with a message naming the variable, rather
  * than running with a surprise.
  */
-export interface PagerConfig {
-  readonly host: string;
-  readonly port: number;
-  /** Unset: an embedded PostgreSQL in `dataDir`. */
-  readonly databaseUrl: string | null;
-  readonly dataDir: string;
-  readonly dbPoolSize: number;
-  readonly logLevel: string;
+export interface PagerConfig extends ProcessSettings {
   readonly timerWorker: boolean;
+  /** In-process timers, or an external timer service, and its settings. */
+  readonly timers: AckTimerSettings;
   readonly dispatcher: boolean;
   readonly workerLeaseMs: number;
   readonly maxDeliveryAttempts: number;
-  readonly shutdownGraceMs: number;
+  /** First retry delay of a page; each further retry waits about twice as long. */
+  readonly deliveryRetryBaseMs: number;
+  /** Longest one delivery attempt may take; always shorter than the worker lease. */
+  readonly deliveryTimeoutMs: number;
+  /** Base of the acknowledgement command in pages; null: `http://<host>:<port>` as listening. */
+  readonly publicUrl: string | null;
+  readonly channels: ChannelSettings;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses the environment; throws a message naming the variable on bad values. */
 export function readConfig(env: Env): PagerConfig {
+  const workerLeaseMs = integer(env, "PAGER_WORKER_LEASE_MS", 30_000, 1000, 3_600_000);
   return {
-    host: env.PAGER_HOST || "127.0.0.1",
-    port: integer(env, "PAGER_PORT", 50051, 0, 65535),
-    databaseUrl: env.DATABASE_URL || null,
-    dataDir: env.PAGER_DATA_DIR || ".pager-data/postgres",
-    dbPoolSize: integer(env, "PAGER_DB_POOL_SIZE", 20, 1, 500),
-    logLevel: env.PAGER_LOG_LEVEL || "info",
+    ...readProcessSettings(env, "PAGER", {
+      port: 50051,
+      dataDir: ".pager-data/postgres",
+      dbPoolSize: 20,
+      databaseUrlFrom: ["DATABASE_URL"],
+    }),
     timerWorker: flag(env, "PAGER_TIMER_WORKER", true),
+    timers: readAckTimerSettings(env),
     dispatcher: flag(env, "PAGER_DISPATCHER", true),
-    workerLeaseMs: integer(env, "PAGER_WORKER_LEASE_MS", 30_000, 1000, 3_600_000),
+    workerLeaseMs,
     maxDeliveryAttempts: integer(env, "PAGER_MAX_DELIVERY_ATTEMPTS", 5, 1, 100),
-    shutdownGraceMs: integer(env, "PAGER_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
+    deliveryRetryBaseMs: integer(env, "PAGER_DELIVERY_RETRY_BASE_MS", 1000, 1, 3_600_000),
+    deliveryTimeoutMs: deliveryTimeout(env, workerLeaseMs),
+    publicUrl:
+      optionalUrl(env, "PAGER_PUBLIC_URL", ["http:", "https:"])?.href.replace(/\/$/, "") ?? null,
+    channels: readChannelSettings(env),
   };
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name}="${raw}" must be an integer from ${min} to ${max}`);
+/**
+ * A delivery must end before its claim does: otherwise another process takes
+ * the page over while it is still being sent, and the person is paged twice.
+ */
+function deliveryTimeout(env: Env, leaseMs: number): number {
+  const fallback = Math.min(10_000, Math.floor(leaseMs / 2));
+  const timeoutMs = integer(env, "PAGER_DELIVERY_TIMEOUT_MS", fallback, 100, 600_000);
+  if (timeoutMs >= leaseMs) {
+    throw new Error(
+      `PAGER_DELIVERY_TIMEOUT_MS=${timeoutMs} must be shorter than PAGER_WORKER_LEASE_MS=${leaseMs}`,
+    );
   }
-  return value;
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (["1", "true", "on", "yes"].includes(raw.toLowerCase())) return true;
-  if (["0", "false", "off", "no"].includes(raw.toLowerCase())) return false;
-  throw new Error(`${name}="${raw}" must be on or off`);
+  return timeoutMs;
 }

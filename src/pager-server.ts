@@ -1,22 +1,15 @@
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
-import { LogChannel } from "./adapters/channels/log-channel.js";
+import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
-import { NotificationDispatcher } from "./adapters/postgres/notification-dispatcher.js";
-import { TimerWorker } from "./adapters/postgres/timer-worker.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
 import { systemClock } from "./adapters/system/system-clock.js";
 import { UuidV7Generator } from "./adapters/system/uuid-v7.js";
-import { PollingLoop } from "./adapters/workers/polling-loop.js";
-import { handleAcknowledgementTimeout } from "./app/handle-acknowledgement-timeout.js";
+import type { PollingLoop } from "./adapters/workers/polling-loop.js";
 import type { AppDeps, Clock, WorkSignals } from "./app/ports.js";
 import type { PagerConfig } from "./config.js";
-import { errorMappingInterceptor } from "./transport/error-mapping.js";
-import { withSpecGrpcMessage } from "./transport/grpc-message-encoding.js";
-import { HealthMonitor } from "./transport/health-monitor.js";
-import { listen } from "./transport/listen.js";
-import { loggingInterceptor } from "./transport/logging-interceptor.js";
+import { notificationWorkers } from "./notification-workers.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
+import { serve } from "./transport/serve.js";
 
 /** A running pager: where it listens and how to stop it. */
 export interface RunningPager {
@@ -56,58 +49,51 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   };
   const workerError = (worker: string) => (err: unknown) =>
     logger.error({ err, worker }, "worker round failed; retrying");
-  if (config.timerWorker) {
-    const fire = async (timer: { alertId: string; level: number }) => {
-      const { outcome } = await handleAcknowledgementTimeout(deps, timer);
-      logger.info({ alert_id: timer.alertId, level: timer.level, outcome }, "timer fired");
-    };
-    const loop = new PollingLoop(
-      new TimerWorker(dataSource, clock, fire, {
-        batchSize: BATCH_SIZE,
-        leaseMs: config.workerLeaseMs,
-        maxIdleMs: IDLE_POLL_MS,
-      }),
-      workerError("timer"),
-    );
-    signals.timersChanged = () => loop.wake();
-    loops.push(loop);
-  }
-  if (config.dispatcher) {
-    const channel = new LogChannel(logger.child({ component: "log-channel" }));
-    const loop = new PollingLoop(
-      new NotificationDispatcher(dataSource, clock, () => channel, logger, {
-        batchSize: BATCH_SIZE,
-        leaseMs: config.workerLeaseMs,
-        maxIdleMs: IDLE_POLL_MS,
-        retry: { maxAttempts: config.maxDeliveryAttempts, baseDelayMs: 1000, maxDelayMs: 60_000 },
-      }),
-      workerError("dispatcher"),
-    );
-    signals.notificationsQueued = () => loop.wake();
-    loops.push(loop);
-  }
-  const health = new HealthMonitor({
-    probe: async () => {
-      await dataSource.query("SELECT 1");
-    },
+  const serving = await serve({
+    host: config.host,
+    port: config.port,
+    routes: (health) => pagerRoutes(deps, health),
     services: SERVED_SERVICES,
-    onProbeFailure: (err) => logger.warn({ err }, "database probe failed; health NOT_SERVING"),
+    probe: () => dataSource.query("SELECT 1"),
+    logger,
   });
-  health.start();
-  const handler = withSpecGrpcMessage(
-    connectNodeAdapter({
-      routes: pagerRoutes(deps, health),
-      interceptors: [loggingInterceptor(logger), errorMappingInterceptor(logger)],
-    }),
-  );
-  const server = await listen(handler, { host: config.host, port: config.port });
+  const { server } = serving;
+  // Timer callbacks come back to the listening address, known for sure only now (port 0).
+  const timers = ackTimerWorkers({
+    config,
+    dataSource,
+    deps,
+    logger,
+    listening: server,
+    onError: workerError,
+    batchSize: BATCH_SIZE,
+    maxIdleMs: IDLE_POLL_MS,
+  });
+  signals.timersChanged = timers.wake;
+  loops.push(...timers.loops);
+  // Pages carry the acknowledgement address, known for sure only once listening (port 0).
+  const publicUrl = config.publicUrl ?? `http://${server.host}:${server.port}`;
+  const dispatch = await notificationWorkers({
+    config,
+    databaseUrl: options.databaseUrl,
+    clock,
+    logger,
+    publicUrl,
+    onError: workerError,
+    batchSize: BATCH_SIZE,
+    maxIdleMs: IDLE_POLL_MS,
+  });
+  signals.notificationsQueued = dispatch.wake;
+  loops.push(...dispatch.loops);
   for (const loop of loops) loop.start();
   logger.info(
     {
       host: server.host,
       port: server.port,
-      timer_worker: config.timerWorker,
+      timers: timers.mode,
       dispatcher: config.dispatcher,
+      public_url: publicUrl,
+      channels: dispatch.channels,
     },
     "pager listening",
   );
@@ -115,9 +101,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     port: server.port,
     host: server.host,
     async stop() {
-      health.stop();
-      await server.close(config.shutdownGraceMs);
+      await serving.close(config.shutdownGraceMs);
       await Promise.all(loops.map((loop) => loop.stop()));
+      timers.close();
+      await dispatch.close();
       await dataSource.destroy();
     },
   };

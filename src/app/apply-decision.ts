@@ -24,7 +24,7 @@ export async function applyDecision(
   if (before.alertIsNew) await uow.alerts.insert(decision.alert);
   else await uow.alerts.update(decision.alert);
   if (decision.service !== before.service) await uow.services.update(decision.service);
-  if (decision.cancelTimers) await uow.timers.cancelForAlert(decision.alert.id);
+  if (decision.cancelTimers) await uow.timers.cancelForAlert(decision.alert.id, before.now);
   if (decision.pages.length > 0) {
     await uow.notifications.enqueue(
       decision.pages.map((page) => ({

@@ -34,4 +34,6 @@ export class DeliveryError extends Error {
 /** One way of reaching a person: email, SMS, webhook, or the log. */
 export interface NotificationChannel {
   send(page: PageDelivery): Promise<DeliveryReceipt>;
+  /** Releases kept-open provider connections at shutdown, for channels that keep any. */
+  close?(): void;
 }

@@ -21,8 +21,13 @@ export interface PageOf<T> {
  * Turns page_size/page_token into a keyset query. Tokens are opaque to
  * clients (base64url of the last id) so the scheme can change without
  * breaking them; sizes over the maximum are clamped as AIP-158 suggests.
+ * `checkId` validates the decoded id: server ids are UUIDs, but a resource
+ * whose id the client chose has its own rule.
  */
-export function parsePage(input: PageInput): PageRequest {
+export function parsePage(
+  input: PageInput,
+  checkId: (id: string, field: string) => string = requireId,
+): PageRequest {
   if (!Number.isInteger(input.pageSize) || input.pageSize < 0) {
     throw invalidArgument("page_size", "must be 0 (server default) or a positive number");
   }
@@ -30,7 +35,7 @@ export function parsePage(input: PageInput): PageRequest {
   if (input.pageToken === "") return { after: null, limit };
   const decoded = Buffer.from(input.pageToken, "base64url").toString("utf8");
   try {
-    return { after: requireId(decoded, "page_token"), limit };
+    return { after: checkId(decoded, "page_token"), limit };
   } catch {
     throw invalidArgument(
       "page_token",

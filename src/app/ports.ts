@@ -68,6 +68,10 @@ export interface NotificationStore {
   get(id: string): Promise<Notification | null>;
   /** Lists notifications of one alert, or of all when `alertId` is null. */
   list(alertId: string | null, page: PageRequest): Promise<Notification[]>;
+  /** Reads and locks the row, so that a retry and a dispatcher never both decide its state. */
+  lock(id: string): Promise<Notification | null>;
+  /** Makes a failed page due again at `now`, with a fresh budget of attempts. */
+  requeue(id: string, now: Date): Promise<void>;
 }
 
 /** A page as written to the outbox. */
@@ -80,8 +84,12 @@ export interface QueuedPage extends Page {
 /** Durable acknowledgement timers, one per (alert, level). */
 export interface TimerStore {
   set(timer: TimerRequest): Promise<void>;
-  /** Drops every pending timer of the alert: acknowledged and resolved alerts escalate no more. */
-  cancelForAlert(alertId: string): Promise<void>;
+  /**
+   * Drops every pending timer of the alert: acknowledged and resolved alerts
+   * escalate no more. A timer already handed to an external timer service is
+   * kept, marked cancelled, until the cancellation has been relayed there.
+   */
+  cancelForAlert(alertId: string, now: Date): Promise<void>;
   /** Removes the timer a callback answers, so it is not fired again. */
   consume(alertId: string, level: number): Promise<void>;
 }

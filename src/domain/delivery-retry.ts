@@ -11,8 +11,9 @@ export type RetryDecision =
   | { readonly kind: "fail" };
 
 /**
- * Exponential backoff with full jitter, so a provider outage is not followed
- * by every dispatcher retrying at the same instant. `random` is in [0, 1).
+ * Exponential backoff with jitter (half the delay fixed, half random), so a
+ * provider outage is not followed by every dispatcher retrying at the same
+ * instant, yet no retry comes sooner than half its step. `random` is in [0, 1).
  */
 export function decideRetry(
   policy: RetryPolicy,

@@ -7,7 +7,8 @@ export type DomainErrorKind =
   | "invalid-argument"
   | "not-found"
   | "failed-precondition"
-  | "already-exists";
+  | "already-exists"
+  | "permission-denied";
 
 /**
  * A refusal the caller can act on. `reason` is a stable UPPER_SNAKE_CASE code
@@ -49,4 +50,9 @@ export function failedPrecondition(reason: string, message: string): DomainError
 /** The request would create a second resource where only one may exist. */
 export function alreadyExists(reason: string, field: string, message: string): DomainError {
   return new DomainError("already-exists", reason, `${field}: ${message}`, field);
+}
+
+/** The caller may not ask for this, whatever the state: a rule of the deployment refuses it. */
+export function permissionDenied(reason: string, field: string, message: string): DomainError {
+  return new DomainError("permission-denied", reason, `${field}: ${message}`, field);
 }

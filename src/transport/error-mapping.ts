@@ -8,9 +8,9 @@ const CODES: Record<DomainErrorKind, Code> = {
   "not-found": Code.NotFound,
   "failed-precondition": Code.FailedPrecondition,
   "already-exists": Code.AlreadyExists,
+  "permission-denied": Code.PermissionDenied,
 };
 
-const ERROR_DOMAIN = "pager.v1";
 /** Node and PostgreSQL signs that the database, not the request, is the problem. */
 const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
@@ -19,19 +19,21 @@ const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
  * Turns whatever a use case threw into a precise gRPC status. Domain refusals
  * keep their message and gain a google.rpc.ErrorInfo with a stable reason; a
  * database outage is UNAVAILABLE (retryable); anything else is INTERNAL with
- * no internals leaked, and logged with its stack.
+ * no internals leaked, and logged with its stack. `errorDomain` is the
+ * ErrorInfo domain that scopes the reasons: the API package of the server.
  */
-export function errorMappingInterceptor(logger: Logger): Interceptor {
+export function errorMappingInterceptor(logger: Logger, errorDomain = "pager.v1"): Interceptor {
   return (next) => async (request) => {
     try {
       return await next(request);
     } catch (error) {
-      throw toConnectError(error, request.method.parent.typeName, request.method.name, logger);
+      const rpc = `${request.method.parent.typeName}/${request.method.name}`;
+      throw toConnectError(error, rpc, errorDomain, logger);
     }
   };
 }
 
-function toConnectError(error: unknown, service: string, method: string, logger: Logger) {
+function toConnectError(error: unknown, rpc: string, errorDomain: string, logger: Logger) {
   if (error instanceof ConnectError) return error;
   if (error instanceof DomainError) {
     return new ConnectError(error.message, CODES[error.kind], undefined, [
@@ -39,17 +41,17 @@ function toConnectError(error: unknown, service: string, method: string, logger:
         desc: ErrorInfoSchema,
         value: {
           reason: error.reason,
-          domain: ERROR_DOMAIN,
+          domain: errorDomain,
           metadata: error.field === undefined ? {} : { field: error.field },
         },
       },
     ]);
   }
   if (isDatabaseUnavailable(error)) {
-    logger.warn({ rpc: `${service}/${method}`, err: error }, "database unavailable");
+    logger.warn({ rpc, err: error }, "database unavailable");
     return new ConnectError("the database is unavailable; retry shortly", Code.Unavailable);
   }
-  logger.error({ rpc: `${service}/${method}`, err: error }, "unexpected error");
+  logger.error({ rpc, err: error }, "unexpected error");
   return new ConnectError("internal error", Code.Internal);
 }
 

@@ -2,9 +2,10 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { NotificationService } from "../../gen/pager/v1/notification_pb.js";
 import type { AppDeps } from "../app/ports.js";
 import { getNotification, listNotifications } from "../app/query-alerts.js";
+import { retryNotification } from "../app/retry-notification.js";
 import { toNotificationPb } from "./convert/notification-proto.js";
 
-/** pager.v1.NotificationService: where each page stands. */
+/** pager.v1.NotificationService: where each page stands, and a second chance for failed ones. */
 export function registerNotificationService(router: ConnectRouter, deps: AppDeps): void {
   router.service(NotificationService, {
     async getNotification(request) {
@@ -17,6 +18,11 @@ export function registerNotificationService(router: ConnectRouter, deps: AppDeps
       return {
         notifications: page.items.map(toNotificationPb),
         nextPageToken: page.nextPageToken,
+      };
+    },
+    async retryNotification(request) {
+      return {
+        notification: toNotificationPb(await retryNotification(deps, request.notificationId)),
       };
     },
   });

@@ -71,7 +71,29 @@ export async function createTwoLevelPolicy(client: GrpcTestClient, ackSeconds = 
 
 /** A healthy service on a fresh two-level policy. */
 export async function createServiceWithPolicy(client: GrpcTestClient, ackSeconds?: number[]) {
-  const policy = await createTwoLevelPolicy(client, ackSeconds);
+  return createServiceOn(client, await createTwoLevelPolicy(client, ackSeconds));
+}
+
+/** A healthy service on a fresh policy whose levels page these targets (one list per level). */
+export async function createServiceWithTargets(client: GrpcTestClient, levels: Target[][]) {
+  const { escalationPolicy } = await client.call(
+    EscalationPolicyService.method.createEscalationPolicy,
+    {
+      name: uniqueName("p"),
+      levels: levels.map((targets) => ({ targets, ackTimeout: seconds(60) })),
+    },
+  );
+  if (escalationPolicy === undefined) throw new Error("no policy returned");
+  return createServiceOn(client, escalationPolicy);
+}
+
+/** A phone number no other test of this run pages. */
+export function uniquePhoneNumber(): string {
+  counter += 1;
+  return `+1555${String((process.pid * 1000 + counter) % 10_000_000).padStart(7, "0")}`;
+}
+
+async function createServiceOn<P extends { id: string }>(client: GrpcTestClient, policy: P) {
   const { monitoredService } = await client.call(PagerService.method.createMonitoredService, {
     name: uniqueName("svc"),
     escalationPolicyId: policy.id,

@@ -4,6 +4,7 @@ import { readConfig } from "../../src/config.js";
 import { type RunningPager, startPagerServer } from "../../src/pager-server.js";
 import { testDatabaseUrl } from "./global-database.js";
 import { GrpcTestClient } from "./grpc-client.js";
+import type { LogRecorder } from "./log-recorder.js";
 
 /** A clock the test moves by hand; the server reads it for every decision and timer. */
 export class TestClock {
@@ -27,14 +28,29 @@ export interface PagerHarness {
   stop(): Promise<void>;
 }
 
-/** Starts the same server `npm start` runs, on port 0, with settings overridable per suite. */
-export async function startPagerHarness(env: Record<string, string> = {}): Promise<PagerHarness> {
+/**
+ * Starts the same server `npm start` runs, on port 0, with settings overridable per suite.
+ * Webhooks go to the log unless a suite turns them on: fixtures use unreachable URLs.
+ * With `logs`, the server logs at info into it instead of to stdout.
+ */
+export async function startPagerHarness(
+  env: Record<string, string> = {},
+  logs?: LogRecorder,
+): Promise<PagerHarness> {
   const url = await testDatabaseUrl();
   const clock = new TestClock();
   const pager = await startPagerServer({
-    config: readConfig({ PAGER_PORT: "0", PAGER_SHUTDOWN_GRACE_MS: "2000", ...env }),
+    config: readConfig({
+      PAGER_PORT: "0",
+      PAGER_SHUTDOWN_GRACE_MS: "2000",
+      PAGER_WEBHOOK_DELIVERY: "off",
+      ...env,
+    }),
     databaseUrl: url,
-    logger: pino({ level: process.env.PAGER_TEST_LOG_LEVEL ?? "silent" }),
+    logger:
+      logs === undefined
+        ? pino({ level: process.env.PAGER_TEST_LOG_LEVEL ?? "silent" })
+        : pino({ level: "info" }, logs),
     clock,
   });
   const address = `127.0.0.1:${pager.port}`;

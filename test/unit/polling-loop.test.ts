@@ -44,6 +44,32 @@ describe("PollingLoop (fake timers)", () => {
     await loop.stop();
   });
 
+  it("wakeWithin brings a later round forward, never pushes an earlier one back", async () => {
+    let release: (ms: number) => void = () => {};
+    const tick = sinon.stub().resolves(10_000);
+    const loop = new PollingLoop({ tick }, () => {});
+    loop.start();
+    await clock.tickAsync(0);
+    loop.wakeWithin(300);
+    loop.wakeWithin(5_000);
+    await clock.tickAsync(299);
+    expect(tick.callCount).to.equal(1);
+    await clock.tickAsync(1);
+    expect(tick.callCount).to.equal(2);
+    tick.callsFake(() => new Promise<number>((r) => (release = r)));
+    await clock.tickAsync(10_000);
+    expect(tick.callCount).to.equal(3);
+    loop.wakeWithin(200);
+    release(10_000);
+    await settle();
+    await clock.tickAsync(199);
+    expect(tick.callCount).to.equal(3);
+    await clock.tickAsync(1);
+    expect(tick.callCount).to.equal(4);
+    release(10_000);
+    await loop.stop();
+  });
+
   it("reports a failed round and retries after the error delay", async () => {
     const errors: unknown[] = [];
     const tick = sinon.stub();
@@ -76,5 +102,26 @@ describe("PollingLoop (fake timers)", () => {
     await stopping;
     await clock.tickAsync(60_000);
     expect(tick.callCount).to.equal(1);
+  });
+
+  it("a body's work that outlives its round can wake the loop, and stop waits for it", async () => {
+    let wake: () => void = () => {};
+    let finish: () => void = () => {};
+    const work = new Promise<void>((r) => (finish = r));
+    const tick = sinon.stub().resolves(60_000);
+    const loop = new PollingLoop({ tick, attach: (w) => (wake = w), drain: () => work }, () => {});
+    loop.start();
+    await clock.tickAsync(0);
+    wake();
+    await clock.tickAsync(0);
+    expect(tick.callCount).to.equal(2);
+    let stopped = false;
+    const stopping = loop.stop().then(() => {
+      stopped = true;
+    });
+    await settle();
+    expect(stopped).to.equal(false);
+    finish();
+    await stopping;
   });
 });

@@ -40,6 +40,10 @@ export interface EmbeddedDatabaseOptions {
   port?: number;
   /** Receives the server's log lines instead of stdout, and a line once the server is ready. */
   logger?: EmbeddedDatabaseLogger;
+  /** The database created in the cluster and named in the URL. Default `pager`. */
+  databaseName?: string;
+  /** The setting that chose `dataDir`, named in errors that ask for another. Default `PAGER_DATA_DIR`. */
+  dataDirSetting?: string;
 }
 
 /** A running embedded PostgreSQL, owned by this process. */
@@ -50,7 +54,7 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-/** The database the service uses inside the embedded cluster. */
+/** The database the service uses inside the embedded cluster, unless told otherwise. */
 const DATABASE_NAME = "pager";
 const SUPERUSER = "postgres";
 /**
@@ -74,7 +78,7 @@ const RECENT_LINES = 40;
  * The data directory is initialised on first use only and reused afterwards, so data
  * survives restarts. Running as root, the server runs as the `postgres` OS user (created if
  * missing), which must be able to traverse every parent of `dataDir`: if it cannot, this
- * fails with an error that says which directory and suggests another `PAGER_DATA_DIR`.
+ * fails with an error that says which directory and suggests another `dataDirSetting`.
  * A `postmaster.pid` left by a run that was killed is removed when no process of that run
  * still works in the directory; if one does, this fails rather than run two servers on the
  * same files. The server listens on 127.0.0.1 only, with a password generated at initdb.
@@ -93,14 +97,18 @@ export async function startEmbeddedDatabase(
   const asRoot = process.getuid?.() === 0;
   const serverUser = asRoot ? await lookUpPostgresUser() : undefined;
 
-  await prepareParentDirectories(dataDir, asRoot, serverUser);
+  const setting = options.dataDirSetting ?? "PAGER_DATA_DIR";
+  const databaseName = options.databaseName ?? DATABASE_NAME;
+  await prepareParentDirectories(dataDir, asRoot, serverUser, setting);
   const initialised = await isInitialised(dataDir);
   if (initialised) {
-    await removeStaleLockFile(dataDir, logger);
+    await removeStaleLockFile(dataDir, logger, setting);
   } else {
-    await assertEmptyOrMissing(dataDir);
+    await assertEmptyOrMissing(dataDir, setting);
   }
-  const password = initialised ? await readPassword(dataDir) : randomBytes(24).toString("hex");
+  const password = initialised
+    ? await readPassword(dataDir, setting)
+    : randomBytes(24).toString("hex");
 
   const EmbeddedPostgresClass = await loadEmbeddedPostgres();
   const recent: string[] = [];
@@ -148,7 +156,7 @@ export async function startEmbeddedDatabase(
     return stopping;
   };
   try {
-    await ensureDatabase(port, password);
+    await ensureDatabase(port, password, databaseName);
   } catch (error) {
     await stop();
     throw error;
@@ -159,7 +167,7 @@ export async function startEmbeddedDatabase(
     "embedded PostgreSQL ready",
   );
   return {
-    url: `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${DATABASE_NAME}`,
+    url: `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${databaseName}`,
     stop,
   };
 }
@@ -315,7 +323,7 @@ function findFreePort(): Promise<number> {
   });
 }
 
-async function ensureDatabase(port: number, password: string): Promise<void> {
+async function ensureDatabase(port: number, password: string, name: string): Promise<void> {
   const client = new pg.Client({
     host: "127.0.0.1",
     port,
@@ -325,16 +333,12 @@ async function ensureDatabase(port: number, password: string): Promise<void> {
   });
   await client.connect();
   try {
-    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [
-      DATABASE_NAME,
-    ]);
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (found.rowCount === 0) {
-      await client
-        .query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE_NAME)}`)
-        .catch((error) => {
-          // Someone else created it in between: that is what we wanted.
-          if ((error as { code?: string }).code !== "42P04") throw error;
-        });
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`).catch((error) => {
+        // Someone else created it in between: that is what we wanted.
+        if ((error as { code?: string }).code !== "42P04") throw error;
+      });
     }
   } finally {
     await client.end();
@@ -365,6 +369,7 @@ async function prepareParentDirectories(
   dataDir: string,
   asRoot: boolean,
   serverUser: PostgresUser | undefined,
+  setting: string,
 ): Promise<void> {
   const parents: string[] = [];
   for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
@@ -393,7 +398,7 @@ async function prepareParentDirectories(
       throw new Error(
         `The embedded PostgreSQL runs as the "postgres" OS user, which cannot enter ${dir} ` +
           `(mode ${(info.mode & 0o777).toString(8)}, owner uid ${info.uid}), a parent of the ` +
-          `data directory ${dataDir}. Set PAGER_DATA_DIR to a directory whose parents are all ` +
+          `data directory ${dataDir}. Set ${setting} to a directory whose parents are all ` +
           `searchable by others (o+x), for example /var/lib/pager, or run: chmod o+x ${dir}`,
       );
     }
@@ -405,7 +410,7 @@ async function isInitialised(dataDir: string): Promise<boolean> {
 }
 
 /** initdb refuses a non-empty directory; say why in our words before it does. */
-async function assertEmptyOrMissing(dataDir: string): Promise<void> {
+async function assertEmptyOrMissing(dataDir: string, setting: string): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(dataDir);
@@ -416,19 +421,19 @@ async function assertEmptyOrMissing(dataDir: string): Promise<void> {
   if (entries.length > 0) {
     throw new Error(
       `${dataDir} is not empty but holds no PostgreSQL data (no PG_VERSION): refusing to ` +
-        `initialise a database there. Set PAGER_DATA_DIR to an empty or new directory.`,
+        `initialise a database there. Set ${setting} to an empty or new directory.`,
     );
   }
 }
 
-async function readPassword(dataDir: string): Promise<string> {
+async function readPassword(dataDir: string, setting: string): Promise<string> {
   try {
     return (await readFile(path.join(dataDir, PASSWORD_FILE), "utf8")).trim();
   } catch (error) {
     if (errorCode(error) !== "ENOENT") throw error;
     throw new Error(
       `${dataDir} holds PostgreSQL data but no ${PASSWORD_FILE}: it was not created by pager ` +
-        `(or its first start was interrupted). Set PAGER_DATA_DIR to a new directory, or ` +
+        `(or its first start was interrupted). Set ${setting} to a new directory, or ` +
         `remove this one if its data is not needed.`,
     );
   }
@@ -455,6 +460,7 @@ async function writePassword(
 async function removeStaleLockFile(
   dataDir: string,
   logger: EmbeddedDatabaseLogger | undefined,
+  setting: string,
 ): Promise<void> {
   const lockFile = path.join(dataDir, "postmaster.pid");
   let content: string;
@@ -471,11 +477,12 @@ async function removeStaleLockFile(
     const holders = await processesWorkingIn(realDataDir);
     if (holders === undefined) {
       // No /proc to look at: trust the pid alone.
-      if (Number.isInteger(pid) && isAlive(pid)) throw dataDirInUse(dataDir, [pid]);
+      if (Number.isInteger(pid) && isAlive(pid)) throw dataDirInUse(dataDir, [pid], setting);
       break;
     }
     if (holders.length === 0) break;
-    if (holders.includes(pid) || Date.now() > deadline) throw dataDirInUse(dataDir, holders);
+    if (holders.includes(pid) || Date.now() > deadline)
+      throw dataDirInUse(dataDir, holders, setting);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await rm(lockFile, { force: true });
@@ -485,11 +492,11 @@ async function removeStaleLockFile(
   );
 }
 
-function dataDirInUse(dataDir: string, pids: number[]): Error {
+function dataDirInUse(dataDir: string, pids: number[], setting: string): Error {
   return new Error(
     `PostgreSQL data directory ${dataDir} is in use by running process(es) ${pids.join(", ")}: ` +
       `another pager is using it, or a PostgreSQL left behind by a pager that was killed. ` +
-      `Stop it (kill -INT ${pids[0]}) or set PAGER_DATA_DIR to another directory.`,
+      `Stop it (kill -INT ${pids[0]}) or set ${setting} to another directory.`,
   );
 }
 

@@ -2,32 +2,26 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import {
   DeliveryError,
+  type DeliveryReceipt,
   type NotificationChannel,
-  type PageDelivery,
 } from "../../app/notification-channel.js";
 import type { Clock } from "../../app/ports.js";
 import { decideRetry, type RetryPolicy } from "../../domain/delivery-retry.js";
 import type { Target } from "../../domain/target.js";
+import { CoalescingWriter } from "../workers/coalescing-writer.js";
 import type { LoopBody } from "../workers/polling-loop.js";
+import { type ClaimedPage, NotificationOutbox, type SentPage } from "./notification-outbox.js";
 
 /** How the dispatcher paces itself. */
 export interface DispatcherOptions {
+  /** Pages claimed per round at most. */
   readonly batchSize: number;
+  /** Deliveries under way at once at most; a full house claims nothing more. */
+  readonly maxInFlight: number;
   /** How long a claim lasts; a dispatcher that dies holding pages delays them this long at most. */
   readonly leaseMs: number;
   readonly maxIdleMs: number;
   readonly retry: RetryPolicy;
-}
-
-interface ClaimedRow {
-  id: string;
-  alert_id: string;
-  level: number;
-  target: Target;
-  attempts: number;
-  monitored_service_id: string;
-  service_name: string;
-  message: string;
 }
 
 const MAX_ERROR_LENGTH = 1000;
@@ -35,93 +29,126 @@ const MAX_ERROR_LENGTH = 1000;
 /**
  * Delivers the outbox. Pages are claimed with SKIP LOCKED and a lease, so any
  * number of processes can dispatch and a page claimed by a process that died
- * is delivered by another once the lease runs out.
+ * is delivered by another once the lease runs out. Deliveries run on after
+ * the round that claimed them, up to `maxInFlight`: a provider that answers
+ * slowly (or not at all, until the timeout) never holds other pages back.
  */
 export class NotificationDispatcher implements LoopBody {
+  private readonly outbox: NotificationOutbox;
+  private readonly inFlight = new Set<Promise<void>>();
+  private wake: () => void = () => {};
+  /** Under load, pages sent together are marked SENT in one statement, not one each. */
+  private readonly sent: CoalescingWriter<SentPage>;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly clock: Clock,
     private readonly channelFor: (target: Target) => NotificationChannel,
     private readonly logger: Logger,
     private readonly options: DispatcherOptions,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.outbox = new NotificationOutbox(dataSource);
+    this.sent = new CoalescingWriter((pages) => this.outbox.markSent(pages));
+  }
+
+  attach(wake: () => void): void {
+    this.wake = wake;
+  }
 
   async tick(): Promise<number> {
+    const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight.size);
+    // Full house: the next delivery to end wakes the loop.
+    if (room <= 0) return this.options.maxIdleMs;
     const now = this.clock.now();
-    const claimed = await this.claim(now);
-    await Promise.all(claimed.map((row) => this.deliver(row)));
-    if (claimed.length === this.options.batchSize) return 0;
-    return this.untilNext(now);
-  }
-
-  private claim(now: Date): Promise<ClaimedRow[]> {
-    return this.dataSource.query(
-      `WITH claimed AS (
-         UPDATE notifications n SET claimed_until = $2
-           FROM (SELECT id FROM notifications
-                  WHERE state = 'pending' AND next_attempt_time <= $1
-                    AND (claimed_until IS NULL OR claimed_until < $1)
-                  ORDER BY next_attempt_time LIMIT $3 FOR UPDATE SKIP LOCKED) due
-          WHERE n.id = due.id
-          RETURNING n.id, n.alert_id, n.level, n.target, n.attempts)
-       SELECT c.*, a.monitored_service_id, s.name AS service_name, a.message
-         FROM claimed c
-         JOIN alerts a ON a.id = c.alert_id
-         JOIN monitored_services s ON s.id = a.monitored_service_id`,
-      [now, new Date(now.getTime() + this.options.leaseMs), this.options.batchSize],
+    const claimed = await this.outbox.claim(
+      now,
+      new Date(now.getTime() + this.options.leaseMs),
+      room,
     );
+    for (const page of claimed) this.track(this.deliver(page));
+    if (claimed.length === room) return 0;
+    const next = await this.outbox.nextDue();
+    if (next === null) return this.options.maxIdleMs;
+    return Math.min(this.options.maxIdleMs, Math.max(0, next.getTime() - now.getTime()));
   }
 
-  private async deliver(row: ClaimedRow): Promise<void> {
-    const page: PageDelivery = {
-      notificationId: row.id,
-      alertId: row.alert_id,
-      level: row.level,
-      target: row.target,
-      monitoredServiceId: row.monitored_service_id,
-      serviceName: row.service_name,
-      message: row.message,
-    };
-    const attempts = row.attempts + 1;
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Keeps a delivery counted until it ends, then asks for a round: there is
+   * room again, and a failed attempt may have set a retry sooner than the
+   * loop planned to look.
+   */
+  private track(delivery: Promise<void>): void {
+    this.inFlight.add(delivery);
+    delivery
+      .catch((err: unknown) =>
+        this.logger.error(
+          { err },
+          "delivery outcome not recorded; the page is retried after its lease",
+        ),
+      )
+      .finally(() => {
+        this.inFlight.delete(delivery);
+        this.wake();
+      });
+  }
+
+  private async deliver(page: ClaimedPage): Promise<void> {
+    const attempts = page.attempts + 1;
+    let receipt: DeliveryReceipt;
     try {
-      await this.channelFor(row.target).send(page);
-      await this.dataSource.query(
-        `UPDATE notifications SET state = 'sent', send_time = $2, attempts = $3, last_error = '',
-                claimed_until = NULL WHERE id = $1 AND state = 'pending'`,
-        [row.id, this.clock.now(), attempts],
-      );
+      receipt = await this.channelFor(page.target).send({ ...page, notificationId: page.id });
     } catch (error) {
-      await this.recordFailure(row, attempts, error);
+      await this.recordFailure(page, attempts, error);
+      return;
     }
+    await this.sent.add({
+      id: page.id,
+      sendTime: this.clock.now(),
+      attempts,
+      providerId: receipt.providerId,
+    });
   }
 
-  private async recordFailure(row: ClaimedRow, attempts: number, error: unknown): Promise<void> {
+  private async recordFailure(page: ClaimedPage, attempts: number, error: unknown): Promise<void> {
     const permanent = error instanceof DeliveryError && error.permanent;
     const reason = (error instanceof Error ? error.message : String(error)).slice(
       0,
       MAX_ERROR_LENGTH,
     );
-    const decision = decideRetry(this.options.retry, attempts, permanent, this.random());
+    // The budget counts from the operator's last retry; `attempts` itself never goes back.
+    const decision = decideRetry(
+      this.options.retry,
+      attempts - page.attemptsAtRetry,
+      permanent,
+      this.random(),
+    );
     const now = this.clock.now();
-    const retryAt = decision.kind === "retry" ? new Date(now.getTime() + decision.delayMs) : now;
-    await this.dataSource.query(
-      `UPDATE notifications SET state = $2, attempts = $3, last_error = $4,
-              next_attempt_time = $5, claimed_until = NULL WHERE id = $1 AND state = 'pending'`,
-      [row.id, decision.kind === "retry" ? "pending" : "failed", attempts, reason, retryAt],
-    );
+    const retryAt = decision.kind === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
+    await this.outbox.markFailed({ id: page.id, attempts, reason, retryAt }, now);
     this.logger.warn(
-      { notification_id: row.id, alert_id: row.alert_id, level: row.level, attempts, reason },
-      decision.kind === "retry" ? "page delivery failed; will retry" : "page delivery failed",
+      { notification_id: page.id, alert_id: page.alertId, level: page.level, attempts, reason },
+      retryAt === null ? "page delivery failed" : "page delivery failed; will retry",
     );
+    if (retryAt === null) await this.warnIfLevelUnreached(page);
   }
 
-  private async untilNext(now: Date): Promise<number> {
-    const [row]: { next: Date | null }[] = await this.dataSource.query(
-      `SELECT min(greatest(next_attempt_time, coalesce(claimed_until, next_attempt_time))) AS next
-         FROM notifications WHERE state = 'pending'`,
+  /**
+   * An escalation level whose every page failed reached nobody: that must
+   * stand out from single failures. Each failure is written (committed)
+   * before this check reads, so of two dispatchers failing a level's last
+   * pages at once, at least the later one sees them all failed.
+   */
+  private async warnIfLevelUnreached(page: ClaimedPage): Promise<void> {
+    const { pages, failed } = await this.outbox.levelOutcome(page.alertId, page.level);
+    if (failed < pages) return;
+    this.logger.warn(
+      { alert_id: page.alertId, level: page.level, pages },
+      "every page of this escalation level failed: nobody was reached",
     );
-    if (row?.next == null) return this.options.maxIdleMs;
-    return Math.min(this.options.maxIdleMs, Math.max(0, row.next.getTime() - now.getTime()));
   }
 }

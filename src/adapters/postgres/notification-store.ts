@@ -28,6 +28,8 @@ export class TypeormNotificationStore implements NotificationStore {
         state: "pending",
         attempts: 0,
         lastError: "",
+        providerMessageId: "",
+        attemptsAtRetry: 0,
         createTime: page.createTime,
         nextAttemptTime: page.createTime,
       }),
@@ -55,6 +57,23 @@ export class TypeormNotificationStore implements NotificationStore {
     });
     return rows.map(toNotification);
   }
+
+  async lock(id: string): Promise<Notification | null> {
+    const row = await this.repo.findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
+    return row === null ? null : toNotification(row);
+  }
+
+  async requeue(id: string, now: Date): Promise<void> {
+    await this.repo.update(
+      { id },
+      {
+        state: "pending",
+        nextAttemptTime: now,
+        claimedUntil: null,
+        attemptsAtRetry: () => "attempts",
+      },
+    );
+  }
 }
 
 /** Drops the dispatcher's bookkeeping columns that are not part of the resource. */
@@ -69,5 +88,6 @@ export function toNotification(row: NotificationRow): Notification {
     lastError: row.lastError,
     createTime: row.createTime,
     sendTime: row.sendTime,
+    providerMessageId: row.providerMessageId,
   };
 }

@@ -22,8 +22,21 @@ export class TypeormTimerStore implements TimerStore {
       .execute();
   }
 
-  async cancelForAlert(alertId: string): Promise<void> {
-    await this.repo.delete({ alertId });
+  /**
+   * A timer no process has in hand is deleted; one handed to a timer service
+   * (or being handed, or fired, right now) is marked cancelled instead, for
+   * the relay to cancel it there and then delete it.
+   */
+  async cancelForAlert(alertId: string, now: Date): Promise<void> {
+    await this.manager.query(
+      `DELETE FROM ack_timers WHERE alert_id = $1 AND delivered_time IS NULL
+          AND (claimed_until IS NULL OR claimed_until < $2)`,
+      [alertId, now],
+    );
+    await this.manager.query(
+      "UPDATE ack_timers SET cancel_time = $2 WHERE alert_id = $1 AND cancel_time IS NULL",
+      [alertId, now],
+    );
   }
 
   async consume(alertId: string, level: number): Promise<void> {

@@ -5,7 +5,7 @@ import {
   AlertState as AlertStatePb,
 } from "../../../gen/pager/v1/alert_pb.js";
 import type { Alert, AlertState } from "../../domain/alert.js";
-import { invalidArgument } from "../../domain/domain-error.js";
+import { fromEnumFilter } from "./enum-filter.js";
 import { toTimestamp } from "./proto-time.js";
 
 const TO_PB: Record<AlertState, AlertStatePb> = {
@@ -32,8 +32,5 @@ export function toAlertPb(alert: Alert): AlertPb {
 
 /** A state filter: UNSPECIFIED means any; an unknown number is the client's mistake. */
 export function fromAlertStateFilter(state: AlertStatePb, field: string): AlertState | null {
-  if (state === AlertStatePb.UNSPECIFIED) return null;
-  const found = (Object.keys(TO_PB) as AlertState[]).find((key) => TO_PB[key] === state);
-  if (found === undefined) throw invalidArgument(field, `${state} is not an AlertState value`);
-  return found;
+  return fromEnumFilter(TO_PB, "AlertState", state, field);
 }

@@ -26,5 +26,6 @@ export function toNotificationPb(notification: Notification): NotificationPb {
     lastError: notification.lastError,
     createTime: toTimestamp(notification.createTime),
     sendTime: toTimestamp(notification.sendTime),
+    providerMessageId: notification.providerMessageId,
   });
 }

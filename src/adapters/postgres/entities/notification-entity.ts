@@ -16,6 +16,9 @@ export interface NotificationRow {
   sendTime: Date | null;
   nextAttemptTime: Date;
   claimedUntil: Date | null;
+  providerMessageId: string;
+  /** Attempts already made when an operator last retried: the retry budget counts from here. */
+  attemptsAtRetry: number;
 }
 
 /** Maps notifications. */
@@ -35,5 +38,7 @@ export const NotificationEntity = new EntitySchema<NotificationRow>({
     sendTime: { type: "timestamptz", name: "send_time", nullable: true },
     nextAttemptTime: { type: "timestamptz", name: "next_attempt_time" },
     claimedUntil: { type: "timestamptz", name: "claimed_until", nullable: true },
+    providerMessageId: { type: "text", name: "provider_message_id" },
+    attemptsAtRetry: { type: "integer", name: "attempts_at_retry" },
   },
 });

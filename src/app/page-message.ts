@@ -1,0 +1,69 @@
+import type { PageDelivery } from "./notification-channel.js";
+
+/** A page as a person reads it: an email subject and body, and an SMS-sized text. */
+export interface PageMessage {
+  readonly subject: string;
+  readonly body: string;
+  /** One paragraph for SMS, at most {@link MAX_SHORT_MESSAGE} characters of the alert text. */
+  readonly short: string;
+}
+
+const MAX_SUBJECT_MESSAGE = 120;
+/** Twilio refuses bodies over 1600 characters; the alert text is cut well before that. */
+const MAX_SHORT_MESSAGE = 300;
+const ACKNOWLEDGE_PATH = "/pager.v1.PagerService/AcknowledgeAlert";
+
+/**
+ * Writes the page every channel sends. A person woken at night must see at
+ * once which service, what is wrong and how bad (the level), and must be able
+ * to stop the escalation from the page itself: the acknowledgement is a
+ * command to paste, with the alert id filled in, against the pager's public
+ * address.
+ */
+export function composePage(page: PageDelivery, publicUrl: string): PageMessage {
+  return {
+    subject: `[pager] ${page.serviceName}: ${headline(page.message, MAX_SUBJECT_MESSAGE)}`,
+    body: [
+      `${page.serviceName} is unhealthy and you are on call for it.`,
+      "",
+      `Service:  ${page.serviceName}`,
+      `Message:  ${page.message}`,
+      `Alert:    ${page.alertId}`,
+      `Level:    ${page.level} (escalation levels count from 0)`,
+      "",
+      "Acknowledge to stop the escalation (replace YOUR_NAME with your name):",
+      "",
+      acknowledgeCommand(page.alertId, publicUrl, " \\\n  "),
+      "",
+      "Until someone acknowledges, the next level of the escalation policy is",
+      "paged when the acknowledgement delay runs out.",
+      "",
+    ].join("\n"),
+    short:
+      `[pager] ${page.serviceName}: ${headline(page.message, MAX_SHORT_MESSAGE)} ` +
+      `(alert ${page.alertId}, level ${page.level}). ` +
+      `Acknowledge: ${acknowledgeCommand(page.alertId, publicUrl, " ")}`,
+  };
+}
+
+/** Where AcknowledgeAlert is served over the Connect protocol (plain HTTP POST of JSON). */
+export function acknowledgeUrl(publicUrl: string): string {
+  return `${publicUrl}${ACKNOWLEDGE_PATH}`;
+}
+
+/** A command that works from any shell with curl, spelled out so it can be pasted as is. */
+function acknowledgeCommand(alertId: string, publicUrl: string, separator: string): string {
+  const body = JSON.stringify({ alertId, acknowledgedBy: "YOUR_NAME" });
+  return [
+    "curl -s -H 'content-type: application/json'",
+    `-d '${body}'`,
+    acknowledgeUrl(publicUrl),
+  ].join(separator);
+}
+
+/** The first line of the alert text, cut to `max`, marked when anything was left out. */
+function headline(text: string, max: number): string {
+  const [first = ""] = text.split("\n", 1);
+  if (first.length > max) return `${first.slice(0, max - 1)}…`;
+  return first.length < text.length ? `${first} …` : first;
+}

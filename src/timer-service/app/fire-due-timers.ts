@@ -1,0 +1,128 @@
+import type { Clock } from "../../app/ports.js";
+import { decideRetry, type RetryPolicy } from "../../domain/delivery-retry.js";
+import type { CallbackAllowlist } from "../domain/callback-allowlist.js";
+import type {
+  CallbackResult,
+  CallbackSender,
+  ClaimedTimer,
+  DueTimerQueue,
+  FiringLog,
+} from "./ports.js";
+
+/** How a replica paces its deliveries. */
+export interface FiringOptions {
+  /** Most timers claimed per round. */
+  readonly batchSize: number;
+  /** Most deliveries in flight at once; claims stop there, so leases are not wasted waiting. */
+  readonly maxInFlight: number;
+  /** How long a claim lasts; longer than a delivery and its recording can take. */
+  readonly leaseMs: number;
+  /** Deadline of each callback. */
+  readonly deadlineMs: number;
+  /** Longest sleep: timers nobody told this replica about are found within this delay. */
+  readonly maxIdleMs: number;
+  readonly retry: RetryPolicy;
+}
+
+/** What firing needs from the outside. */
+export interface FiringDeps {
+  readonly queue: DueTimerQueue;
+  readonly sender: CallbackSender;
+  readonly clock: Clock;
+  readonly allowlist: CallbackAllowlist;
+  readonly log: FiringLog;
+}
+
+/**
+ * Delivers due callbacks, at least once. A timer is marked fired only after
+ * the callee answered OK; a replica that dies first leaves its claim to
+ * expire and another replica calls again, which is why callees must treat a
+ * repeated callback as harmless. Deliveries do not hold up the next round: a
+ * slow callee costs its own deadline, never the punctuality of other timers.
+ */
+export class TimerFiring {
+  private readonly inFlight = new Set<Promise<void>>();
+  private wakeWithin: (delayMs: number) => void = () => {};
+
+  constructor(
+    private readonly deps: FiringDeps,
+    private readonly options: FiringOptions,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** One round: claims what is due and room allows, starts delivering; returns ms until the next. */
+  async tick(): Promise<number> {
+    const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight.size);
+    if (room <= 0) return this.options.maxIdleMs;
+    const now = this.deps.clock.now();
+    const claimed = await this.deps.queue.claim(now, room, this.options.leaseMs);
+    for (const timer of claimed) this.track(this.fire(timer));
+    if (claimed.length === room) return 0;
+    const next = await this.deps.queue.nextDueTime(now);
+    if (next === null) return this.options.maxIdleMs;
+    return Math.min(this.options.maxIdleMs, Math.max(0, next.getTime() - now.getTime()));
+  }
+
+  /**
+   * Takes the loop's way to ask for a round: at once when a delivery ends
+   * while the replica was at its limit, at the retry time after a failure.
+   */
+  attach(wake: (withinMs?: number) => void): void {
+    this.wakeWithin = wake;
+  }
+
+  /** Waits for the deliveries in flight, so a stopping replica records what it delivered. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(delivery: Promise<void>): void {
+    const tracked = delivery
+      .catch((err: unknown) =>
+        this.deps.log.error({ err }, "could not record a delivery; its lease will bring it back"),
+      )
+      .finally(() => {
+        const wasFull = this.inFlight.size >= this.options.maxInFlight;
+        this.inFlight.delete(tracked);
+        if (wasFull) this.wakeWithin(0);
+      });
+    this.inFlight.add(tracked);
+  }
+
+  private async fire(timer: ClaimedTimer): Promise<void> {
+    const attempts = timer.attempts + 1;
+    const result = await this.send(timer);
+    const now = this.deps.clock.now();
+    const fields = { timer_id: timer.id, method: timer.callback.method, attempts };
+    if (result.ok) {
+      await this.deps.queue.markFired(timer.id, attempts, now);
+      const latenessMs = now.getTime() - timer.fireTime.getTime();
+      this.deps.log.debug({ ...fields, lateness_ms: latenessMs }, "timer fired");
+      return;
+    }
+    const decision = decideRetry(this.options.retry, attempts, !result.retryable, this.random());
+    const retryAt = decision.kind === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
+    await this.deps.queue.recordFailure(timer.id, { attempts, error: result.error, retryAt, now });
+    if (retryAt === null) {
+      this.deps.log.error({ ...fields, error: result.error }, "timer failed; giving up");
+      return;
+    }
+    this.deps.log.warn(
+      { ...fields, error: result.error, retry_at: retryAt.toISOString() },
+      "callback failed; will retry",
+    );
+    this.wakeWithin(retryAt.getTime() - now.getTime());
+  }
+
+  /** The allow-list is checked again: it may have shrunk since the timer was set. */
+  private send(timer: ClaimedTimer): Promise<CallbackResult> {
+    if (!this.deps.allowlist.allows(timer.callback.endpoint)) {
+      return Promise.resolve({
+        ok: false,
+        retryable: false,
+        error: `${timer.callback.endpoint} is no longer on the callback allow-list`,
+      });
+    }
+    return this.deps.sender.send(timer.callback, this.options.deadlineMs);
+  }
+}

@@ -1,0 +1,111 @@
+import { expect } from "chai";
+import { TimerFiring } from "../../src/timer-service/app/fire-due-timers.js";
+import type {
+  CallbackResult,
+  ClaimedTimer,
+  DueTimerQueue,
+  RecordedFailure,
+} from "../../src/timer-service/app/ports.js";
+import { CallbackAllowlist } from "../../src/timer-service/domain/callback-allowlist.js";
+
+const ENDPOINT = "127.0.0.1:50051";
+
+/** Due timers in memory; records what firing wrote back. */
+class FakeQueue implements DueTimerQueue {
+  readonly fired: string[] = [];
+  readonly failures: { id: string; failure: RecordedFailure }[] = [];
+  constructor(public due: ClaimedTimer[]) {}
+  async claim(_now: Date, limit: number) {
+    return this.due.splice(0, limit);
+  }
+  async nextDueTime() {
+    return null;
+  }
+  async markFired(id: string) {
+    this.fired.push(id);
+  }
+  async recordFailure(id: string, failure: RecordedFailure) {
+    this.failures.push({ id, failure });
+  }
+}
+
+function timer(id: string, endpoint = ENDPOINT): ClaimedTimer {
+  return {
+    id,
+    fireTime: new Date(0),
+    callback: { endpoint, method: "a.B/C", request: new Uint8Array() },
+    attempts: 0,
+  };
+}
+
+function firing(queue: FakeQueue, send: () => Promise<CallbackResult>) {
+  const wakes: number[] = [];
+  const subject = new TimerFiring(
+    {
+      queue,
+      sender: { send },
+      clock: { now: () => new Date(1000) },
+      allowlist: new CallbackAllowlist([ENDPOINT]),
+      log: { debug() {}, warn() {}, error() {} },
+    },
+    {
+      batchSize: 10,
+      maxInFlight: 2,
+      leaseMs: 10_000,
+      deadlineMs: 1000,
+      maxIdleMs: 500,
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
+    },
+    () => 0,
+  );
+  subject.attach((ms = 0) => wakes.push(ms));
+  return { subject, wakes };
+}
+
+describe("timer firing (fakes)", () => {
+  it("keeps at most maxInFlight callbacks going, and claims more as soon as one ends", async () => {
+    const queue = new FakeQueue([timer("a"), timer("b"), timer("c")]);
+    const pending: ((result: CallbackResult) => void)[] = [];
+    const { subject, wakes } = firing(
+      queue,
+      () => new Promise<CallbackResult>((resolve) => pending.push(resolve)),
+    );
+    expect(await subject.tick(), "a full claim asks for another round at once").to.equal(0);
+    expect(pending).to.have.length(2);
+    expect(await subject.tick(), "at the limit, it claims nothing and waits").to.equal(500);
+    expect(queue.due.map((t) => t.id)).to.deep.equal(["c"]);
+    pending[0]?.({ ok: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(wakes).to.deep.equal([0]);
+    await subject.tick();
+    expect(pending).to.have.length(3);
+    for (const resolve of pending.slice(1)) resolve({ ok: true });
+    await subject.drain();
+    expect(queue.fired.sort()).to.deep.equal(["a", "b", "c"]);
+  });
+
+  it("retries a retryable failure at the backoff time, fails a final one, refuses a dropped endpoint", async () => {
+    const queue = new FakeQueue([timer("busy"), timer("refused"), timer("gone", "10.0.0.9:1")]);
+    const results: Record<string, CallbackResult> = {
+      busy: { ok: false, retryable: true, error: "UNAVAILABLE: restarting" },
+      refused: { ok: false, retryable: false, error: "NOT_FOUND: no such alert" },
+    };
+    let calls = 0;
+    const order = ["busy", "refused"];
+    const { subject, wakes } = firing(
+      queue,
+      async () => results[order[calls++] ?? ""] as CallbackResult,
+    );
+    for (let round = 0; round < 2; round++) {
+      await subject.tick();
+      await subject.drain();
+    }
+    expect(calls, "the dropped endpoint is never called").to.equal(2);
+    const byId = Object.fromEntries(queue.failures.map((f) => [f.id, f.failure]));
+    expect(byId.busy?.retryAt?.getTime()).to.equal(1000 + 50);
+    expect(wakes).to.include(50);
+    expect(byId.refused?.retryAt).to.equal(null);
+    expect(byId.gone).to.include({ retryAt: null, attempts: 1 });
+    expect(byId.gone?.error).to.match(/no longer on the callback allow-list/);
+  });
+});

@@ -1,0 +1,97 @@
+import { expect } from "chai";
+import { ackTimerId } from "../../src/app/external-timers.js";
+import { DomainError } from "../../src/domain/domain-error.js";
+import { CallbackAllowlist } from "../../src/timer-service/domain/callback-allowlist.js";
+import { newTimer, type SetTimerInput } from "../../src/timer-service/domain/new-timer.js";
+import { sameContent } from "../../src/timer-service/domain/timer.js";
+
+const NOW = new Date("2026-01-01T00:00:00Z");
+const allowlist = CallbackAllowlist.parse(" 127.0.0.1:50051 , Pager.Internal:50051 ");
+const callback = {
+  endpoint: "127.0.0.1:50051",
+  method: "pager.v1.PagerService/HandleAcknowledgementTimeout",
+  request: new Uint8Array([10, 1, 65]),
+};
+const input: SetTimerInput = { timerId: "pager-ack-x-0-0", schedule: { delayMs: 1000 }, callback };
+
+function refusal(run: () => unknown): DomainError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
+
+describe("timer service rules", () => {
+  it("a timer set by delay is due that long after now, and scheduled", () => {
+    const timer = newTimer(input, allowlist, NOW);
+    expect(timer).to.include({ state: "scheduled", attempts: 0, delayMs: 1000 });
+    expect(timer.fireTime.toISOString()).to.equal("2026-01-01T00:00:01.000Z");
+    expect(timer.nextAttemptTime).to.deep.equal(timer.fireTime);
+  });
+
+  it("same content: a repeated delay is the same timer later; other bytes, time or endpoint are not", () => {
+    const stored = newTimer(input, allowlist, NOW);
+    const retried = newTimer(input, allowlist, new Date(NOW.getTime() + 5000));
+    expect(sameContent(stored, retried)).to.equal(true);
+    const other = (change: Partial<SetTimerInput>) =>
+      sameContent(stored, newTimer({ ...input, ...change }, allowlist, NOW));
+    expect(other({ schedule: { delayMs: 1001 } })).to.equal(false);
+    expect(other({ schedule: { fireTime: stored.fireTime } })).to.equal(false);
+    expect(other({ callback: { ...callback, request: new Uint8Array([10, 1, 66]) } })).to.equal(
+      false,
+    );
+    expect(other({ callback: { ...callback, endpoint: "pager.internal:50051" } })).to.equal(false);
+    const byTime = newTimer({ ...input, schedule: { fireTime: stored.fireTime } }, allowlist, NOW);
+    expect(
+      sameContent(
+        byTime,
+        newTimer({ ...input, schedule: { fireTime: stored.fireTime } }, allowlist, NOW),
+      ),
+    ).to.equal(true);
+  });
+
+  it("the allow-list compares normalised host:port, exactly", () => {
+    expect(allowlist.entries()).to.deep.equal(["127.0.0.1:50051", "pager.internal:50051"]);
+    const upper = { ...input, callback: { ...callback, endpoint: "PAGER.internal:50051" } };
+    expect(newTimer(upper, allowlist, NOW).callback.endpoint).to.equal("pager.internal:50051");
+    const denied = refusal(() =>
+      newTimer(
+        { ...input, callback: { ...callback, endpoint: "127.0.0.1:50052" } },
+        allowlist,
+        NOW,
+      ),
+    );
+    expect(denied).to.include({ kind: "permission-denied", field: "callback.endpoint" });
+    expect(() => CallbackAllowlist.parse("http://127.0.0.1:50051")).to.throw(/host:port/);
+    expect(() => CallbackAllowlist.parse("127.0.0.1:0")).to.throw(/host:port/);
+  });
+
+  it("refuses what it cannot honour, naming the field", () => {
+    const cases: [Partial<SetTimerInput>, string][] = [
+      [{ timerId: "" }, "timer_id"],
+      [{ timerId: "a/b" }, "timer_id"],
+      [{ timerId: "x".repeat(201) }, "timer_id"],
+      [{ schedule: null }, "fire_time"],
+      [{ schedule: { delayMs: -1 } }, "delay"],
+      [{ schedule: { fireTime: new Date(NOW.getTime() + 367 * 86_400_000) } }, "fire_time"],
+      [{ callback: null }, "callback"],
+      [{ callback: { ...callback, method: "/pager.v1.PagerService/X" } }, "callback.method"],
+      [{ callback: { ...callback, request: new Uint8Array(64 * 1024 + 1) } }, "callback.request"],
+    ];
+    for (const [change, field] of cases) {
+      const error = refusal(() => newTimer({ ...input, ...change }, allowlist, NOW));
+      expect(error, field).to.include({ kind: "invalid-argument", field });
+    }
+    expect(
+      newTimer({ ...input, schedule: { fireTime: new Date(0) } }, allowlist, NOW).fireTime,
+    ).to.deep.equal(new Date(0));
+  });
+
+  it("the pager's timer ids are deterministic per (alert, level, step)", () => {
+    expect(ackTimerId("a1", 2, 0)).to.equal("pager-ack-a1-2-0");
+    expect(ackTimerId("a1", 2, 1)).to.not.equal(ackTimerId("a1", 2, 0));
+  });
+});
