@@ -13,10 +13,8 @@ export async function lockAlertAndService(
   alertId: string,
   field = "alert_id",
 ): Promise<{ alert: Alert; service: MonitoredService }> {
-  const peek = await uow.alerts.get(alertId);
-  if (peek === null) throw notFound("alert", alertId, field);
-  const service = await uow.services.lock(peek.monitoredServiceId);
-  const alert = await uow.alerts.lock(alertId);
+  const service = await uow.services.lockByAlert(alertId);
+  const alert = service === null ? null : await uow.alerts.lock(alertId);
   if (service === null || alert === null) throw notFound("alert", alertId, field);
   return { alert, service };
 }

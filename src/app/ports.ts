@@ -25,6 +25,11 @@ export interface PageRequest {
 export interface MonitoredServiceStore {
   /** Reads and locks the row (SELECT … FOR UPDATE) so that events on one service serialise. */
   lock(id: string): Promise<MonitoredService | null>;
+  /**
+   * Locks the service of an alert in one statement, without reading the
+   * alert first: the hot path of acknowledgements and timer callbacks.
+   */
+  lockByAlert(alertId: string): Promise<MonitoredService | null>;
   get(id: string): Promise<MonitoredService | null>;
   list(page: PageRequest): Promise<MonitoredService[]>;
   insert(service: MonitoredService): Promise<void>;

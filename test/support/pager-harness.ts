@@ -1,7 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { pino } from "pino";
 import { readConfig } from "../../src/config.js";
 import { type RunningPager, startPagerServer } from "../../src/pager-server.js";
+import { assertionPool } from "./assertion-pool.js";
 import { testDatabaseUrl } from "./global-database.js";
 import { GrpcTestClient } from "./grpc-client.js";
 import type { LogRecorder } from "./log-recorder.js";
@@ -55,7 +56,7 @@ export async function startPagerHarness(
   });
   const address = `127.0.0.1:${pager.port}`;
   const client = new GrpcTestClient(address);
-  const db = new pg.Pool({ connectionString: url, max: 4 });
+  const db = assertionPool(url);
   return {
     pager,
     client,

@@ -1,5 +1,5 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import pg from "pg";
+import type pg from "pg";
 import { EscalationPolicyService } from "../../gen/pager/v1/escalation_policy_pb.js";
 import {
   type AcknowledgementTimeoutOutcome,
@@ -7,6 +7,7 @@ import {
   HandleAcknowledgementTimeoutResponseSchema,
   PagerService,
 } from "../../gen/pager/v1/pager_service_pb.js";
+import { assertionPool } from "./assertion-pool.js";
 import { type CallbackServer, forwardTo, startCallbackServer } from "./callback-server.js";
 import { freePort } from "./free-port.js";
 import { GrpcTestClient } from "./grpc-client.js";
@@ -77,7 +78,7 @@ export class TimerSystem {
     });
     return new TimerSystem(
       db,
-      new pg.Pool({ connectionString: db.url, max: 4 }),
+      assertionPool(db.url),
       proxy,
       forwarder,
       gate,

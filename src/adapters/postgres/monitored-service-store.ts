@@ -16,6 +16,16 @@ export class TypeormMonitoredServiceStore implements MonitoredServiceStore {
     return this.repo.findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
   }
 
+  lockByAlert(alertId: string): Promise<MonitoredService | null> {
+    return this.repo
+      .createQueryBuilder("service")
+      .setLock("pessimistic_write")
+      .where("service.id = (SELECT monitored_service_id FROM alerts WHERE id = :alertId)", {
+        alertId,
+      })
+      .getOne();
+  }
+
   get(id: string): Promise<MonitoredService | null> {
     return this.repo.findOneBy({ id });
   }
@@ -28,9 +38,18 @@ export class TypeormMonitoredServiceStore implements MonitoredServiceStore {
     await this.repo.insert({ ...service });
   }
 
+  /** Alert events and renames only ever change these columns; writing them alone keeps the hot path's UPDATE small. */
   async update(service: MonitoredService): Promise<void> {
-    const { id, ...changes } = service;
-    await this.repo.update({ id }, changes);
+    await this.repo.update(
+      { id: service.id },
+      {
+        name: service.name,
+        escalationPolicyId: service.escalationPolicyId,
+        health: service.health,
+        activeAlertId: service.activeAlertId,
+        updateTime: service.updateTime,
+      },
+    );
   }
 
   async delete(id: string): Promise<void> {

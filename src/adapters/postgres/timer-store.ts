@@ -28,13 +28,16 @@ export class TypeormTimerStore implements TimerStore {
    * the relay to cancel it there and then delete it.
    */
   async cancelForAlert(alertId: string, now: Date): Promise<void> {
+    // One statement: both parts see the same snapshot, so the UPDATE skips
+    // exactly the rows the DELETE removes.
     await this.manager.query(
-      `DELETE FROM ack_timers WHERE alert_id = $1 AND delivered_time IS NULL
-          AND (claimed_until IS NULL OR claimed_until < $2)`,
-      [alertId, now],
-    );
-    await this.manager.query(
-      "UPDATE ack_timers SET cancel_time = $2 WHERE alert_id = $1 AND cancel_time IS NULL",
+      `WITH removed AS (
+         DELETE FROM ack_timers WHERE alert_id = $1 AND delivered_time IS NULL
+            AND (claimed_until IS NULL OR claimed_until < $2)
+         RETURNING level)
+       UPDATE ack_timers SET cancel_time = $2
+        WHERE alert_id = $1 AND cancel_time IS NULL
+          AND level NOT IN (SELECT level FROM removed)`,
       [alertId, now],
     );
   }
