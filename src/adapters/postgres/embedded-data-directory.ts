@@ -1,0 +1,84 @@
+import { chmod, mkdir, readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import type { PostgresUser } from "./postgres-os-user.js";
+import { errorCode } from "./system-error-code.js";
+
+/**
+ * Creates the missing parents of `dataDir` (searchable by everyone, whatever the umask) and,
+ * as root, checks that the `postgres` user can traverse every parent: without that, initdb
+ * and the server fail with a bare "permission denied".
+ */
+export async function prepareParentDirectories(
+  dataDir: string,
+  asRoot: boolean,
+  serverUser: PostgresUser | undefined,
+  setting: string,
+): Promise<void> {
+  const parents: string[] = [];
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    parents.push(dir);
+    if (path.dirname(dir) === dir) break;
+  }
+  const missing: string[] = [];
+  for (const dir of parents) {
+    if (await exists(dir)) break;
+    missing.push(dir);
+  }
+  if (missing.length > 0) {
+    await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+    if (asRoot) {
+      for (const dir of missing) await chmod(dir, 0o755);
+    }
+  }
+  if (!asRoot) return;
+  for (const dir of parents) {
+    const info = await stat(dir);
+    const searchable =
+      (info.mode & 0o001) !== 0 ||
+      (serverUser !== undefined && info.uid === serverUser.uid && (info.mode & 0o100) !== 0) ||
+      (serverUser !== undefined && info.gid === serverUser.gid && (info.mode & 0o010) !== 0);
+    if (!searchable) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" OS user, which cannot enter ${dir} ` +
+          `(mode ${(info.mode & 0o777).toString(8)}, owner uid ${info.uid}), a parent of the ` +
+          `data directory ${dataDir}. Set ${setting} to a directory whose parents are all ` +
+          `searchable by others (o+x), for example /var/lib/pager, or run: chmod o+x ${dir}`,
+      );
+    }
+  }
+}
+
+/**
+ * Whether initdb has already run here (it writes `PG_VERSION`): the data is then reused, so
+ * it survives restarts, instead of being initialised again.
+ */
+export async function isInitialised(dataDir: string): Promise<boolean> {
+  return exists(path.join(dataDir, "PG_VERSION"));
+}
+
+/** initdb refuses a non-empty directory; say why in our words before it does. */
+export async function assertEmptyOrMissing(dataDir: string, setting: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dataDir);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return;
+    throw error;
+  }
+  if (entries.length > 0) {
+    throw new Error(
+      `${dataDir} is not empty but holds no PostgreSQL data (no PG_VERSION): refusing to ` +
+        `initialise a database there. Set ${setting} to an empty or new directory.`,
+    );
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return false;
+    throw error;
+  }
+}

