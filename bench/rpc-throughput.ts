@@ -802,8 +802,8 @@ async function main(): Promise<number> {
       "server share these cores with PostgreSQL",
   );
   console.log(
-    `server: node --import tsx${probe ? " --import ./bench/server-probe.ts" : ""} bench/pager-main.ts ` +
-      `(= src/main.ts, own process), PAGER_LOG_LEVEL=${settings.serverLogLevel} so per-RPC and per-page ` +
+    `server: node${probe ? " --import tsx --import ./bench/server-probe.ts" : ""} dist/src/main.js ` +
+      `(what npm start runs, own process), PAGER_LOG_LEVEL=${settings.serverLogLevel} so per-RPC and per-page ` +
       "info logs do not dominate; timer worker and dispatcher on (defaults)",
   );
   console.log(

@@ -1,15 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { LoadClient } from "./grpc-load-client.js";
 import type { ProbeReply, ProbeRequest } from "./server-probe.js";
 
 /**
- * The pager under test in its own process, running what `npm start` runs
- * (src/main.ts, through bench/pager-main.ts) but as `node --import tsx`
- * rather than the `tsx` CLI: the CLI forks a second node process, whereas
- * here the child's pid IS the server, so /proc figures (RSS, CPU) are the
- * server's and not a wrapper's.
+ * The pager under test in its own process, running exactly what `npm start`
+ * runs: the compiled `dist/src/main.js`, built first. The child's pid IS the
+ * server, so /proc figures (RSS, CPU) are the server's and not a wrapper's.
+ * With the SQL/CPU probe the server also loads tsx (the probe is TypeScript),
+ * which costs some memory: compare RSS only between runs without the probe.
  */
 export interface ServerProcess {
   readonly pid: number;
@@ -50,15 +50,15 @@ export async function freePort(): Promise<number> {
 
 /** Starts src/main.ts and resolves once Health/Check answers SERVING. */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
     [
-      "--import",
-      "tsx",
-      ...(options.probe ? ["--import", "./bench/server-probe.ts"] : []),
-      "bench/pager-main.ts",
+      "--enable-source-maps",
+      ...(options.probe ? ["--import", "tsx", "--import", "./bench/server-probe.ts"] : []),
+      "dist/src/main.js",
     ],
     {
       env: {
