@@ -6,15 +6,15 @@ import { TimerWorker } from "./adapters/postgres/timer-worker.js";
 import { TimerServiceClient } from "./adapters/timer-service/timer-service-client.js";
 import { type LoopErrorHandler, PollingLoop } from "./adapters/workers/polling-loop.js";
 import { handleAcknowledgementTimeout } from "./app/handle-acknowledgement-timeout.js";
-import type { AppDeps } from "./app/ports.js";
+import type { AppDeps, TimerChange } from "./app/ports.js";
 import type { PagerConfig } from "./config.js";
 
 /** The loops that make acknowledgement timers happen, in the mode the config chose. */
 export interface AckTimerWorkers {
   readonly mode: "in-process" | "external" | "off";
   readonly loops: readonly PollingLoop[];
-  /** Wakes the worker that acts on new or cancelled timers; wired to WorkSignals. */
-  wake(): void;
+  /** Wakes the worker that acts on this kind of change; wired to WorkSignals. */
+  wake(change: TimerChange): void;
   /** Closes what the loops used; call after they stopped. */
   close(): void;
 }
@@ -58,7 +58,10 @@ export function ackTimerWorkers(wiring: AckTimerWiring): AckTimerWorkers {
       }),
       wiring.onError("timer"),
     );
-    return { mode: "in-process", loops: [loop], wake: () => loop.wake(), close: () => {} };
+    const wake = (change: TimerChange) => {
+      if (change === "armed") loop.wake();
+    };
+    return { mode: "in-process", loops: [loop], wake, close: () => {} };
   }
   const client = new TimerServiceClient({
     url: serviceUrl,

@@ -41,5 +41,6 @@ export async function applyDecision(
 /** Wakes the workers after commit, only for the kind of work a decision created. */
 export function signalAfterCommit(signals: WorkSignals, decision: Decision<string>): void {
   if (decision.pages.length > 0) signals.notificationsQueued();
-  if (decision.timer !== null || decision.cancelTimers) signals.timersChanged();
+  if (decision.timer !== null) signals.timersChanged("armed");
+  else if (decision.cancelTimers) signals.timersChanged("cancelled");
 }

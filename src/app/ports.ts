@@ -119,8 +119,16 @@ export interface TransactionRunner {
  */
 export interface WorkSignals {
   notificationsQueued(): void;
-  timersChanged(): void;
+  /**
+   * A timer was armed, or only cancelled: the in-process worker cares only
+   * about the first (a cancellation never makes a timer due sooner), the
+   * relay to an external timer service about both.
+   */
+  timersChanged(change: TimerChange): void;
 }
+
+/** What a committed decision did to the alert's timers. */
+export type TimerChange = "armed" | "cancelled";
 
 /** What every use case is built from. */
 export interface AppDeps {
