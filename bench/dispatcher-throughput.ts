@@ -6,6 +6,7 @@ import { FakeWebhookReceiver } from "../test/support/fake-webhook-receiver.js";
 import { target } from "../test/support/pager-fixtures.js";
 import { type BenchDatabase, createBenchDatabase } from "./bench-database.js";
 import { summarizeProfiles } from "./cpu-profile-summary.js";
+import { readPositive } from "./env-number.js";
 import { LoadClient } from "./grpc-load-client.js";
 import { type LatencySummary, summarize } from "./latency-stats.js";
 import { readCpuMs } from "./proc-stats.js";
@@ -53,13 +54,8 @@ interface Settings {
 }
 
 function readSettings(env: NodeJS.ProcessEnv): Settings {
-  const positive = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name}="${raw}" must be > 0`);
-    return value;
-  };
+  const positive = (name: string, fallback: number) =>
+    readPositive(env, name, fallback, { integer: true });
   const channel = env.BENCH_CHANNEL || "webhook";
   if (channel !== "webhook" && channel !== "sms") {
     throw new Error(`BENCH_CHANNEL="${channel}" must be webhook or sms`);
