@@ -1,13 +1,11 @@
-import {
-  create,
-  type DescMessage,
-  type DescMethodUnary,
-  fromBinary,
-  type MessageInitShape,
-  type MessageShape,
-  toBinary,
+import type {
+  DescMessage,
+  DescMethodUnary,
+  MessageInitShape,
+  MessageShape,
 } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
+import { grpcUnary } from "../test/support/grpc-unary.js";
 
 /**
  * A @grpc/grpc-js client for load generation: grpc-js costs far less CPU per
@@ -32,21 +30,7 @@ export class LoadClient {
     input: MessageInitShape<I>,
     deadlineMs = 30_000,
   ): Promise<MessageShape<O>> {
-    const request = create(method.input, input);
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
-        `/${method.parent.typeName}/${method.name}`,
-        (message: MessageShape<I>) => Buffer.from(toBinary(method.input, message)),
-        (bytes: Buffer) => fromBinary(method.output, bytes),
-        request,
-        { deadline: Date.now() + deadlineMs },
-        (error, response) => {
-          if (error) reject(error);
-          else if (response === undefined) reject(new Error(`${method.name}: empty response`));
-          else resolve(response);
-        },
-      );
-    });
+    return grpcUnary(this.client, method, input, deadlineMs);
   }
 
   close(): void {

@@ -1,13 +1,11 @@
-import type { DescMethodUnary } from "@bufbuild/protobuf";
-import {
-  create,
-  type DescMessage,
-  fromBinary,
-  type MessageInitShape,
-  type MessageShape,
-  toBinary,
+import type {
+  DescMessage,
+  DescMethodUnary,
+  MessageInitShape,
+  MessageShape,
 } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
+import { grpcUnary } from "./grpc-unary.js";
 
 /** A gRPC failure as a grpc-js client sees it: numeric code and the server's message. */
 export interface GrpcFailure {
@@ -31,20 +29,7 @@ export class GrpcTestClient {
     method: DescMethodUnary<I, O>,
     input: MessageInitShape<I>,
   ): Promise<MessageShape<O>> {
-    const request = create(method.input, input);
-    return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
-        `/${method.parent.typeName}/${method.name}`,
-        (message: MessageShape<I>) => Buffer.from(toBinary(method.input, message)),
-        (bytes: Buffer) => fromBinary(method.output, bytes),
-        request,
-        (error, response) => {
-          if (error) reject(error);
-          else if (response === undefined) reject(new Error("empty response"));
-          else resolve(response);
-        },
-      );
-    });
+    return grpcUnary(this.client, method, input);
   }
 
   /** Resolves with the failure of a call expected to fail; rejects if it succeeded. */
