@@ -65,8 +65,7 @@ export async function updateEscalationPolicy(
     ? validateLevels(input.changes.levels, "escalation_policy.levels")
     : null;
   return deps.tx.run(async (uow) => {
-    const current = await uow.policies.lock(policyId, "update");
-    if (current === null) throw notFound("escalation policy", policyId, "escalation_policy.id");
+    const current = await requirePolicy(uow, policyId, "escalation_policy.id", "update");
     const updated: EscalationPolicy = {
       ...current,
       name: name ?? current.name,
@@ -82,8 +81,7 @@ export async function updateEscalationPolicy(
 export async function deleteEscalationPolicy(deps: AppDeps, id: string): Promise<void> {
   const policyId = requireId(id, "escalation_policy_id");
   await deps.tx.run(async (uow) => {
-    const current = await uow.policies.lock(policyId, "update");
-    if (current === null) throw notFound("escalation policy", policyId, "escalation_policy_id");
+    await requirePolicy(uow, policyId, "escalation_policy_id", "update");
     if (await uow.services.isPolicyInUse(policyId)) {
       throw failedPrecondition(
         "POLICY_IN_USE",
@@ -99,7 +97,7 @@ export async function requirePolicy(
   uow: UnitOfWork,
   id: string,
   field: string,
-  lock?: "share",
+  lock?: "share" | "update",
 ): Promise<EscalationPolicy> {
   const policy =
     lock === undefined ? await uow.policies.get(id) : await uow.policies.lock(id, lock);

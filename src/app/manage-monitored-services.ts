@@ -44,9 +44,7 @@ export async function createMonitoredService(
 export async function getMonitoredService(deps: AppDeps, id: string): Promise<MonitoredService> {
   const serviceId = requireId(id, "monitored_service_id");
   return deps.tx.run(async (uow) => {
-    const service = await uow.services.get(serviceId);
-    if (service === null) throw notFound("monitored service", serviceId, "monitored_service_id");
-    return service;
+    return requireService(uow, serviceId, "monitored_service_id", "read");
   });
 }
 
@@ -74,8 +72,7 @@ export async function updateMonitoredService(
     ? requireId(input.changes.escalationPolicyId, "monitored_service.escalation_policy_id")
     : null;
   return deps.tx.run(async (uow) => {
-    const current = await uow.services.lock(serviceId);
-    if (current === null) throw notFound("monitored service", serviceId, "monitored_service.id");
+    const current = await requireService(uow, serviceId, "monitored_service.id");
     if (policyId !== null) {
       await requirePolicy(uow, policyId, "monitored_service.escalation_policy_id", "share");
     }
@@ -95,8 +92,7 @@ export async function updateMonitoredService(
 export async function deleteMonitoredService(deps: AppDeps, id: string): Promise<void> {
   const serviceId = requireId(id, "monitored_service_id");
   await deps.tx.run(async (uow) => {
-    const service = await uow.services.lock(serviceId);
-    if (service === null) throw notFound("monitored service", serviceId, "monitored_service_id");
+    const service = await requireService(uow, serviceId, "monitored_service_id");
     if (service.health === "unhealthy") {
       throw failedPrecondition(
         "SERVICE_UNHEALTHY",
@@ -116,4 +112,20 @@ async function refuseTakenName(
   if (await uow.services.isNameTaken(name, exceptId)) {
     throw alreadyExists("SERVICE_NAME_TAKEN", field, `a monitored service named "${name}" exists`);
   }
+}
+
+/**
+ * Reads a service that must exist, naming the request field when it does
+ * not; locked by default, since every writer of a service or its alerts
+ * serialises on that row lock.
+ */
+export async function requireService(
+  uow: UnitOfWork,
+  id: string,
+  field: string,
+  access: "lock" | "read" = "lock",
+): Promise<MonitoredService> {
+  const service = access === "lock" ? await uow.services.lock(id) : await uow.services.get(id);
+  if (service === null) throw notFound("monitored service", id, field);
+  return service;
 }

@@ -1,10 +1,10 @@
 import type { Alert } from "../domain/alert.js";
-import { notFound } from "../domain/domain-error.js";
 import { resolveAlert as decideResolve } from "../domain/escalation.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
 import { requireId } from "../domain/resource-id.js";
 import { applyDecision, signalAfterCommit } from "./apply-decision.js";
 import { activeAlertOf, lockAlertAndService } from "./locked-alert.js";
+import { requireService } from "./manage-monitored-services.js";
 import type { AppDeps, UnitOfWork } from "./ports.js";
 
 /** Exactly one subject, as the request's oneof guarantees. */
@@ -27,16 +27,9 @@ export async function resolveAlert(
   deps: AppDeps,
   input: ResolveAlertInput,
 ): Promise<ResolveAlertResult> {
-  const alertId = "alertId" in input ? requireId(input.alertId, "alert_id") : null;
-  const serviceId =
-    "monitoredServiceId" in input
-      ? requireId(input.monitoredServiceId, "monitored_service_id")
-      : null;
+  const lockSubject = subjectLocker(input);
   const result = await deps.tx.run(async (uow) => {
-    const locked =
-      alertId !== null
-        ? await lockAlertAndService(uow, alertId)
-        : await lockServiceSubject(uow, serviceId ?? "");
+    const locked = await lockSubject(uow);
     if (locked.alert === null) return { alert: null, service: locked.service, decided: null };
     const now = deps.clock.now();
     const decided = decideResolve(locked.alert, locked.service, now);
@@ -52,8 +45,17 @@ export async function resolveAlert(
   return { alert: result.alert, service: result.service };
 }
 
-async function lockServiceSubject(uow: UnitOfWork, serviceId: string) {
-  const service = await uow.services.lock(serviceId);
-  if (service === null) throw notFound("monitored service", serviceId, "monitored_service_id");
-  return { service, alert: await activeAlertOf(uow, service) };
+/** Checks the subject's id before any I/O; the returned function locks it inside the transaction. */
+function subjectLocker(
+  input: ResolveAlertInput,
+): (uow: UnitOfWork) => Promise<{ service: MonitoredService; alert: Alert | null }> {
+  if ("alertId" in input) {
+    const alertId = requireId(input.alertId, "alert_id");
+    return (uow) => lockAlertAndService(uow, alertId);
+  }
+  const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
+  return async (uow) => {
+    const service = await requireService(uow, serviceId, "monitored_service_id");
+    return { service, alert: await activeAlertOf(uow, service) };
+  };
 }

@@ -1,9 +1,9 @@
 import type { Alert } from "../domain/alert.js";
-import { notFound } from "../domain/domain-error.js";
 import { type TriggerOutcome, triggerAlert, validateMessage } from "../domain/escalation.js";
 import { requireId } from "../domain/resource-id.js";
 import { applyDecision, signalAfterCommit } from "./apply-decision.js";
 import { activeAlertOf } from "./locked-alert.js";
+import { requireService } from "./manage-monitored-services.js";
 import type { AppDeps } from "./ports.js";
 
 /** SendAlert's input as the transport hands it over. */
@@ -23,8 +23,7 @@ export async function sendAlert(
   const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
   const message = validateMessage(input.message);
   const decision = await deps.tx.run(async (uow) => {
-    const service = await uow.services.lock(serviceId);
-    if (service === null) throw notFound("monitored service", serviceId, "monitored_service_id");
+    const service = await requireService(uow, serviceId, "monitored_service_id");
     const activeAlert = await activeAlertOf(uow, service);
     const policy = await uow.policies.get(service.escalationPolicyId);
     if (policy === null) {
