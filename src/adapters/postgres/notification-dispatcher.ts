@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
+import { delayUntilDue } from "../../app/delay-until-due.js";
+import { InFlightDeliveries } from "../../app/in-flight-deliveries.js";
 import {
   DeliveryError,
   type DeliveryReceipt,
@@ -35,7 +37,8 @@ const MAX_ERROR_LENGTH = 1000;
  */
 export class NotificationDispatcher implements LoopBody {
   private readonly outbox: NotificationOutbox;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Ending deliveries ask for a round: there is room again, and a failed attempt may have set a retry sooner than planned. */
+  private readonly inFlight: InFlightDeliveries;
   private wake: () => void = () => {};
   /** Under load, pages sent together are marked SENT in one statement, not one each. */
   private readonly sent: CoalescingWriter<SentPage>;
@@ -49,6 +52,12 @@ export class NotificationDispatcher implements LoopBody {
     private readonly random: () => number = Math.random,
   ) {
     this.outbox = new NotificationOutbox(dataSource);
+    this.inFlight = new InFlightDeliveries(
+      options.maxInFlight,
+      (err) =>
+        logger.error({ err }, "delivery outcome not recorded; the page is retried after its lease"),
+      () => this.wake(),
+    );
     this.sent = new CoalescingWriter((pages) => this.outbox.markSent(pages));
   }
 
@@ -57,7 +66,7 @@ export class NotificationDispatcher implements LoopBody {
   }
 
   async tick(): Promise<number> {
-    const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight.size);
+    const room = this.inFlight.room(this.options.batchSize);
     // Full house: the next delivery to end wakes the loop.
     if (room <= 0) return this.options.maxIdleMs;
     const now = this.clock.now();
@@ -66,35 +75,13 @@ export class NotificationDispatcher implements LoopBody {
       new Date(now.getTime() + this.options.leaseMs),
       room,
     );
-    for (const page of claimed) this.track(this.deliver(page));
+    for (const page of claimed) this.inFlight.track(this.deliver(page));
     if (claimed.length === room) return 0;
-    const next = await this.outbox.nextDue();
-    if (next === null) return this.options.maxIdleMs;
-    return Math.min(this.options.maxIdleMs, Math.max(0, next.getTime() - now.getTime()));
+    return delayUntilDue(await this.outbox.nextDue(), now, this.options.maxIdleMs);
   }
 
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  /**
-   * Keeps a delivery counted until it ends, then asks for a round: there is
-   * room again, and a failed attempt may have set a retry sooner than the
-   * loop planned to look.
-   */
-  private track(delivery: Promise<void>): void {
-    this.inFlight.add(delivery);
-    delivery
-      .catch((err: unknown) =>
-        this.logger.error(
-          { err },
-          "delivery outcome not recorded; the page is retried after its lease",
-        ),
-      )
-      .finally(() => {
-        this.inFlight.delete(delivery);
-        this.wake();
-      });
+  drain(): Promise<void> {
+    return this.inFlight.drain();
   }
 
   private async deliver(page: ClaimedPage): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
+import { delayUntilDue } from "../../app/delay-until-due.js";
 import {
   ackTimerId,
   type ExternalTimerService,
@@ -151,7 +152,6 @@ export class TimerRelay implements LoopBody {
         WHERE delivered_time IS NULL OR cancel_time IS NOT NULL`,
       [now],
     );
-    if (row?.next == null) return this.options.maxIdleMs;
-    return Math.min(this.options.maxIdleMs, Math.max(0, row.next.getTime() - now.getTime()));
+    return delayUntilDue(row?.next ?? null, now, this.options.maxIdleMs);
   }
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { delayUntilDue } from "../../app/delay-until-due.js";
 import type { Clock } from "../../app/ports.js";
 import type { LoopBody } from "../workers/polling-loop.js";
 
@@ -66,7 +67,6 @@ export class TimerWorker implements LoopBody {
     const [row]: { next: Date | null }[] = await this.dataSource.query(
       `SELECT min(greatest(fire_time, coalesce(claimed_until, fire_time))) AS next FROM ack_timers`,
     );
-    if (row?.next == null) return this.options.maxIdleMs;
-    return Math.min(this.options.maxIdleMs, Math.max(0, row.next.getTime() - now.getTime()));
+    return delayUntilDue(row?.next ?? null, now, this.options.maxIdleMs);
   }
 }

@@ -1,3 +1,5 @@
+import { delayUntilDue } from "../../app/delay-until-due.js";
+import { InFlightDeliveries } from "../../app/in-flight-deliveries.js";
 import type { Clock } from "../../app/ports.js";
 import { decideRetry, type RetryPolicy } from "../../domain/delivery-retry.js";
 import type { CallbackAllowlist } from "../domain/callback-allowlist.js";
@@ -41,26 +43,33 @@ export interface FiringDeps {
  * slow callee costs its own deadline, never the punctuality of other timers.
  */
 export class TimerFiring {
-  private readonly inFlight = new Set<Promise<void>>();
   private wakeWithin: (delayMs: number) => void = () => {};
+  /** A delivery ending while the replica was at its limit asks for a round at once. */
+  private readonly inFlight: InFlightDeliveries;
 
   constructor(
     private readonly deps: FiringDeps,
     private readonly options: FiringOptions,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.inFlight = new InFlightDeliveries(
+      options.maxInFlight,
+      (err) => deps.log.error({ err }, "could not record a delivery; its lease will bring it back"),
+      (wasFull) => {
+        if (wasFull) this.wakeWithin(0);
+      },
+    );
+  }
 
   /** One round: claims what is due and room allows, starts delivering; returns ms until the next. */
   async tick(): Promise<number> {
-    const room = Math.min(this.options.batchSize, this.options.maxInFlight - this.inFlight.size);
+    const room = this.inFlight.room(this.options.batchSize);
     if (room <= 0) return this.options.maxIdleMs;
     const now = this.deps.clock.now();
     const claimed = await this.deps.queue.claim(now, room, this.options.leaseMs);
-    for (const timer of claimed) this.track(this.fire(timer));
+    for (const timer of claimed) this.inFlight.track(this.fire(timer));
     if (claimed.length === room) return 0;
-    const next = await this.deps.queue.nextDueTime(now);
-    if (next === null) return this.options.maxIdleMs;
-    return Math.min(this.options.maxIdleMs, Math.max(0, next.getTime() - now.getTime()));
+    return delayUntilDue(await this.deps.queue.nextDueTime(now), now, this.options.maxIdleMs);
   }
 
   /**
@@ -72,21 +81,8 @@ export class TimerFiring {
   }
 
   /** Waits for the deliveries in flight, so a stopping replica records what it delivered. */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  private track(delivery: Promise<void>): void {
-    const tracked = delivery
-      .catch((err: unknown) =>
-        this.deps.log.error({ err }, "could not record a delivery; its lease will bring it back"),
-      )
-      .finally(() => {
-        const wasFull = this.inFlight.size >= this.options.maxInFlight;
-        this.inFlight.delete(tracked);
-        if (wasFull) this.wakeWithin(0);
-      });
-    this.inFlight.add(tracked);
+  drain(): Promise<void> {
+    return this.inFlight.drain();
   }
 
   private async fire(timer: ClaimedTimer): Promise<void> {
