@@ -56,6 +56,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     services: SERVED_SERVICES,
     probe: () => dataSource.query("SELECT 1"),
     logger,
+  }).catch(async (error: unknown) => {
+    // A port already taken must not leave the pool open behind the error.
+    await dataSource.destroy();
+    throw error;
   });
   const { server } = serving;
   // Timer callbacks come back to the listening address, known for sure only now (port 0).
