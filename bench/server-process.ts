@@ -6,7 +6,7 @@ import type { ProbeReply, ProbeRequest } from "./server-probe.js";
 
 /**
  * The pager under test in its own process, running exactly what `npm start`
- * runs: the compiled `dist/src/main.js`, built first. The child's pid IS the
+ * runs: the compiled `dist/src/pager/main.js`, built first. The child's pid IS the
  * server, so /proc figures (RSS, CPU) are the server's and not a wrapper's.
  * With the SQL/CPU probe the server also loads tsx (the probe is TypeScript),
  * which costs some memory: compare RSS only between runs without the probe.
@@ -48,7 +48,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts src/main.ts and resolves once Health/Check answers SERVING. */
+/** Starts src/pager/main.ts and resolves once Health/Check answers SERVING. */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
   const port = await freePort();
@@ -58,7 +58,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     [
       "--enable-source-maps",
       ...(options.probe ? ["--import", "tsx", "--import", "./bench/server-probe.ts"] : []),
-      "dist/src/main.js",
+      "dist/src/pager/main.js",
     ],
     {
       env: {

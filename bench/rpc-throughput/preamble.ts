@@ -11,7 +11,7 @@ export function printPreamble(settings: Settings): void {
       "server share these cores with PostgreSQL",
   );
   console.log(
-    `server: node${needsProbe(settings) ? " --import tsx --import ./bench/server-probe.ts" : ""} dist/src/main.js ` +
+    `server: node${needsProbe(settings) ? " --import tsx --import ./bench/server-probe.ts" : ""} dist/src/pager/main.js ` +
       `(what npm start runs, own process), PAGER_LOG_LEVEL=${settings.serverLogLevel} so per-RPC and per-page ` +
       "info logs do not dominate; timer worker and dispatcher on (defaults)",
   );

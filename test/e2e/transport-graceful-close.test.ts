@@ -14,9 +14,9 @@ import {
   HealthCheckResponse_ServingStatus as ServingStatus,
 } from "../../gen/grpc/health/v1/health_pb.js";
 import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
-import { HealthMonitor } from "../../src/transport/health-monitor.js";
-import { registerHealth } from "../../src/transport/health-service.js";
-import { type ListeningServer, listen } from "../../src/transport/listen.js";
+import { HealthMonitor } from "../../src/platform/health/health-monitor.js";
+import { registerHealth } from "../../src/platform/health/health-service.js";
+import { type ListeningServer, listen } from "../../src/platform/server/listen.js";
 import { grpcWatch } from "../support/grpc-health-client.js";
 
 describe("transport: graceful close", () => {

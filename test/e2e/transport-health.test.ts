@@ -4,7 +4,7 @@ import {
   type HealthCheckResponse,
   HealthCheckResponse_ServingStatus as ServingStatus,
 } from "../../gen/grpc/health/v1/health_pb.js";
-import { HealthMonitor } from "../../src/transport/health-monitor.js";
+import { HealthMonitor } from "../../src/platform/health/health-monitor.js";
 import { grpcCheck, grpcWatch } from "../support/grpc-health-client.js";
 import { useTransportHarness } from "../support/transport-harness.js";
 

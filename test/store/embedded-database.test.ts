@@ -7,7 +7,7 @@ import pg from "pg";
 import {
   type EmbeddedDatabaseLogger,
   startEmbeddedDatabase,
-} from "../../src/adapters/postgres/embedded-database.js";
+} from "../../src/platform/embedded-postgres/embedded-database.js";
 import { testDatabaseUrl } from "../support/global-database.js";
 import { createTestDatabase } from "../support/test-database.js";
 

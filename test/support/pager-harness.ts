@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { pino } from "pino";
-import { readConfig } from "../../src/config.js";
-import { type RunningPager, startPagerServer } from "../../src/pager-server.js";
+import { type RunningPager, startPagerServer } from "../../src/pager/pager-server.js";
+import { readConfig } from "../../src/pager/settings/pager-config.js";
 import { assertionPool } from "./assertion-pool.js";
 import { testDatabaseUrl } from "./global-database.js";
 import { GrpcTestClient } from "./grpc-client.js";

@@ -6,8 +6,8 @@ import { GrpcTestClient } from "./grpc-client.js";
 
 /**
  * The two programs of the project: `npm start` and `npm run timer`, each
- * through an entry file whose command line a stray `pkill -f src/main.ts`
- * on this shared machine does not match.
+ * through an entry file whose command line a stray `pkill -f src/pager/main.ts`
+ * does not match.
  */
 export type Program = "test/support/pager-main.ts" | "test/support/timer-main.ts";
 

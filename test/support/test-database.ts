@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedDatabase } from "../../src/adapters/postgres/embedded-database.js";
+import { startEmbeddedDatabase } from "../../src/platform/embedded-postgres/embedded-database.js";
 
 /** A database that belongs to one test run and nothing else. */
 export interface TestDatabase {
@@ -17,7 +17,7 @@ export interface TestDatabase {
  * Gives a test run a database of its own, so parallel runs, CI and a developer's leftovers
  * never see each other's rows or schema.
  *
- * With `DATABASE_URL` set (CI and this machine have a PostgreSQL at 127.0.0.1:5432), a fresh
+ * With `DATABASE_URL` set, a fresh
  * `pager_test_<timestamp>_<random>` database is created on that server: no initdb, so it is
  * fast. Without it, an embedded PostgreSQL is started in a new temporary directory, so the
  * tests also run on a machine that has no PostgreSQL at all.

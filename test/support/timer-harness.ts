@@ -1,9 +1,6 @@
 import { pino } from "pino";
-import { readTimerConfig } from "../../src/timer-service/config.js";
-import {
-  type RunningTimerService,
-  startTimerServer,
-} from "../../src/timer-service/timer-server.js";
+import { readTimerConfig } from "../../src/timer/timer-config.js";
+import { type RunningTimerService, startTimerServer } from "../../src/timer/timer-server.js";
 import { GrpcTestClient } from "./grpc-client.js";
 
 /** A timer service replica in this process, on a real port, and a grpc-js client to it. */

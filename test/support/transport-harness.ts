@@ -13,11 +13,11 @@ import * as reflectionV1alpha from "../../gen/grpc/reflection/v1alpha/reflection
 import { file_pager_v1_escalation_policy } from "../../gen/pager/v1/escalation_policy_pb.js";
 import { file_pager_v1_notification } from "../../gen/pager/v1/notification_pb.js";
 import { file_pager_v1_pager_service } from "../../gen/pager/v1/pager_service_pb.js";
-import { HealthMonitor } from "../../src/transport/health-monitor.js";
-import { registerHealth } from "../../src/transport/health-service.js";
-import { type ListeningServer, listen } from "../../src/transport/listen.js";
-import { loggingInterceptor } from "../../src/transport/logging-interceptor.js";
-import { registerReflection } from "../../src/transport/reflection-service.js";
+import { HealthMonitor } from "../../src/platform/health/health-monitor.js";
+import { registerHealth } from "../../src/platform/health/health-service.js";
+import { registerReflection } from "../../src/platform/reflection/reflection-service.js";
+import { type ListeningServer, listen } from "../../src/platform/server/listen.js";
+import { loggingInterceptor } from "../../src/platform/server/logging-interceptor.js";
 import type { LogLine } from "./log-recorder.js";
 
 /** The pager services the health monitor reports on. */

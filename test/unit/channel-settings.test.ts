@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { readConfig } from "../../src/config.js";
+import { readConfig } from "../../src/pager/settings/pager-config.js";
 
 /** readConfig's channel and delivery settings: what is live, what logs, what fails, and why. */
 describe("channel settings (readConfig)", () => {

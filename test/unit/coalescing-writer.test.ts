@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CoalescingWriter } from "../../src/adapters/workers/coalescing-writer.js";
+import { CoalescingWriter } from "../../src/platform/workers/coalescing-writer.js";
 
 describe("CoalescingWriter", () => {
   it("writes items added together in one batch, and those added meanwhile in the next", async () => {

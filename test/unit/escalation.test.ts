@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import type { Alert, AlertState } from "../../src/domain/alert.js";
-import { DomainError } from "../../src/domain/domain-error.js";
+import type { Alert, AlertState } from "../../src/pager/domain/alert.js";
 import {
   acknowledgeAlert,
   handleAcknowledgementTimeout,
@@ -8,9 +7,10 @@ import {
   type TimeoutOutcome,
   triggerAlert,
   validateLevelIndex,
-} from "../../src/domain/escalation.js";
-import type { EscalationPolicy } from "../../src/domain/escalation-policy.js";
-import type { MonitoredService } from "../../src/domain/monitored-service.js";
+} from "../../src/pager/domain/escalation.js";
+import type { EscalationPolicy } from "../../src/pager/domain/escalation-policy.js";
+import type { MonitoredService } from "../../src/pager/domain/monitored-service.js";
+import { DomainError } from "../../src/platform/errors/domain-error.js";
 
 const T0 = new Date("2026-11-27T10:00:00Z");
 const LATER = new Date("2026-11-27T10:05:00Z");

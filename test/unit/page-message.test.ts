@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { PageDelivery } from "../../src/app/notification-channel.js";
-import { composePage } from "../../src/app/page-message.js";
+import type { PageDelivery } from "../../src/pager/app/notification-channel.js";
+import { composePage } from "../../src/pager/app/page-message.js";
 
 const page: PageDelivery = {
   notificationId: "0190b6c4-0000-7000-8000-000000000001",

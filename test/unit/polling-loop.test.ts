@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import sinon from "sinon";
-import { PollingLoop } from "../../src/adapters/workers/polling-loop.js";
+import { PollingLoop } from "../../src/platform/workers/polling-loop.js";
 
 /** Flushes promise callbacks between fake-timer steps. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));

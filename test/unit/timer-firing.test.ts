@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import { TimerFiring } from "../../src/timer-service/app/fire-due-timers.js";
+import { TimerFiring } from "../../src/timer/app/fire-due-timers.js";
 import type {
   CallbackResult,
   ClaimedTimer,
   DueTimerQueue,
   RecordedFailure,
-} from "../../src/timer-service/app/ports.js";
-import { CallbackAllowlist } from "../../src/timer-service/domain/callback-allowlist.js";
+} from "../../src/timer/app/ports.js";
+import { CallbackAllowlist } from "../../src/timer/domain/callback-allowlist.js";
 
 const ENDPOINT = "127.0.0.1:50051";
 

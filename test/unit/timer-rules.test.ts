@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { ackTimerId } from "../../src/app/external-timers.js";
-import { DomainError } from "../../src/domain/domain-error.js";
-import { CallbackAllowlist } from "../../src/timer-service/domain/callback-allowlist.js";
-import { newTimer, type SetTimerInput } from "../../src/timer-service/domain/new-timer.js";
-import { sameContent } from "../../src/timer-service/domain/timer.js";
+import { ackTimerId } from "../../src/pager/app/external-timers.js";
+import { DomainError } from "../../src/platform/errors/domain-error.js";
+import { CallbackAllowlist } from "../../src/timer/domain/callback-allowlist.js";
+import { newTimer, type SetTimerInput } from "../../src/timer/domain/new-timer.js";
+import { sameContent } from "../../src/timer/domain/timer.js";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const allowlist = CallbackAllowlist.parse(" 127.0.0.1:50051 , Pager.Internal:50051 ");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { readTimerConfig } from "../../src/timer-service/config.js";
-import { readAckTimerSettings } from "../../src/timer-settings.js";
+import { readAckTimerSettings } from "../../src/pager/settings/ack-timer-settings.js";
+import { readTimerConfig } from "../../src/timer/timer-config.js";
 
 describe("timer settings", () => {
   it("the pager fires timers itself unless PAGER_TIMER_URL names a timer service", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { UuidV7Generator } from "../../src/adapters/system/uuid-v7.js";
-import { requireId } from "../../src/domain/resource-id.js";
+import { UuidV7Generator } from "../../src/pager/adapters/system/uuid-v7.js";
+import { requireId } from "../../src/pager/domain/resource-id.js";
 
 describe("UuidV7Generator", () => {
   it("makes valid, version-7, strictly increasing ids even within one millisecond", () => {

@@ -1,0 +1,104 @@
+import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
+import { type LoopErrorHandler, PollingLoop } from "../platform/workers/polling-loop.js";
+import { AckTimerRelay } from "./adapters/postgres/ack-timer-relay.js";
+import { AckTimerWatchdog } from "./adapters/postgres/ack-timer-watchdog.js";
+import { AckTimerWorker } from "./adapters/postgres/ack-timer-worker.js";
+import { TimerServiceClient } from "./adapters/timer-service/timer-service-client.js";
+import { handleAcknowledgementTimeout } from "./app/handle-acknowledgement-timeout.js";
+import type { AppDeps, TimerChange } from "./app/ports.js";
+import type { PagerConfig } from "./settings/pager-config.js";
+
+/** The loops that make acknowledgement timers happen, in the mode the config chose. */
+export interface AckTimerWorkers {
+  readonly mode: "in-process" | "external" | "off";
+  readonly loops: readonly PollingLoop[];
+  /** Wakes the worker that acts on this kind of change; wired to WorkSignals. */
+  wake(change: TimerChange): void;
+  /** Closes what the loops used; call after they stopped. */
+  close(): void;
+}
+
+/** What the workers are built from; `listening` is the pager's bound address. */
+export interface AckTimerWiring {
+  readonly config: PagerConfig;
+  readonly dataSource: DataSource;
+  readonly deps: AppDeps;
+  readonly logger: Logger;
+  readonly listening: { readonly host: string; readonly port: number };
+  readonly onError: (worker: string) => LoopErrorHandler;
+  readonly batchSize: number;
+  readonly maxIdleMs: number;
+}
+
+const TIMER_SERVICE_TIMEOUT_MS = 5000;
+const RELAY_RETRY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 10_000 };
+
+/**
+ * In-process (no PAGER_TIMER_URL): the timer worker fires due rows itself.
+ * External: the relay hands rows to the timer service and the watchdog
+ * re-arms those whose callback never came; the callbacks arrive as
+ * HandleAcknowledgementTimeout RPCs like any external timer's. With
+ * PAGER_TIMER_WORKER=off, this process runs neither.
+ */
+export function ackTimerWorkers(wiring: AckTimerWiring): AckTimerWorkers {
+  const { config, dataSource, deps, logger } = wiring;
+  const serviceUrl = config.timers.serviceUrl;
+  if (!config.timerWorker) return { mode: "off", loops: [], wake: () => {}, close: () => {} };
+  if (serviceUrl === null) {
+    const fire = async (timer: { alertId: string; level: number }) => {
+      const { outcome } = await handleAcknowledgementTimeout(deps, timer);
+      logger.info({ alert_id: timer.alertId, level: timer.level, outcome }, "timer fired");
+    };
+    const loop = new PollingLoop(
+      new AckTimerWorker(dataSource, deps.clock, fire, {
+        batchSize: wiring.batchSize,
+        leaseMs: config.workerLeaseMs,
+        maxIdleMs: wiring.maxIdleMs,
+      }),
+      wiring.onError("timer"),
+    );
+    const wake = (change: TimerChange) => {
+      if (change === "armed") loop.wake();
+    };
+    return { mode: "in-process", loops: [loop], wake, close: () => {} };
+  }
+  const client = new TimerServiceClient({
+    url: serviceUrl,
+    callbackEndpoint: config.timers.callbackEndpoint ?? callbackEndpointOf(wiring.listening),
+    timeoutMs: Math.min(TIMER_SERVICE_TIMEOUT_MS, Math.floor(config.workerLeaseMs / 2)),
+  });
+  const relay = new PollingLoop(
+    new AckTimerRelay(dataSource, deps.clock, client, logger, {
+      batchSize: wiring.batchSize,
+      leaseMs: config.workerLeaseMs,
+      maxIdleMs: wiring.maxIdleMs,
+      retry: RELAY_RETRY,
+    }),
+    wiring.onError("timer-relay"),
+  );
+  const graceMs = config.timers.watchdogGraceMs;
+  const watchdog = new PollingLoop(
+    new AckTimerWatchdog(
+      dataSource,
+      deps.clock,
+      logger,
+      { graceMs, intervalMs: Math.min(15_000, Math.max(500, Math.floor(graceMs / 2))) },
+      () => relay.wake(),
+    ),
+    wiring.onError("timer-watchdog"),
+  );
+  return {
+    mode: "external",
+    loops: [relay, watchdog],
+    wake: () => relay.wake(),
+    close: () => client.close(),
+  };
+}
+
+/** Listening on every interface says nothing about where to call: loopback does. */
+function callbackEndpointOf(listening: { host: string; port: number }): string {
+  const anyHost = listening.host === "0.0.0.0" || listening.host === "::";
+  const host = anyHost ? "127.0.0.1" : listening.host;
+  return host.includes(":") ? `[${host}]:${listening.port}` : `${host}:${listening.port}`;
+}

@@ -1,0 +1,85 @@
+import {
+  createTransport,
+  type NodemailerError,
+  type SMTPPoolSentMessageInfo,
+  type Transporter,
+} from "nodemailer";
+import {
+  DeliveryError,
+  type DeliveryReceipt,
+  type NotificationChannel,
+  type PageDelivery,
+} from "../../app/notification-channel.js";
+import { composePage } from "../../app/page-message.js";
+import type { SmtpSettings } from "./channel-setup.js";
+import { requireTarget } from "./require-target.js";
+
+/** Open SMTP connections; more lets a page storm go out in parallel. */
+const MAX_CONNECTIONS = 5;
+
+/**
+ * Email through an SMTP relay with nodemailer, over a small pool of kept-open
+ * connections. `smtp://` upgrades with STARTTLS when the server offers it,
+ * `smtps://` is TLS from the start. Nodemailer's own requeueing is off: the
+ * dispatcher decides retries, so a page is never sent twice behind its back.
+ */
+export class SmtpEmailChannel implements NotificationChannel {
+  private readonly transport: Transporter<SMTPPoolSentMessageInfo>;
+
+  constructor(
+    private readonly settings: SmtpSettings,
+    private readonly publicUrl: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.transport = createTransport({
+      url: settings.url.href,
+      pool: true,
+      maxConnections: MAX_CONNECTIONS,
+      maxRequeues: 0,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    });
+  }
+
+  async send(page: PageDelivery): Promise<DeliveryReceipt> {
+    const { address } = requireTarget(page.target, "email");
+    const message = composePage(page, this.publicUrl);
+    let info: SMTPPoolSentMessageInfo;
+    try {
+      info = await this.transport.sendMail({
+        from: this.settings.from,
+        to: address,
+        subject: message.subject,
+        text: message.body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw smtpFailure(error, this.timeoutMs);
+    }
+    if (info.rejected.length > 0) {
+      throw new DeliveryError(`the SMTP server rejected the recipient ${address}`, true);
+    }
+    return { providerId: info.serverMessageId ?? info.messageId };
+  }
+
+  /** Closes the pooled connections. */
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/**
+ * Nodemailer marks SMTP replies as `permanent` (5xx but 503) or not; errors
+ * without a reply (connection refused, timeouts) are transient, except a
+ * configuration error, which no retry can fix.
+ */
+function smtpFailure(error: unknown, timeoutMs: number): DeliveryError {
+  const { code, response, permanent, message } = error as Partial<NodemailerError>;
+  if (code === "EABORT") return new DeliveryError(`SMTP: no answer within ${timeoutMs} ms`, false);
+  const reason = response ?? message ?? String(error);
+  return new DeliveryError(
+    `SMTP ${code ?? "error"}: ${reason}`,
+    permanent === true || code === "ECONFIG",
+  );
+}

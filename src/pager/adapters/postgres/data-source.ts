@@ -1,0 +1,42 @@
+import { DataSource } from "typeorm";
+import {
+  connectionOptions,
+  type DatabaseOptions,
+  initializeMigrated,
+} from "../../../platform/postgres/database-setup.js";
+import { AckTimerEntity } from "./entities/ack-timer-entity.js";
+import { AlertEntity } from "./entities/alert-entity.js";
+import { EscalationPolicyEntity } from "./entities/escalation-policy-entity.js";
+import { MonitoredServiceEntity } from "./entities/monitored-service-entity.js";
+import { NotificationEntity } from "./entities/notification-entity.js";
+import { InitialSchema1764201600000 } from "./migrations/1764201600000-initial-schema.js";
+import { NotificationDelivery1764288000000 } from "./migrations/1764288000000-notification-delivery.js";
+import { TimerRelay1764374400000 } from "./migrations/1764374400000-timer-relay.js";
+
+/** Arbitrary but fixed: every pager process migrating the same database takes this lock. */
+const MIGRATION_LOCK_KEY = 7_256_330_001;
+
+/** The pager's TypeORM data source; see {@link connectionOptions}. */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    ...connectionOptions(options, "pager"),
+    entities: [
+      EscalationPolicyEntity,
+      MonitoredServiceEntity,
+      AlertEntity,
+      NotificationEntity,
+      AckTimerEntity,
+    ],
+    migrations: [
+      InitialSchema1764201600000,
+      NotificationDelivery1764288000000,
+      TimerRelay1764374400000,
+    ],
+    migrationsTableName: "pager_migrations",
+  });
+}
+
+/** Connects and migrates the pager's tables; see {@link initializeMigrated}. */
+export function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  return initializeMigrated(createDataSource(options), MIGRATION_LOCK_KEY);
+}

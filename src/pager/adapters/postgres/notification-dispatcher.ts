@@ -1,0 +1,141 @@
+import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
+import type { Clock } from "../../../platform/time/clock.js";
+import { CoalescingWriter } from "../../../platform/workers/coalescing-writer.js";
+import { delayUntilDue } from "../../../platform/workers/delay-until-due.js";
+import { InFlightDeliveries } from "../../../platform/workers/in-flight-deliveries.js";
+import type { LoopBody } from "../../../platform/workers/polling-loop.js";
+import { decideRetry, type RetryPolicy } from "../../../platform/workers/retry-backoff.js";
+import {
+  DeliveryError,
+  type DeliveryReceipt,
+  type NotificationChannel,
+} from "../../app/notification-channel.js";
+import type { Target } from "../../domain/target.js";
+import { type ClaimedPage, NotificationOutbox, type SentPage } from "./notification-outbox.js";
+
+/** How the dispatcher paces itself. */
+export interface DispatcherOptions {
+  /** Pages claimed per round at most. */
+  readonly batchSize: number;
+  /** Deliveries under way at once at most; a full house claims nothing more. */
+  readonly maxInFlight: number;
+  /** How long a claim lasts; a dispatcher that dies holding pages delays them this long at most. */
+  readonly leaseMs: number;
+  readonly maxIdleMs: number;
+  readonly retry: RetryPolicy;
+}
+
+const MAX_ERROR_LENGTH = 1000;
+
+/**
+ * Delivers the outbox. Pages are claimed with SKIP LOCKED and a lease, so any
+ * number of processes can dispatch and a page claimed by a process that died
+ * is delivered by another once the lease runs out. Deliveries run on after
+ * the round that claimed them, up to `maxInFlight`: a provider that answers
+ * slowly (or not at all, until the timeout) never holds other pages back.
+ */
+export class NotificationDispatcher implements LoopBody {
+  private readonly outbox: NotificationOutbox;
+  /** Ending deliveries ask for a round: there is room again, and a failed attempt may have set a retry sooner than planned. */
+  private readonly inFlight: InFlightDeliveries;
+  private wake: () => void = () => {};
+  /** Under load, pages sent together are marked SENT in one statement, not one each. */
+  private readonly sent: CoalescingWriter<SentPage>;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly channelFor: (target: Target) => NotificationChannel,
+    private readonly logger: Logger,
+    private readonly options: DispatcherOptions,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.outbox = new NotificationOutbox(dataSource);
+    this.inFlight = new InFlightDeliveries(
+      options.maxInFlight,
+      (err) =>
+        logger.error({ err }, "delivery outcome not recorded; the page is retried after its lease"),
+      () => this.wake(),
+    );
+    this.sent = new CoalescingWriter((pages) => this.outbox.markSent(pages));
+  }
+
+  attach(wake: () => void): void {
+    this.wake = wake;
+  }
+
+  async tick(): Promise<number> {
+    const room = this.inFlight.room(this.options.batchSize);
+    // Full house: the next delivery to end wakes the loop.
+    if (room <= 0) return this.options.maxIdleMs;
+    const now = this.clock.now();
+    const claimed = await this.outbox.claim(
+      now,
+      new Date(now.getTime() + this.options.leaseMs),
+      room,
+    );
+    for (const page of claimed) this.inFlight.track(this.deliver(page));
+    if (claimed.length === room) return 0;
+    return delayUntilDue(await this.outbox.nextDue(), now, this.options.maxIdleMs);
+  }
+
+  drain(): Promise<void> {
+    return this.inFlight.drain();
+  }
+
+  private async deliver(page: ClaimedPage): Promise<void> {
+    const attempts = page.attempts + 1;
+    let receipt: DeliveryReceipt;
+    try {
+      receipt = await this.channelFor(page.target).send({ ...page, notificationId: page.id });
+    } catch (error) {
+      await this.recordFailure(page, attempts, error);
+      return;
+    }
+    await this.sent.add({
+      id: page.id,
+      sendTime: this.clock.now(),
+      attempts,
+      providerId: receipt.providerId,
+    });
+  }
+
+  private async recordFailure(page: ClaimedPage, attempts: number, error: unknown): Promise<void> {
+    const permanent = error instanceof DeliveryError && error.permanent;
+    const reason = (error instanceof Error ? error.message : String(error)).slice(
+      0,
+      MAX_ERROR_LENGTH,
+    );
+    // The budget counts from the operator's last retry; `attempts` itself never goes back.
+    const decision = decideRetry(
+      this.options.retry,
+      attempts - page.attemptsAtRetry,
+      permanent,
+      this.random(),
+    );
+    const now = this.clock.now();
+    const retryAt = decision.kind === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
+    await this.outbox.markFailed({ id: page.id, attempts, reason, retryAt }, now);
+    this.logger.warn(
+      { notification_id: page.id, alert_id: page.alertId, level: page.level, attempts, reason },
+      retryAt === null ? "page delivery failed" : "page delivery failed; will retry",
+    );
+    if (retryAt === null) await this.warnIfLevelUnreached(page);
+  }
+
+  /**
+   * An escalation level whose every page failed reached nobody: that must
+   * stand out from single failures. Each failure is written (committed)
+   * before this check reads, so of two dispatchers failing a level's last
+   * pages at once, at least the later one sees them all failed.
+   */
+  private async warnIfLevelUnreached(page: ClaimedPage): Promise<void> {
+    const { pages, failed } = await this.outbox.levelOutcome(page.alertId, page.level);
+    if (failed < pages) return;
+    this.logger.warn(
+      { alert_id: page.alertId, level: page.level, pages },
+      "every page of this escalation level failed: nobody was reached",
+    );
+  }
+}

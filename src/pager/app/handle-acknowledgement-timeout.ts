@@ -1,0 +1,40 @@
+import type { Alert } from "../domain/alert.js";
+import {
+  handleAcknowledgementTimeout as decideTimeout,
+  type TimeoutOutcome,
+  validateLevelIndex,
+} from "../domain/escalation.js";
+import { requireId } from "../domain/resource-id.js";
+import { applyDecision, signalAfterCommit } from "./apply-decision.js";
+import { lockAlertAndService } from "./locked-alert.js";
+import type { AppDeps } from "./ports.js";
+
+/** The timer callback's input as the transport hands it over. */
+export interface AcknowledgementTimeoutInput {
+  readonly alertId: string;
+  readonly level: number;
+}
+
+/**
+ * The one path by which an acknowledgement delay escalates, whether the
+ * callback comes from the in-process timer worker or an external timer
+ * service. The answered timer is consumed in the same transaction, and
+ * duplicates find the alert already moved on (IGNORED_STALE).
+ */
+export async function handleAcknowledgementTimeout(
+  deps: AppDeps,
+  input: AcknowledgementTimeoutInput,
+): Promise<{ alert: Alert; outcome: TimeoutOutcome }> {
+  const alertId = requireId(input.alertId, "alert_id");
+  const level = validateLevelIndex(input.level);
+  const decision = await deps.tx.run(async (uow) => {
+    const { alert, service } = await lockAlertAndService(uow, alertId);
+    const now = deps.clock.now();
+    const decided = decideTimeout(alert, service, { level: level, now });
+    await uow.ackTimers.consume(alertId, level);
+    await applyDecision(uow, decided, { service, alertIsNew: false, now, ids: deps.ids });
+    return decided;
+  });
+  signalAfterCommit(deps.signals, decision);
+  return { alert: decision.alert, outcome: decision.outcome };
+}

@@ -1,0 +1,213 @@
+import { failedPrecondition, invalidArgument } from "../../platform/errors/domain-error.js";
+import type { Alert } from "./alert.js";
+import type { EscalationPolicy } from "./escalation-policy.js";
+import type { MonitoredService } from "./monitored-service.js";
+import type { Target } from "./target.js";
+import { requireText } from "./text-field.js";
+
+const MAX_MESSAGE_LENGTH = 4096;
+const MAX_ACKNOWLEDGER_LENGTH = 200;
+
+/** One page to queue: who, for which level of the alert. */
+export interface Page {
+  readonly level: number;
+  readonly target: Target;
+}
+
+/** An acknowledgement timer to arm for the level that was just paged. */
+export interface TimerRequest {
+  readonly alertId: string;
+  readonly level: number;
+  readonly fireTime: Date;
+}
+
+/**
+ * Everything one event changes, decided without I/O so that a use case can
+ * write it all in one transaction: the new state, the outbox rows and the
+ * timer go in together or not at all.
+ */
+export interface Decision<Outcome extends string> {
+  readonly outcome: Outcome;
+  readonly alert: Alert;
+  readonly service: MonitoredService;
+  /** False when the event changed nothing and nothing needs writing. */
+  readonly changed: boolean;
+  readonly pages: readonly Page[];
+  readonly timer: TimerRequest | null;
+  /** True when pending timers of the alert must be dropped. */
+  readonly cancelTimers: boolean;
+}
+
+/** What SendAlert did. */
+export type TriggerOutcome = "created" | "suppressed";
+/** What an acknowledgement-timeout callback did. */
+export type TimeoutOutcome =
+  | "escalated"
+  | "ignored-acknowledged"
+  | "ignored-resolved"
+  | "ignored-stale"
+  | "ignored-last-level";
+
+/** The state an alert event is decided against, read under the service lock. */
+export interface ServiceState {
+  readonly service: MonitoredService;
+  /** The service's active alert, present exactly when it is unhealthy. */
+  readonly activeAlert: Alert | null;
+}
+
+function unchanged<O extends string>(outcome: O, alert: Alert, service: MonitoredService) {
+  return { outcome, alert, service, changed: false, pages: [], timer: null, cancelTimers: false };
+}
+
+function pageLevel(alert: Alert, level: number, now: Date) {
+  const step = alert.levels[level];
+  if (step === undefined) throw new RangeError(`alert ${alert.id} has no level ${level}`);
+  return {
+    pages: step.targets.map((target) => ({ level, target })),
+    timer: { alertId: alert.id, level, fireTime: new Date(now.getTime() + step.ackTimeoutMs) },
+  };
+}
+
+/** Checks the text a person will read in the page. */
+export function validateMessage(message: string, field = "message"): string {
+  return requireText(message, field, MAX_MESSAGE_LENGTH, "say what went wrong");
+}
+
+/**
+ * Behaviours 1 and 4: a healthy service turns unhealthy and pages its first
+ * level; an unhealthy one keeps its single active alert and pages nobody.
+ * The policy's levels are copied into the alert so later edits cannot corrupt
+ * this escalation.
+ */
+export function triggerAlert(
+  state: ServiceState,
+  policy: EscalationPolicy,
+  event: { readonly alertId: string; readonly message: string; readonly now: Date },
+): Decision<TriggerOutcome> {
+  const { service, activeAlert } = state;
+  if (service.health === "unhealthy" && activeAlert !== null) {
+    return unchanged("suppressed", activeAlert, service);
+  }
+  const alert: Alert = {
+    id: event.alertId,
+    monitoredServiceId: service.id,
+    escalationPolicyId: policy.id,
+    message: event.message,
+    state: "triggered",
+    currentLevel: 0,
+    acknowledgedBy: "",
+    levels: policy.levels,
+    createTime: event.now,
+    acknowledgeTime: null,
+    resolveTime: null,
+  };
+  return {
+    outcome: "created",
+    alert,
+    service: { ...service, health: "unhealthy", activeAlertId: alert.id, updateTime: event.now },
+    changed: true,
+    ...pageLevel(alert, 0, event.now),
+    cancelTimers: false,
+  };
+}
+
+/** Checks who takes the alert, so that responders can see who is on it. */
+export function validateAcknowledger(acknowledgedBy: string, field = "acknowledged_by"): string {
+  return requireText(acknowledgedBy, field, MAX_ACKNOWLEDGER_LENGTH, "who takes the alert");
+}
+
+/**
+ * Behaviour 3: stops the escalation. Acknowledging twice keeps the first
+ * responder and time, so a retried call cannot rewrite history; a resolved
+ * alert has nothing left to acknowledge.
+ */
+export function acknowledgeAlert(
+  alert: Alert,
+  service: MonitoredService,
+  event: { readonly acknowledgedBy: string; readonly now: Date },
+): Decision<"acknowledged"> {
+  if (alert.state === "resolved") {
+    throw failedPrecondition(
+      "ALERT_RESOLVED",
+      `alert_id: alert "${alert.id}" is already resolved; there is nothing to acknowledge`,
+    );
+  }
+  if (alert.state === "acknowledged") return unchanged("acknowledged", alert, service);
+  return {
+    outcome: "acknowledged",
+    alert: {
+      ...alert,
+      state: "acknowledged",
+      acknowledgedBy: event.acknowledgedBy,
+      acknowledgeTime: event.now,
+    },
+    service,
+    changed: true,
+    pages: [],
+    timer: null,
+    cancelTimers: true,
+  };
+}
+
+/**
+ * Behaviour 5: the healthy event. Resolving is idempotent, and only the
+ * service's active alert can turn it healthy: resolving an older alert must
+ * not hide a newer incident.
+ */
+export function resolveAlert(
+  alert: Alert,
+  service: MonitoredService,
+  now: Date,
+): Decision<"resolved"> {
+  const healthy =
+    service.activeAlertId === alert.id
+      ? { ...service, health: "healthy" as const, activeAlertId: null, updateTime: now }
+      : service;
+  if (alert.state === "resolved" && healthy === service) {
+    return unchanged("resolved", alert, service);
+  }
+  return {
+    outcome: "resolved",
+    alert: alert.state === "resolved" ? alert : { ...alert, state: "resolved", resolveTime: now },
+    service: healthy,
+    changed: true,
+    pages: [],
+    timer: null,
+    cancelTimers: alert.state !== "resolved",
+  };
+}
+
+/** Checks a timer callback's level before anything is read. */
+export function validateLevelIndex(level: number, field = "level"): number {
+  if (!Number.isInteger(level) || level < 0) {
+    throw invalidArgument(field, `must be a level index of 0 or more, got ${level}`);
+  }
+  return level;
+}
+
+/**
+ * Behaviour 2 and the guard against late, duplicate or obsolete callbacks:
+ * only a callback for the level the alert is at, while it is still
+ * triggered and has a next level, pages anyone. When several reasons to
+ * ignore apply, resolved wins over acknowledged over stale over last level.
+ */
+export function handleAcknowledgementTimeout(
+  alert: Alert,
+  service: MonitoredService,
+  event: { readonly level: number; readonly now: Date },
+): Decision<TimeoutOutcome> {
+  if (alert.state === "resolved") return unchanged("ignored-resolved", alert, service);
+  if (alert.state === "acknowledged") return unchanged("ignored-acknowledged", alert, service);
+  if (event.level !== alert.currentLevel) return unchanged("ignored-stale", alert, service);
+  const next = alert.currentLevel + 1;
+  if (next >= alert.levels.length) return unchanged("ignored-last-level", alert, service);
+  const escalated = { ...alert, currentLevel: next };
+  return {
+    outcome: "escalated",
+    alert: escalated,
+    service,
+    changed: true,
+    ...pageLevel(escalated, next, event.now),
+    cancelTimers: false,
+  };
+}

@@ -1,0 +1,16 @@
+import { runService } from "../platform/program/run-service.js";
+import { startPagerServer } from "./pager-server.js";
+import { readConfig } from "./settings/pager-config.js";
+
+/**
+ * `npm start`: the pager, configured from the environment, on an embedded
+ * PostgreSQL unless DATABASE_URL names one.
+ */
+runService(() => {
+  const config = readConfig(process.env);
+  return {
+    name: "pager",
+    settings: config,
+    start: (databaseUrl, logger) => startPagerServer({ config, databaseUrl, logger }),
+  };
+});

@@ -1,0 +1,87 @@
+import type { Logger } from "pino";
+import type { Clock } from "../platform/time/clock.js";
+import { type LoopErrorHandler, PollingLoop } from "../platform/workers/polling-loop.js";
+import {
+  buildDeliveryChannels,
+  type DeliveryChannels,
+} from "./adapters/channels/delivery-channels.js";
+import { createDataSource } from "./adapters/postgres/data-source.js";
+import { NotificationDispatcher } from "./adapters/postgres/notification-dispatcher.js";
+import type { PagerConfig } from "./settings/pager-config.js";
+
+/** This process's dispatcher, when the config runs one. */
+export interface NotificationWorkers {
+  /** Per channel: live, log only or misconfigured; null when this process does not dispatch. */
+  readonly channels: DeliveryChannels["status"] | null;
+  readonly loops: readonly PollingLoop[];
+  /** Wakes the dispatcher for pages just queued; wired to WorkSignals. */
+  wake(): void;
+  /** Closes provider and database connections; call after the loops stopped. */
+  close(): Promise<void>;
+}
+
+/** What the dispatcher is built from; `publicUrl` is where pages say to acknowledge. */
+export interface NotificationWiring {
+  readonly config: PagerConfig;
+  readonly databaseUrl: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly publicUrl: string;
+  readonly onError: (worker: string) => LoopErrorHandler;
+  readonly batchSize: number;
+  readonly maxIdleMs: number;
+}
+
+/** Connections of the dispatcher's own: one claims, one marks pages sent, the rest record failures. */
+const OUTBOX_POOL_SIZE = 4;
+const MAX_DELIVERIES_IN_FLIGHT = 500;
+const MAX_RETRY_DELAY_MS = 60_000;
+
+/**
+ * Builds the channels and the dispatcher that delivers the outbox through
+ * them. The dispatcher has a small connection pool of its own: when API calls
+ * hold every connection of the main pool (an alert storm), pages must not
+ * queue behind them.
+ */
+export async function notificationWorkers(
+  wiring: NotificationWiring,
+): Promise<NotificationWorkers> {
+  const { config, logger } = wiring;
+  if (!config.dispatcher) {
+    return { channels: null, loops: [], wake: () => {}, close: async () => {} };
+  }
+  const channels = buildDeliveryChannels(config.channels, {
+    publicUrl: wiring.publicUrl,
+    timeoutMs: config.deliveryTimeoutMs,
+    logger,
+  });
+  const outboxDb = createDataSource({
+    url: wiring.databaseUrl,
+    poolSize: OUTBOX_POOL_SIZE,
+    applicationName: "pager-dispatcher",
+  });
+  await outboxDb.initialize();
+  const loop = new PollingLoop(
+    new NotificationDispatcher(outboxDb, wiring.clock, channels.channelFor, logger, {
+      batchSize: wiring.batchSize,
+      maxInFlight: MAX_DELIVERIES_IN_FLIGHT,
+      leaseMs: config.workerLeaseMs,
+      maxIdleMs: wiring.maxIdleMs,
+      retry: {
+        maxAttempts: config.maxDeliveryAttempts,
+        baseDelayMs: config.deliveryRetryBaseMs,
+        maxDelayMs: Math.max(MAX_RETRY_DELAY_MS, config.deliveryRetryBaseMs),
+      },
+    }),
+    wiring.onError("dispatcher"),
+  );
+  return {
+    channels: channels.status,
+    loops: [loop],
+    wake: () => loop.wake(),
+    async close() {
+      channels.close();
+      await outboxDb.destroy();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import type { Logger } from "pino";
+import { serve } from "../platform/server/serve.js";
+import type { Clock } from "../platform/time/clock.js";
+import { systemClock } from "../platform/time/system-clock.js";
+import type { PollingLoop } from "../platform/workers/polling-loop.js";
+import { ackTimerWorkers } from "./ack-timer-workers.js";
+import { openDatabase } from "./adapters/postgres/data-source.js";
+import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
+import { UuidV7Generator } from "./adapters/system/uuid-v7.js";
+import type { AppDeps, WorkSignals } from "./app/ports.js";
+import { notificationWorkers } from "./notification-workers.js";
+import type { PagerConfig } from "./settings/pager-config.js";
+import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
+
+/** A running pager: where it listens and how to stop it. */
+export interface RunningPager {
+  readonly port: number;
+  readonly host: string;
+  /** Stops accepting, finishes calls in flight, stops the workers, closes the pool. */
+  stop(): Promise<void>;
+}
+
+/** What varies between production and tests. */
+export interface PagerServerOptions {
+  readonly config: PagerConfig;
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+const IDLE_POLL_MS = 1000;
+const BATCH_SIZE = 100;
+
+/**
+ * Wires the pager: database (migrated), use cases, timer worker, dispatcher,
+ * health and the gRPC/Connect server on one port. Used by `main.ts` and by
+ * the end-to-end tests, so tests exercise exactly what ships.
+ */
+export async function startPagerServer(options: PagerServerOptions): Promise<RunningPager> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const dataSource = await openDatabase({ url: options.databaseUrl, poolSize: config.dbPoolSize });
+  const loops: PollingLoop[] = [];
+  const signals: WorkSignals = { notificationsQueued: () => {}, timersChanged: () => {} };
+  const deps: AppDeps = {
+    tx: new TypeormTransactionRunner(dataSource),
+    clock,
+    ids: new UuidV7Generator(),
+    signals,
+  };
+  const workerError = (worker: string) => (err: unknown) =>
+    logger.error({ err, worker }, "worker round failed; retrying");
+  const serving = await serve({
+    host: config.host,
+    port: config.port,
+    routes: (health) => pagerRoutes(deps, health),
+    services: SERVED_SERVICES,
+    probe: () => dataSource.query("SELECT 1"),
+    logger,
+  }).catch(async (error: unknown) => {
+    // A port already taken must not leave the pool open behind the error.
+    await dataSource.destroy();
+    throw error;
+  });
+  const { server } = serving;
+  // Timer callbacks come back to the listening address, known for sure only now (port 0).
+  const timers = ackTimerWorkers({
+    config,
+    dataSource,
+    deps,
+    logger,
+    listening: server,
+    onError: workerError,
+    batchSize: BATCH_SIZE,
+    maxIdleMs: IDLE_POLL_MS,
+  });
+  signals.timersChanged = timers.wake;
+  loops.push(...timers.loops);
+  // Pages carry the acknowledgement address, known for sure only once listening (port 0).
+  const publicUrl = config.publicUrl ?? `http://${server.host}:${server.port}`;
+  const dispatch = await notificationWorkers({
+    config,
+    databaseUrl: options.databaseUrl,
+    clock,
+    logger,
+    publicUrl,
+    onError: workerError,
+    batchSize: BATCH_SIZE,
+    maxIdleMs: IDLE_POLL_MS,
+  });
+  signals.notificationsQueued = dispatch.wake;
+  loops.push(...dispatch.loops);
+  for (const loop of loops) loop.start();
+  logger.info(
+    {
+      host: server.host,
+      port: server.port,
+      timers: timers.mode,
+      dispatcher: config.dispatcher,
+      public_url: publicUrl,
+      channels: dispatch.channels,
+    },
+    "pager listening",
+  );
+  return {
+    port: server.port,
+    host: server.host,
+    async stop() {
+      await serving.close(config.shutdownGraceMs);
+      await Promise.all(loops.map((loop) => loop.stop()));
+      timers.close();
+      await dispatch.close();
+      await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { type Logger, pino } from "pino";
+import { startEmbeddedDatabase } from "../embedded-postgres/embedded-database.js";
+import type { ProcessSettings } from "./process-settings.js";
+
+/** What differs between the programs of this project (the pager, the timer service). */
+export interface ServiceProgram {
+  /**
+   * `pager` or `timer`: the `service` field of every log line, the database
+   * inside an embedded cluster, and the prefix of its settings.
+   */
+  readonly name: string;
+  readonly settings: ProcessSettings;
+  /** Starts serving; resolves once ready, with how to stop. */
+  start(databaseUrl: string, logger: Logger): Promise<{ stop(): Promise<void> }>;
+}
+
+/**
+ * A program's life: starts an embedded PostgreSQL when no database URL is
+ * given, starts the service, and on SIGINT/SIGTERM shuts everything down in
+ * order, so no call in flight and no claimed work is cut short. `load` reads
+ * the configuration: a failed load or start exits with code 1 and its
+ * message, never a stack trace for a typo in a setting.
+ */
+export function runService(load: () => ServiceProgram): void {
+  Promise.resolve()
+    .then(() => run(load()))
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+}
+
+async function run(program: ServiceProgram): Promise<void> {
+  const { name, settings } = program;
+  const logger = pino({ level: settings.logLevel, base: { service: name } });
+  const embedded =
+    settings.databaseUrl === null
+      ? await startEmbeddedDatabase({
+          dataDir: settings.dataDir,
+          databaseName: name,
+          dataDirSetting: `${name.toUpperCase()}_DATA_DIR`,
+          logger: logger.child({ component: "embedded-postgres" }),
+        })
+      : null;
+  if (embedded !== null) logger.info({ data_dir: settings.dataDir }, "using embedded PostgreSQL");
+  let service: { stop(): Promise<void> };
+  try {
+    service = await program.start(settings.databaseUrl ?? embedded?.url ?? "", logger);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    try {
+      await service.stop();
+      await embedded?.stop();
+      logger.info("stopped");
+    } catch (err) {
+      logger.error({ err }, "unclean shutdown");
+      process.exitCode = 1;
+    }
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => void shutdown(signal));
+  }
+}

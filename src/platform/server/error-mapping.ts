@@ -1,0 +1,68 @@
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { Logger } from "pino";
+import { ErrorInfoSchema } from "../../../gen/google/rpc/error_details_pb.js";
+import { DomainError, type DomainErrorKind } from "../errors/domain-error.js";
+
+const CODES: Record<DomainErrorKind, Code> = {
+  "invalid-argument": Code.InvalidArgument,
+  "not-found": Code.NotFound,
+  "failed-precondition": Code.FailedPrecondition,
+  "already-exists": Code.AlreadyExists,
+  "permission-denied": Code.PermissionDenied,
+};
+
+/** Node and PostgreSQL signs that the database, not the request, is the problem. */
+const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
+
+/**
+ * Turns whatever a use case threw into a precise gRPC status. Domain refusals
+ * keep their message and gain a google.rpc.ErrorInfo with a stable reason; a
+ * database outage is UNAVAILABLE (retryable); anything else is INTERNAL with
+ * no internals leaked, and logged with its stack. `errorDomain` is the
+ * ErrorInfo domain that scopes the reasons: the API package of the server.
+ */
+export function errorMappingInterceptor(logger: Logger, errorDomain = "pager.v1"): Interceptor {
+  return (next) => async (request) => {
+    try {
+      return await next(request);
+    } catch (error) {
+      const rpc = `${request.method.parent.typeName}/${request.method.name}`;
+      throw toConnectError(error, rpc, errorDomain, logger);
+    }
+  };
+}
+
+function toConnectError(error: unknown, rpc: string, errorDomain: string, logger: Logger) {
+  if (error instanceof ConnectError) return error;
+  if (error instanceof DomainError) {
+    return new ConnectError(error.message, CODES[error.kind], undefined, [
+      {
+        desc: ErrorInfoSchema,
+        value: {
+          reason: error.reason,
+          domain: errorDomain,
+          metadata: error.field === undefined ? {} : { field: error.field },
+        },
+      },
+    ]);
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ rpc, err: error }, "database unavailable");
+    return new ConnectError("the database is unavailable; retry shortly", Code.Unavailable);
+  }
+  logger.error({ rpc, err: error }, "unexpected error");
+  return new ConnectError("internal error", Code.Internal);
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    const { code, driverError } = cause as { code?: unknown; driverError?: { code?: unknown } };
+    const codes = [code, driverError?.code].filter((c): c is string => typeof c === "string");
+    if (codes.some((c) => UNAVAILABLE_ERRNOS.has(c) || UNAVAILABLE_SQLSTATE.test(c))) return true;
+    if (/Connection terminated|timeout exceeded when trying to connect/i.test(cause.message)) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,75 @@
+import type { ConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import { HealthMonitor } from "../health/health-monitor.js";
+import type { HealthStatusSource } from "../health/health-service.js";
+import { errorMappingInterceptor } from "./error-mapping.js";
+import { withSpecGrpcMessage } from "./grpc-message-encoding.js";
+import { type ListeningServer, listen } from "./listen.js";
+import { loggingInterceptor } from "./logging-interceptor.js";
+
+/** What a service puts on its one port. */
+export interface ServeOptions {
+  readonly host: string;
+  readonly port: number;
+  /** The service's routes; health is handed in so they can serve grpc.health.v1 from it. */
+  readonly routes: (health: HealthStatusSource) => (router: ConnectRouter) => void;
+  /** Full names of the served services, for health checks by name. */
+  readonly services: readonly string[];
+  /** Resolves while the database answers; health follows it. */
+  readonly probe: () => Promise<unknown>;
+  readonly logger: Logger;
+  /** ErrorInfo domain of refusals, the API package (default "pager.v1"). */
+  readonly errorDomain?: string;
+}
+
+/** A service listening, and its health. */
+export interface Serving {
+  readonly server: ListeningServer;
+  readonly health: HealthMonitor;
+  /** Reports NOT_SERVING, then closes the port, letting calls in flight finish within `graceMs`. */
+  close(graceMs: number): Promise<void>;
+}
+
+/**
+ * Serves routes the way every process of this project does: one port for
+ * gRPC, gRPC-Web and Connect, health from a database probe, one log line per
+ * RPC, domain refusals mapped to precise codes, and grpc-message encoded so
+ * that grpc-js clients read it right. The pager and the timer service share
+ * it, so they behave alike for operators and clients.
+ */
+export async function serve(options: ServeOptions): Promise<Serving> {
+  const { logger } = options;
+  const health = new HealthMonitor({
+    probe: async () => {
+      await options.probe();
+    },
+    services: options.services,
+    onProbeFailure: (err) => logger.warn({ err }, "database probe failed; health NOT_SERVING"),
+  });
+  health.start();
+  const handler = withSpecGrpcMessage(
+    connectNodeAdapter({
+      routes: options.routes(health),
+      interceptors: [
+        loggingInterceptor(logger),
+        errorMappingInterceptor(logger, options.errorDomain),
+      ],
+    }),
+  );
+  let server: ListeningServer;
+  try {
+    server = await listen(handler, { host: options.host, port: options.port });
+  } catch (error) {
+    health.stop();
+    throw error;
+  }
+  return {
+    server,
+    health,
+    async close(graceMs) {
+      health.stop();
+      await server.close(graceMs);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { Logger } from "pino";
+import { serve } from "../platform/server/serve.js";
+import type { Clock } from "../platform/time/clock.js";
+import { systemClock } from "../platform/time/system-clock.js";
+import { PollingLoop } from "../platform/workers/polling-loop.js";
+import { GrpcCallbackSender } from "./adapters/grpc/callback-sender.js";
+import { openTimerDatabase } from "./adapters/postgres/data-source.js";
+import { DueTimeListener } from "./adapters/postgres/due-time-listener.js";
+import { PostgresDueTimerQueue } from "./adapters/postgres/due-timer-queue.js";
+import { TypeormTimerStore } from "./adapters/postgres/timer-store.js";
+import { TimerFiring } from "./app/fire-due-timers.js";
+import type { TimerDeps } from "./app/ports.js";
+import type { TimerConfig } from "./timer-config.js";
+import { TIMER_SERVED_SERVICES, timerRoutes } from "./transport/router.js";
+
+/** A running timer service: where it listens and how to stop it. */
+export interface RunningTimerService {
+  readonly port: number;
+  readonly host: string;
+  /** Stops taking calls, stops claiming, lets deliveries in flight end, closes the pool. */
+  stop(): Promise<void>;
+}
+
+/** What varies between production and tests. */
+export interface TimerServerOptions {
+  readonly config: TimerConfig;
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+/**
+ * Wires one timer service replica: database (migrated), the timer.v1 API,
+ * the firing loop woken by LISTEN/NOTIFY, health and reflection on one port.
+ * Used by `main.ts` and by tests, so tests run what ships. Replicas
+ * share nothing but the database.
+ */
+export async function startTimerServer(options: TimerServerOptions): Promise<RunningTimerService> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const dataSource = await openTimerDatabase({
+    url: options.databaseUrl,
+    poolSize: config.dbPoolSize,
+  });
+  const deps: TimerDeps = {
+    store: new TypeormTimerStore(dataSource),
+    clock,
+    allowlist: config.allowlist,
+  };
+  const sender = new GrpcCallbackSender();
+  const firing = new TimerFiring(
+    {
+      queue: new PostgresDueTimerQueue(dataSource),
+      sender,
+      clock,
+      allowlist: config.allowlist,
+      log: logger,
+    },
+    {
+      batchSize: config.batchSize,
+      maxInFlight: config.maxInFlight,
+      leaseMs: config.leaseMs,
+      deadlineMs: config.callbackDeadlineMs,
+      maxIdleMs: config.maxIdleMs,
+      retry: {
+        maxAttempts: config.maxAttempts,
+        baseDelayMs: config.retryBaseMs,
+        maxDelayMs: config.retryMaxMs,
+      },
+    },
+  );
+  const loop = new PollingLoop(firing, (err) =>
+    logger.error({ err }, "firing round failed; retrying"),
+  );
+  const listener = new DueTimeListener(
+    options.databaseUrl,
+    (fireTime) => loop.wakeWithin(fireTime.getTime() - clock.now().getTime()),
+    logger,
+  );
+  const serving = await serve({
+    host: config.host,
+    port: config.port,
+    routes: (health) => timerRoutes(deps, health),
+    services: TIMER_SERVED_SERVICES,
+    probe: () => dataSource.query("SELECT 1"),
+    logger,
+    errorDomain: "timer.v1",
+  }).catch(async (error: unknown) => {
+    await dataSource.destroy();
+    throw error;
+  });
+  await listener.start();
+  loop.start();
+  const { server } = serving;
+  logger.info(
+    { host: server.host, port: server.port, callback_allowlist: config.allowlist.entries() },
+    "timer service listening",
+  );
+  return {
+    port: server.port,
+    host: server.host,
+    async stop() {
+      await serving.close(config.shutdownGraceMs);
+      await listener.stop();
+      await loop.stop();
+      sender.close();
+      await dataSource.destroy();
+    },
+  };
+}

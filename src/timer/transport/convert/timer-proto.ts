@@ -1,0 +1,60 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import {
+  type SetTimerRequest,
+  type Timer as TimerPb,
+  TimerSchema,
+  TimerState as TimerStatePb,
+} from "../../../../gen/timer/v1/timer_service_pb.js";
+import { fromEnumFilter } from "../../../platform/proto/enum-filter.js";
+import { fromDuration, toTimestamp } from "../../../platform/proto/proto-time.js";
+import type { Schedule, SetTimerInput } from "../../domain/new-timer.js";
+import type { Timer, TimerState } from "../../domain/timer.js";
+
+const TO_PB: Record<TimerState, TimerStatePb> = {
+  scheduled: TimerStatePb.SCHEDULED,
+  firing: TimerStatePb.FIRING,
+  fired: TimerStatePb.FIRED,
+  failed: TimerStatePb.FAILED,
+  cancelled: TimerStatePb.CANCELLED,
+};
+
+/** The wire form of a timer. */
+export function toTimerPb(timer: Timer): TimerPb {
+  return create(TimerSchema, {
+    timerId: timer.id,
+    fireTime: toTimestamp(timer.fireTime),
+    callback: timer.callback,
+    state: TO_PB[timer.state],
+    attempts: timer.attempts,
+    lastError: timer.lastError,
+    createTime: toTimestamp(timer.createTime),
+    updateTime: toTimestamp(timer.updateTime),
+    nextAttemptTime: toTimestamp(timer.nextAttemptTime),
+  });
+}
+
+/** SetTimer as the domain reads it; the oneof and unset messages become nulls. */
+export function fromSetTimerRequest(request: SetTimerRequest): SetTimerInput {
+  return {
+    timerId: request.timerId,
+    schedule: scheduleOf(request.schedule),
+    callback: request.callback ?? null,
+  };
+}
+
+function scheduleOf(schedule: SetTimerRequest["schedule"]): Schedule | null {
+  switch (schedule.case) {
+    case "fireTime":
+      return { fireTime: timestampDate(schedule.value) };
+    case "delay":
+      return { delayMs: fromDuration(schedule.value, "delay") ?? 0 };
+    default:
+      return null;
+  }
+}
+
+/** A ListTimers state filter: UNSPECIFIED means any. */
+export function fromTimerStateFilter(state: TimerStatePb, field: string): TimerState | null {
+  return fromEnumFilter(TO_PB, "TimerState", state, field);
+}
