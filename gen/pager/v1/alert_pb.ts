@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pager/v1/alert.proto.
  */
 export const file_pager_v1_alert: GenFile = /*@__PURE__*/
-  fileDesc("ChRwYWdlci92MS9hbGVydC5wcm90bxIIcGFnZXIudjEizgIKBUFsZXJ0EgoKAmlkGAEgASgJEhwKFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAIgASgJEhwKFGVzY2FsYXRpb25fcG9saWN5X2lkGAMgASgJEg8KB21lc3NhZ2UYBCABKAkSIwoFc3RhdGUYBSABKA4yFC5wYWdlci52MS5BbGVydFN0YXRlEhUKDWN1cnJlbnRfbGV2ZWwYBiABKAUSFwoPYWNrbm93bGVkZ2VkX2J5GAcgASgJEi8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0ChBhY2tub3dsZWRnZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxyZXNvbHZlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKnwKCkFsZXJ0U3RhdGUSGwoXQUxFUlRfU1RBVEVfVU5TUEVDSUZJRUQQABIZChVBTEVSVF9TVEFURV9UUklHR0VSRUQQARIcChhBTEVSVF9TVEFURV9BQ0tOT1dMRURHRUQQAhIYChRBTEVSVF9TVEFURV9SRVNPTFZFRBADYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChRwYWdlci92MS9hbGVydC5wcm90bxIIcGFnZXIudjEijAQKBUFsZXJ0EgoKAmlkGAEgASgJEhwKFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAIgASgJEhwKFGVzY2FsYXRpb25fcG9saWN5X2lkGAMgASgJEg8KB21lc3NhZ2UYBCABKAkSIwoFc3RhdGUYBSABKA4yFC5wYWdlci52MS5BbGVydFN0YXRlEhUKDWN1cnJlbnRfbGV2ZWwYBiABKAUSFwoPYWNrbm93bGVkZ2VkX2J5GAcgASgJEi8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0ChBhY2tub3dsZWRnZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIwCgxyZXNvbHZlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHNpZ25hbF9jb3VudBgLIAEoBRI0ChBsYXN0X3NpZ25hbF90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCgdkZXRhaWxzGA0gAygLMhwucGFnZXIudjEuQWxlcnQuRGV0YWlsc0VudHJ5EhEKCWRlZHVwX2tleRgOIAEoCRouCgxEZXRhaWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASp8CgpBbGVydFN0YXRlEhsKF0FMRVJUX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVQUxFUlRfU1RBVEVfVFJJR0dFUkVEEAESHAoYQUxFUlRfU1RBVEVfQUNLTk9XTEVER0VEEAISGAoUQUxFUlRfU1RBVEVfUkVTT0xWRUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * Alert is one incident of a monitored service, from the moment monitoring
@@ -91,6 +91,39 @@ export type Alert = Message<"pager.v1.Alert"> & {
    * @generated from field: google.protobuf.Timestamp resolve_time = 10;
    */
   resolveTime?: Timestamp | undefined;
+
+  /**
+   * How many SendAlert calls (or integration triggers) the alert absorbed,
+   * its own creation included: 1 for an alert that was signalled once.
+   *
+   * @generated from field: int32 signal_count = 11;
+   */
+  signalCount: number;
+
+  /**
+   * When the latest of those signals arrived.
+   *
+   * @generated from field: google.protobuf.Timestamp last_signal_time = 12;
+   */
+  lastSignalTime?: Timestamp | undefined;
+
+  /**
+   * What the monitoring system said besides the message: the PagerDuty
+   * event's source, severity, component, group, class, custom details and
+   * links, or Alertmanager's labels and annotations. Keys are short names
+   * such as "severity" or "label.instance"; values are text.
+   *
+   * @generated from field: map<string, string> details = 13;
+   */
+  details: { [key: string]: string };
+
+  /**
+   * The deduplication key the monitoring system gave the alert (PagerDuty
+   * Events API dedup_key, or Alertmanager's group key); empty when none.
+   *
+   * @generated from field: string dedup_key = 14;
+   */
+  dedupKey: string;
 };
 
 /**

@@ -8,6 +8,8 @@ import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_field_mask } from "@bufbuild/protobuf/wkt";
 import type { Alert, AlertState } from "./alert_pb.js";
 import { file_pager_v1_alert } from "./alert_pb.js";
+import type { AlertEvent } from "./alert_event_pb.js";
+import { file_pager_v1_alert_event } from "./alert_event_pb.js";
 import type { MonitoredService } from "./monitored_service_pb.js";
 import { file_pager_v1_monitored_service } from "./monitored_service_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -16,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pager/v1/pager_service.proto.
  */
 export const file_pager_v1_pager_service: GenFile = /*@__PURE__*/
-  fileDesc("ChxwYWdlci92MS9wYWdlcl9zZXJ2aWNlLnByb3RvEghwYWdlci52MSJBChBTZW5kQWxlcnRSZXF1ZXN0EhwKFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAEgASgJEg8KB21lc3NhZ2UYAiABKAkiYAoRU2VuZEFsZXJ0UmVzcG9uc2USHgoFYWxlcnQYASABKAsyDy5wYWdlci52MS5BbGVydBIrCgdvdXRjb21lGAIgASgOMhoucGFnZXIudjEuU2VuZEFsZXJ0T3V0Y29tZSJEChdBY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRIXCg9hY2tub3dsZWRnZWRfYnkYAiABKAkiOgoYQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQiVAoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBISCghhbGVydF9pZBgBIAEoCUgAEh4KFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAIgASgJSABCCQoHc3ViamVjdCJtChRSZXNvbHZlQWxlcnRSZXNwb25zZRIeCgVhbGVydBgBIAEoCzIPLnBhZ2VyLnYxLkFsZXJ0EjUKEW1vbml0b3JlZF9zZXJ2aWNlGAIgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZSJGCiNIYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRINCgVsZXZlbBgCIAEoBSKAAQokSGFuZGxlQWNrbm93bGVkZ2VtZW50VGltZW91dFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQSOAoHb3V0Y29tZRgCIAEoDjInLnBhZ2VyLnYxLkFja25vd2xlZGdlbWVudFRpbWVvdXRPdXRjb21lIiMKD0dldEFsZXJ0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCSIyChBHZXRBbGVydFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQifQoRTGlzdEFsZXJ0c1JlcXVlc3QSHAoUbW9uaXRvcmVkX3NlcnZpY2VfaWQYASABKAkSIwoFc3RhdGUYAiABKA4yFC5wYWdlci52MS5BbGVydFN0YXRlEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIk4KEkxpc3RBbGVydHNSZXNwb25zZRIfCgZhbGVydHMYASADKAsyDy5wYWdlci52MS5BbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiSwodQ3JlYXRlTW9uaXRvcmVkU2VydmljZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgCIAEoCSJXCh5DcmVhdGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USNQoRbW9uaXRvcmVkX3NlcnZpY2UYASABKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlIjoKGkdldE1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0EhwKFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAEgASgJIlQKG0dldE1vbml0b3JlZFNlcnZpY2VSZXNwb25zZRI1ChFtb25pdG9yZWRfc2VydmljZRgBIAEoCzIaLnBhZ2VyLnYxLk1vbml0b3JlZFNlcnZpY2UiRQocTGlzdE1vbml0b3JlZFNlcnZpY2VzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJwCh1MaXN0TW9uaXRvcmVkU2VydmljZXNSZXNwb25zZRI2ChJtb25pdG9yZWRfc2VydmljZXMYASADKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKHAQodVXBkYXRlTW9uaXRvcmVkU2VydmljZVJlcXVlc3QSNQoRbW9uaXRvcmVkX3NlcnZpY2UYASABKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayJXCh5VcGRhdGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USNQoRbW9uaXRvcmVkX3NlcnZpY2UYASABKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlIj0KHURlbGV0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0EhwKFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAEgASgJIiAKHkRlbGV0ZU1vbml0b3JlZFNlcnZpY2VSZXNwb25zZSp5ChBTZW5kQWxlcnRPdXRjb21lEiIKHlNFTkRfQUxFUlRfT1VUQ09NRV9VTlNQRUNJRklFRBAAEh4KGlNFTkRfQUxFUlRfT1VUQ09NRV9DUkVBVEVEEAESIQodU0VORF9BTEVSVF9PVVRDT01FX1NVUFBSRVNTRUQQAiraAgodQWNrbm93bGVkZ2VtZW50VGltZW91dE91dGNvbWUSLworQUNLTk9XTEVER0VNRU5UX1RJTUVPVVRfT1VUQ09NRV9VTlNQRUNJRklFRBAAEi0KKUFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfRVNDQUxBVEVEEAESOAo0QUNLTk9XTEVER0VNRU5UX1RJTUVPVVRfT1VUQ09NRV9JR05PUkVEX0FDS05PV0xFREdFRBACEjQKMEFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9SRVNPTFZFRBADEjEKLUFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9TVEFMRRAEEjYKMkFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9MQVNUX0xFVkVMEAUynggKDFBhZ2VyU2VydmljZRJECglTZW5kQWxlcnQSGi5wYWdlci52MS5TZW5kQWxlcnRSZXF1ZXN0GhsucGFnZXIudjEuU2VuZEFsZXJ0UmVzcG9uc2USWQoQQWNrbm93bGVkZ2VBbGVydBIhLnBhZ2VyLnYxLkFja25vd2xlZGdlQWxlcnRSZXF1ZXN0GiIucGFnZXIudjEuQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEk0KDFJlc29sdmVBbGVydBIdLnBhZ2VyLnYxLlJlc29sdmVBbGVydFJlcXVlc3QaHi5wYWdlci52MS5SZXNvbHZlQWxlcnRSZXNwb25zZRJ9ChxIYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0Ei0ucGFnZXIudjEuSGFuZGxlQWNrbm93bGVkZ2VtZW50VGltZW91dFJlcXVlc3QaLi5wYWdlci52MS5IYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0UmVzcG9uc2USQQoIR2V0QWxlcnQSGS5wYWdlci52MS5HZXRBbGVydFJlcXVlc3QaGi5wYWdlci52MS5HZXRBbGVydFJlc3BvbnNlEkcKCkxpc3RBbGVydHMSGy5wYWdlci52MS5MaXN0QWxlcnRzUmVxdWVzdBocLnBhZ2VyLnYxLkxpc3RBbGVydHNSZXNwb25zZRJrChZDcmVhdGVNb25pdG9yZWRTZXJ2aWNlEicucGFnZXIudjEuQ3JlYXRlTW9uaXRvcmVkU2VydmljZVJlcXVlc3QaKC5wYWdlci52MS5DcmVhdGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USYgoTR2V0TW9uaXRvcmVkU2VydmljZRIkLnBhZ2VyLnYxLkdldE1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0GiUucGFnZXIudjEuR2V0TW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEmgKFUxpc3RNb25pdG9yZWRTZXJ2aWNlcxImLnBhZ2VyLnYxLkxpc3RNb25pdG9yZWRTZXJ2aWNlc1JlcXVlc3QaJy5wYWdlci52MS5MaXN0TW9uaXRvcmVkU2VydmljZXNSZXNwb25zZRJrChZVcGRhdGVNb25pdG9yZWRTZXJ2aWNlEicucGFnZXIudjEuVXBkYXRlTW9uaXRvcmVkU2VydmljZVJlcXVlc3QaKC5wYWdlci52MS5VcGRhdGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USawoWRGVsZXRlTW9uaXRvcmVkU2VydmljZRInLnBhZ2VyLnYxLkRlbGV0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0GigucGFnZXIudjEuRGVsZXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_field_mask, file_pager_v1_alert, file_pager_v1_monitored_service]);
+  fileDesc("ChxwYWdlci92MS9wYWdlcl9zZXJ2aWNlLnByb3RvEghwYWdlci52MSK+AQoQU2VuZEFsZXJ0UmVxdWVzdBIcChRtb25pdG9yZWRfc2VydmljZV9pZBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjgKB2RldGFpbHMYAyADKAsyJy5wYWdlci52MS5TZW5kQWxlcnRSZXF1ZXN0LkRldGFpbHNFbnRyeRIRCglkZWR1cF9rZXkYBCABKAkaLgoMRGV0YWlsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiYAoRU2VuZEFsZXJ0UmVzcG9uc2USHgoFYWxlcnQYASABKAsyDy5wYWdlci52MS5BbGVydBIrCgdvdXRjb21lGAIgASgOMhoucGFnZXIudjEuU2VuZEFsZXJ0T3V0Y29tZSJEChdBY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRIXCg9hY2tub3dsZWRnZWRfYnkYAiABKAkiOgoYQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQiVAoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBISCghhbGVydF9pZBgBIAEoCUgAEh4KFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAIgASgJSABCCQoHc3ViamVjdCJtChRSZXNvbHZlQWxlcnRSZXNwb25zZRIeCgVhbGVydBgBIAEoCzIPLnBhZ2VyLnYxLkFsZXJ0EjUKEW1vbml0b3JlZF9zZXJ2aWNlGAIgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZSJGCiNIYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRINCgVsZXZlbBgCIAEoBSKAAQokSGFuZGxlQWNrbm93bGVkZ2VtZW50VGltZW91dFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQSOAoHb3V0Y29tZRgCIAEoDjInLnBhZ2VyLnYxLkFja25vd2xlZGdlbWVudFRpbWVvdXRPdXRjb21lIiMKD0dldEFsZXJ0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCSIyChBHZXRBbGVydFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQifQoRTGlzdEFsZXJ0c1JlcXVlc3QSHAoUbW9uaXRvcmVkX3NlcnZpY2VfaWQYASABKAkSIwoFc3RhdGUYAiABKA4yFC5wYWdlci52MS5BbGVydFN0YXRlEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIk4KEkxpc3RBbGVydHNSZXNwb25zZRIfCgZhbGVydHMYASADKAsyDy5wYWdlci52MS5BbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiUQoWTGlzdEFsZXJ0RXZlbnRzUmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJYChdMaXN0QWxlcnRFdmVudHNSZXNwb25zZRIkCgZldmVudHMYASADKAsyFC5wYWdlci52MS5BbGVydEV2ZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJIChJXYXRjaEFsZXJ0c1JlcXVlc3QSHAoUbW9uaXRvcmVkX3NlcnZpY2VfaWQYASABKAkSFAoMcmVzdW1lX3Rva2VuGAIgASgJIssBChNXYXRjaEFsZXJ0c1Jlc3BvbnNlEicKDGFjdGl2ZV9hbGVydBgBIAEoCzIPLnBhZ2VyLnYxLkFsZXJ0SAASQgoRc25hcHNob3RfY29tcGxldGUYAiABKAsyJS5wYWdlci52MS5XYXRjaEFsZXJ0c1NuYXBzaG90Q29tcGxldGVIABInCgZjaGFuZ2UYAyABKAsyFS5wYWdlci52MS5BbGVydENoYW5nZUgAEhQKDHJlc3VtZV90b2tlbhgEIAEoCUIICgZ1cGRhdGUiHQobV2F0Y2hBbGVydHNTbmFwc2hvdENvbXBsZXRlIlIKC0FsZXJ0Q2hhbmdlEiMKBWV2ZW50GAEgASgLMhQucGFnZXIudjEuQWxlcnRFdmVudBIeCgVhbGVydBgCIAEoCzIPLnBhZ2VyLnYxLkFsZXJ0IksKHUNyZWF0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSHAoUZXNjYWxhdGlvbl9wb2xpY3lfaWQYAiABKAkiVwoeQ3JlYXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEjUKEW1vbml0b3JlZF9zZXJ2aWNlGAEgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZSI6ChpHZXRNb25pdG9yZWRTZXJ2aWNlUmVxdWVzdBIcChRtb25pdG9yZWRfc2VydmljZV9pZBgBIAEoCSJUChtHZXRNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USNQoRbW9uaXRvcmVkX3NlcnZpY2UYASABKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlIkUKHExpc3RNb25pdG9yZWRTZXJ2aWNlc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkicAodTGlzdE1vbml0b3JlZFNlcnZpY2VzUmVzcG9uc2USNgoSbW9uaXRvcmVkX3NlcnZpY2VzGAEgAygLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkihwEKHVVwZGF0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0EjUKEW1vbml0b3JlZF9zZXJ2aWNlGAEgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZRIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siVwoeVXBkYXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEjUKEW1vbml0b3JlZF9zZXJ2aWNlGAEgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZSI9Ch1EZWxldGVNb25pdG9yZWRTZXJ2aWNlUmVxdWVzdBIcChRtb25pdG9yZWRfc2VydmljZV9pZBgBIAEoCSIgCh5EZWxldGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2UqeQoQU2VuZEFsZXJ0T3V0Y29tZRIiCh5TRU5EX0FMRVJUX09VVENPTUVfVU5TUEVDSUZJRUQQABIeChpTRU5EX0FMRVJUX09VVENPTUVfQ1JFQVRFRBABEiEKHVNFTkRfQUxFUlRfT1VUQ09NRV9TVVBQUkVTU0VEEAIqjwMKHUFja25vd2xlZGdlbWVudFRpbWVvdXRPdXRjb21lEi8KK0FDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfVU5TUEVDSUZJRUQQABItCilBQ0tOT1dMRURHRU1FTlRfVElNRU9VVF9PVVRDT01FX0VTQ0FMQVRFRBABEjgKNEFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9BQ0tOT1dMRURHRUQQAhI0CjBBQ0tOT1dMRURHRU1FTlRfVElNRU9VVF9PVVRDT01FX0lHTk9SRURfUkVTT0xWRUQQAxIxCi1BQ0tOT1dMRURHRU1FTlRfVElNRU9VVF9PVVRDT01FX0lHTk9SRURfU1RBTEUQBBI2CjJBQ0tOT1dMRURHRU1FTlRfVElNRU9VVF9PVVRDT01FX0lHTk9SRURfTEFTVF9MRVZFTBAFEjMKL0FDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9OT1RfRFVFEAYyxAkKDFBhZ2VyU2VydmljZRJECglTZW5kQWxlcnQSGi5wYWdlci52MS5TZW5kQWxlcnRSZXF1ZXN0GhsucGFnZXIudjEuU2VuZEFsZXJ0UmVzcG9uc2USWQoQQWNrbm93bGVkZ2VBbGVydBIhLnBhZ2VyLnYxLkFja25vd2xlZGdlQWxlcnRSZXF1ZXN0GiIucGFnZXIudjEuQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEk0KDFJlc29sdmVBbGVydBIdLnBhZ2VyLnYxLlJlc29sdmVBbGVydFJlcXVlc3QaHi5wYWdlci52MS5SZXNvbHZlQWxlcnRSZXNwb25zZRJ9ChxIYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0Ei0ucGFnZXIudjEuSGFuZGxlQWNrbm93bGVkZ2VtZW50VGltZW91dFJlcXVlc3QaLi5wYWdlci52MS5IYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0UmVzcG9uc2USQQoIR2V0QWxlcnQSGS5wYWdlci52MS5HZXRBbGVydFJlcXVlc3QaGi5wYWdlci52MS5HZXRBbGVydFJlc3BvbnNlEkcKCkxpc3RBbGVydHMSGy5wYWdlci52MS5MaXN0QWxlcnRzUmVxdWVzdBocLnBhZ2VyLnYxLkxpc3RBbGVydHNSZXNwb25zZRJWCg9MaXN0QWxlcnRFdmVudHMSIC5wYWdlci52MS5MaXN0QWxlcnRFdmVudHNSZXF1ZXN0GiEucGFnZXIudjEuTGlzdEFsZXJ0RXZlbnRzUmVzcG9uc2USTAoLV2F0Y2hBbGVydHMSHC5wYWdlci52MS5XYXRjaEFsZXJ0c1JlcXVlc3QaHS5wYWdlci52MS5XYXRjaEFsZXJ0c1Jlc3BvbnNlMAESawoWQ3JlYXRlTW9uaXRvcmVkU2VydmljZRInLnBhZ2VyLnYxLkNyZWF0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0GigucGFnZXIudjEuQ3JlYXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEmIKE0dldE1vbml0b3JlZFNlcnZpY2USJC5wYWdlci52MS5HZXRNb25pdG9yZWRTZXJ2aWNlUmVxdWVzdBolLnBhZ2VyLnYxLkdldE1vbml0b3JlZFNlcnZpY2VSZXNwb25zZRJoChVMaXN0TW9uaXRvcmVkU2VydmljZXMSJi5wYWdlci52MS5MaXN0TW9uaXRvcmVkU2VydmljZXNSZXF1ZXN0GicucGFnZXIudjEuTGlzdE1vbml0b3JlZFNlcnZpY2VzUmVzcG9uc2USawoWVXBkYXRlTW9uaXRvcmVkU2VydmljZRInLnBhZ2VyLnYxLlVwZGF0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0GigucGFnZXIudjEuVXBkYXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEmsKFkRlbGV0ZU1vbml0b3JlZFNlcnZpY2USJy5wYWdlci52MS5EZWxldGVNb25pdG9yZWRTZXJ2aWNlUmVxdWVzdBooLnBhZ2VyLnYxLkRlbGV0ZU1vbml0b3JlZFNlcnZpY2VSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_field_mask, file_pager_v1_alert, file_pager_v1_alert_event, file_pager_v1_monitored_service]);
 
 /**
  * SendAlertRequest is the input of SendAlert.
@@ -37,6 +39,23 @@ export type SendAlertRequest = Message<"pager.v1.SendAlertRequest"> & {
    * @generated from field: string message = 2;
    */
   message: string;
+
+  /**
+   * What else the monitoring system said (see Alert.details); kept with the
+   * alert it creates, ignored when the alert already exists. At most 64
+   * entries, keys up to 64 and values up to 1024 characters.
+   *
+   * @generated from field: map<string, string> details = 3;
+   */
+  details: { [key: string]: string };
+
+  /**
+   * The monitoring system's deduplication key (see Alert.dedup_key), up to
+   * 255 characters; optional.
+   *
+   * @generated from field: string dedup_key = 4;
+   */
+  dedupKey: string;
 };
 
 /**
@@ -361,6 +380,196 @@ export const ListAlertsResponseSchema: GenMessage<ListAlertsResponse> = /*@__PUR
   messageDesc(file_pager_v1_pager_service, 11);
 
 /**
+ * ListAlertEventsRequest is the input of ListAlertEvents.
+ *
+ * @generated from message pager.v1.ListAlertEventsRequest
+ */
+export type ListAlertEventsRequest = Message<"pager.v1.ListAlertEventsRequest"> & {
+  /**
+   * The alert whose timeline to read. Required.
+   *
+   * @generated from field: string alert_id = 1;
+   */
+  alertId: string;
+
+  /**
+   * Most events to return; 0 means 50, larger than 1000 means 1000.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * The next_page_token of a previous call, or empty for the first page.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message pager.v1.ListAlertEventsRequest.
+ * Use `create(ListAlertEventsRequestSchema)` to create a new message.
+ */
+export const ListAlertEventsRequestSchema: GenMessage<ListAlertEventsRequest> = /*@__PURE__*/
+  messageDesc(file_pager_v1_pager_service, 12);
+
+/**
+ * ListAlertEventsResponse is the output of ListAlertEvents.
+ *
+ * @generated from message pager.v1.ListAlertEventsResponse
+ */
+export type ListAlertEventsResponse = Message<"pager.v1.ListAlertEventsResponse"> & {
+  /**
+   * One page of events, oldest first.
+   *
+   * @generated from field: repeated pager.v1.AlertEvent events = 1;
+   */
+  events: AlertEvent[];
+
+  /**
+   * Pass as page_token to read the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message pager.v1.ListAlertEventsResponse.
+ * Use `create(ListAlertEventsResponseSchema)` to create a new message.
+ */
+export const ListAlertEventsResponseSchema: GenMessage<ListAlertEventsResponse> = /*@__PURE__*/
+  messageDesc(file_pager_v1_pager_service, 13);
+
+/**
+ * WatchAlertsRequest is the input of WatchAlerts.
+ *
+ * @generated from message pager.v1.WatchAlertsRequest
+ */
+export type WatchAlertsRequest = Message<"pager.v1.WatchAlertsRequest"> & {
+  /**
+   * Only alerts of this service; empty means every service.
+   *
+   * @generated from field: string monitored_service_id = 1;
+   */
+  monitoredServiceId: string;
+
+  /**
+   * The resume_token of the last message read on an earlier stream: the
+   * stream continues with the changes committed after it, without the
+   * snapshot. Empty: start with the snapshot of active alerts.
+   * FAILED_PRECONDITION when the token is older than what the server keeps.
+   *
+   * @generated from field: string resume_token = 2;
+   */
+  resumeToken: string;
+};
+
+/**
+ * Describes the message pager.v1.WatchAlertsRequest.
+ * Use `create(WatchAlertsRequestSchema)` to create a new message.
+ */
+export const WatchAlertsRequestSchema: GenMessage<WatchAlertsRequest> = /*@__PURE__*/
+  messageDesc(file_pager_v1_pager_service, 14);
+
+/**
+ * WatchAlertsResponse is one message of WatchAlerts.
+ *
+ * @generated from message pager.v1.WatchAlertsResponse
+ */
+export type WatchAlertsResponse = Message<"pager.v1.WatchAlertsResponse"> & {
+  /**
+   * What this message carries.
+   *
+   * @generated from oneof pager.v1.WatchAlertsResponse.update
+   */
+  update: {
+    /**
+     * One alert that was active when the stream opened; the stream starts
+     * with one of these per active alert.
+     *
+     * @generated from field: pager.v1.Alert active_alert = 1;
+     */
+    value: Alert;
+    case: "activeAlert";
+  } | {
+    /**
+     * Sent once, after the last active_alert: what follows are changes.
+     *
+     * @generated from field: pager.v1.WatchAlertsSnapshotComplete snapshot_complete = 2;
+     */
+    value: WatchAlertsSnapshotComplete;
+    case: "snapshotComplete";
+  } | {
+    /**
+     * A committed change.
+     *
+     * @generated from field: pager.v1.AlertChange change = 3;
+     */
+    value: AlertChange;
+    case: "change";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * Pass as WatchAlertsRequest.resume_token to continue after this message.
+   *
+   * @generated from field: string resume_token = 4;
+   */
+  resumeToken: string;
+};
+
+/**
+ * Describes the message pager.v1.WatchAlertsResponse.
+ * Use `create(WatchAlertsResponseSchema)` to create a new message.
+ */
+export const WatchAlertsResponseSchema: GenMessage<WatchAlertsResponse> = /*@__PURE__*/
+  messageDesc(file_pager_v1_pager_service, 15);
+
+/**
+ * WatchAlertsSnapshotComplete marks the end of the snapshot of WatchAlerts.
+ *
+ * @generated from message pager.v1.WatchAlertsSnapshotComplete
+ */
+export type WatchAlertsSnapshotComplete = Message<"pager.v1.WatchAlertsSnapshotComplete"> & {
+};
+
+/**
+ * Describes the message pager.v1.WatchAlertsSnapshotComplete.
+ * Use `create(WatchAlertsSnapshotCompleteSchema)` to create a new message.
+ */
+export const WatchAlertsSnapshotCompleteSchema: GenMessage<WatchAlertsSnapshotComplete> = /*@__PURE__*/
+  messageDesc(file_pager_v1_pager_service, 16);
+
+/**
+ * AlertChange is one committed change to an alert.
+ *
+ * @generated from message pager.v1.AlertChange
+ */
+export type AlertChange = Message<"pager.v1.AlertChange"> & {
+  /**
+   * What happened.
+   *
+   * @generated from field: pager.v1.AlertEvent event = 1;
+   */
+  event?: AlertEvent | undefined;
+
+  /**
+   * The alert as it is after the change.
+   *
+   * @generated from field: pager.v1.Alert alert = 2;
+   */
+  alert?: Alert | undefined;
+};
+
+/**
+ * Describes the message pager.v1.AlertChange.
+ * Use `create(AlertChangeSchema)` to create a new message.
+ */
+export const AlertChangeSchema: GenMessage<AlertChange> = /*@__PURE__*/
+  messageDesc(file_pager_v1_pager_service, 17);
+
+/**
  * CreateMonitoredServiceRequest is the input of CreateMonitoredService.
  *
  * @generated from message pager.v1.CreateMonitoredServiceRequest
@@ -386,7 +595,7 @@ export type CreateMonitoredServiceRequest = Message<"pager.v1.CreateMonitoredSer
  * Use `create(CreateMonitoredServiceRequestSchema)` to create a new message.
  */
 export const CreateMonitoredServiceRequestSchema: GenMessage<CreateMonitoredServiceRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 12);
+  messageDesc(file_pager_v1_pager_service, 18);
 
 /**
  * CreateMonitoredServiceResponse is the output of CreateMonitoredService.
@@ -407,7 +616,7 @@ export type CreateMonitoredServiceResponse = Message<"pager.v1.CreateMonitoredSe
  * Use `create(CreateMonitoredServiceResponseSchema)` to create a new message.
  */
 export const CreateMonitoredServiceResponseSchema: GenMessage<CreateMonitoredServiceResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 13);
+  messageDesc(file_pager_v1_pager_service, 19);
 
 /**
  * GetMonitoredServiceRequest is the input of GetMonitoredService.
@@ -428,7 +637,7 @@ export type GetMonitoredServiceRequest = Message<"pager.v1.GetMonitoredServiceRe
  * Use `create(GetMonitoredServiceRequestSchema)` to create a new message.
  */
 export const GetMonitoredServiceRequestSchema: GenMessage<GetMonitoredServiceRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 14);
+  messageDesc(file_pager_v1_pager_service, 20);
 
 /**
  * GetMonitoredServiceResponse is the output of GetMonitoredService.
@@ -449,7 +658,7 @@ export type GetMonitoredServiceResponse = Message<"pager.v1.GetMonitoredServiceR
  * Use `create(GetMonitoredServiceResponseSchema)` to create a new message.
  */
 export const GetMonitoredServiceResponseSchema: GenMessage<GetMonitoredServiceResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 15);
+  messageDesc(file_pager_v1_pager_service, 21);
 
 /**
  * ListMonitoredServicesRequest is the input of ListMonitoredServices.
@@ -477,7 +686,7 @@ export type ListMonitoredServicesRequest = Message<"pager.v1.ListMonitoredServic
  * Use `create(ListMonitoredServicesRequestSchema)` to create a new message.
  */
 export const ListMonitoredServicesRequestSchema: GenMessage<ListMonitoredServicesRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 16);
+  messageDesc(file_pager_v1_pager_service, 22);
 
 /**
  * ListMonitoredServicesResponse is the output of ListMonitoredServices.
@@ -505,7 +714,7 @@ export type ListMonitoredServicesResponse = Message<"pager.v1.ListMonitoredServi
  * Use `create(ListMonitoredServicesResponseSchema)` to create a new message.
  */
 export const ListMonitoredServicesResponseSchema: GenMessage<ListMonitoredServicesResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 17);
+  messageDesc(file_pager_v1_pager_service, 23);
 
 /**
  * UpdateMonitoredServiceRequest is the input of UpdateMonitoredService.
@@ -534,7 +743,7 @@ export type UpdateMonitoredServiceRequest = Message<"pager.v1.UpdateMonitoredSer
  * Use `create(UpdateMonitoredServiceRequestSchema)` to create a new message.
  */
 export const UpdateMonitoredServiceRequestSchema: GenMessage<UpdateMonitoredServiceRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 18);
+  messageDesc(file_pager_v1_pager_service, 24);
 
 /**
  * UpdateMonitoredServiceResponse is the output of UpdateMonitoredService.
@@ -555,7 +764,7 @@ export type UpdateMonitoredServiceResponse = Message<"pager.v1.UpdateMonitoredSe
  * Use `create(UpdateMonitoredServiceResponseSchema)` to create a new message.
  */
 export const UpdateMonitoredServiceResponseSchema: GenMessage<UpdateMonitoredServiceResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 19);
+  messageDesc(file_pager_v1_pager_service, 25);
 
 /**
  * DeleteMonitoredServiceRequest is the input of DeleteMonitoredService.
@@ -576,7 +785,7 @@ export type DeleteMonitoredServiceRequest = Message<"pager.v1.DeleteMonitoredSer
  * Use `create(DeleteMonitoredServiceRequestSchema)` to create a new message.
  */
 export const DeleteMonitoredServiceRequestSchema: GenMessage<DeleteMonitoredServiceRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 20);
+  messageDesc(file_pager_v1_pager_service, 26);
 
 /**
  * DeleteMonitoredServiceResponse is the output of DeleteMonitoredService.
@@ -591,7 +800,7 @@ export type DeleteMonitoredServiceResponse = Message<"pager.v1.DeleteMonitoredSe
  * Use `create(DeleteMonitoredServiceResponseSchema)` to create a new message.
  */
 export const DeleteMonitoredServiceResponseSchema: GenMessage<DeleteMonitoredServiceResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 21);
+  messageDesc(file_pager_v1_pager_service, 27);
 
 /**
  * SendAlertOutcome says what SendAlert did.
@@ -677,6 +886,14 @@ export enum AcknowledgementTimeoutOutcome {
    * @generated from enum value: ACKNOWLEDGEMENT_TIMEOUT_OUTCOME_IGNORED_LAST_LEVEL = 5;
    */
   IGNORED_LAST_LEVEL = 5,
+
+  /**
+   * Nothing done: the level's acknowledgement delay has not run out yet (a
+   * callback that came early, beyond the server's clock-skew tolerance).
+   *
+   * @generated from enum value: ACKNOWLEDGEMENT_TIMEOUT_OUTCOME_IGNORED_NOT_DUE = 6;
+   */
+  IGNORED_NOT_DUE = 6,
 }
 
 /**
@@ -764,6 +981,32 @@ export const PagerService: GenService<{
     methodKind: "unary";
     input: typeof ListAlertsRequestSchema;
     output: typeof ListAlertsResponseSchema;
+  },
+  /**
+   * ListAlertEvents pages through an alert's timeline, oldest first: every
+   * signal, page, delivery attempt, escalation, ignored timer callback,
+   * acknowledgement and resolution, in the order they were committed.
+   * NOT_FOUND when the alert does not exist.
+   *
+   * @generated from rpc pager.v1.PagerService.ListAlertEvents
+   */
+  listAlertEvents: {
+    methodKind: "unary";
+    input: typeof ListAlertEventsRequestSchema;
+    output: typeof ListAlertEventsResponseSchema;
+  },
+  /**
+   * WatchAlerts streams alert changes as they commit, on whichever replica:
+   * first every active alert, then a marker, then each change. A client that
+   * reconnects with the resume_token of the last message it read misses
+   * nothing. The stream ends with UNAVAILABLE when the server shuts down.
+   *
+   * @generated from rpc pager.v1.PagerService.WatchAlerts
+   */
+  watchAlerts: {
+    methodKind: "server_streaming";
+    input: typeof WatchAlertsRequestSchema;
+    output: typeof WatchAlertsResponseSchema;
   },
   /**
    * CreateMonitoredService registers a service, healthy, with its policy.

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file timer/v1/timer_service.proto.
  */
 export const file_timer_v1_timer_service: GenFile = /*@__PURE__*/
-  fileDesc("Chx0aW1lci92MS90aW1lcl9zZXJ2aWNlLnByb3RvEgh0aW1lci52MSLSAgoFVGltZXISEAoIdGltZXJfaWQYASABKAkSLQoJZmlyZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIkCghjYWxsYmFjaxgDIAEoCzISLnRpbWVyLnYxLkNhbGxiYWNrEiMKBXN0YXRlGAQgASgOMhQudGltZXIudjEuVGltZXJTdGF0ZRIQCghhdHRlbXB0cxgFIAEoBRISCgpsYXN0X2Vycm9yGAYgASgJEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoRbmV4dF9hdHRlbXB0X3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIj0KCENhbGxiYWNrEhAKCGVuZHBvaW50GAEgASgJEg4KBm1ldGhvZBgCIAEoCRIPCgdyZXF1ZXN0GAMgASgMIrIBCg9TZXRUaW1lclJlcXVlc3QSEAoIdGltZXJfaWQYASABKAkSLwoJZmlyZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEgAEioKBWRlbGF5GAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uSAASJAoIY2FsbGJhY2sYBCABKAsyEi50aW1lci52MS5DYWxsYmFja0IKCghzY2hlZHVsZSIyChBTZXRUaW1lclJlc3BvbnNlEh4KBXRpbWVyGAEgASgLMg8udGltZXIudjEuVGltZXIiJgoSQ2FuY2VsVGltZXJSZXF1ZXN0EhAKCHRpbWVyX2lkGAEgASgJIjUKE0NhbmNlbFRpbWVyUmVzcG9uc2USHgoFdGltZXIYASABKAsyDy50aW1lci52MS5UaW1lciIjCg9HZXRUaW1lclJlcXVlc3QSEAoIdGltZXJfaWQYASABKAkiMgoQR2V0VGltZXJSZXNwb25zZRIeCgV0aW1lchgBIAEoCzIPLnRpbWVyLnYxLlRpbWVyIl8KEUxpc3RUaW1lcnNSZXF1ZXN0EiMKBXN0YXRlGAEgASgOMhQudGltZXIudjEuVGltZXJTdGF0ZRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJOChJMaXN0VGltZXJzUmVzcG9uc2USHwoGdGltZXJzGAEgAygLMg8udGltZXIudjEuVGltZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJKqYBCgpUaW1lclN0YXRlEhsKF1RJTUVSX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVVElNRVJfU1RBVEVfU0NIRURVTEVEEAESFgoSVElNRVJfU1RBVEVfRklSSU5HEAISFQoRVElNRVJfU1RBVEVfRklSRUQQAxIWChJUSU1FUl9TVEFURV9GQUlMRUQQBBIZChVUSU1FUl9TVEFURV9DQU5DRUxMRUQQBTKpAgoMVGltZXJTZXJ2aWNlEkEKCFNldFRpbWVyEhkudGltZXIudjEuU2V0VGltZXJSZXF1ZXN0GhoudGltZXIudjEuU2V0VGltZXJSZXNwb25zZRJKCgtDYW5jZWxUaW1lchIcLnRpbWVyLnYxLkNhbmNlbFRpbWVyUmVxdWVzdBodLnRpbWVyLnYxLkNhbmNlbFRpbWVyUmVzcG9uc2USQQoIR2V0VGltZXISGS50aW1lci52MS5HZXRUaW1lclJlcXVlc3QaGi50aW1lci52MS5HZXRUaW1lclJlc3BvbnNlEkcKCkxpc3RUaW1lcnMSGy50aW1lci52MS5MaXN0VGltZXJzUmVxdWVzdBocLnRpbWVyLnYxLkxpc3RUaW1lcnNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("Chx0aW1lci92MS90aW1lcl9zZXJ2aWNlLnByb3RvEgh0aW1lci52MSLSAgoFVGltZXISEAoIdGltZXJfaWQYASABKAkSLQoJZmlyZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIkCghjYWxsYmFjaxgDIAEoCzISLnRpbWVyLnYxLkNhbGxiYWNrEiMKBXN0YXRlGAQgASgOMhQudGltZXIudjEuVGltZXJTdGF0ZRIQCghhdHRlbXB0cxgFIAEoBRISCgpsYXN0X2Vycm9yGAYgASgJEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNQoRbmV4dF9hdHRlbXB0X3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIq8BCghDYWxsYmFjaxIQCghlbmRwb2ludBgBIAEoCRIOCgZtZXRob2QYAiABKAkSDwoHcmVxdWVzdBgDIAEoDBIyCghtZXRhZGF0YRgEIAMoCzIgLnRpbWVyLnYxLkNhbGxiYWNrLk1ldGFkYXRhRW50cnkSCwoDdGxzGAUgASgIGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKyAQoPU2V0VGltZXJSZXF1ZXN0EhAKCHRpbWVyX2lkGAEgASgJEi8KCWZpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBIABIqCgVkZWxheRgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbkgAEiQKCGNhbGxiYWNrGAQgASgLMhIudGltZXIudjEuQ2FsbGJhY2tCCgoIc2NoZWR1bGUiMgoQU2V0VGltZXJSZXNwb25zZRIeCgV0aW1lchgBIAEoCzIPLnRpbWVyLnYxLlRpbWVyIiYKEkNhbmNlbFRpbWVyUmVxdWVzdBIQCgh0aW1lcl9pZBgBIAEoCSI1ChNDYW5jZWxUaW1lclJlc3BvbnNlEh4KBXRpbWVyGAEgASgLMg8udGltZXIudjEuVGltZXIiIwoPR2V0VGltZXJSZXF1ZXN0EhAKCHRpbWVyX2lkGAEgASgJIjIKEEdldFRpbWVyUmVzcG9uc2USHgoFdGltZXIYASABKAsyDy50aW1lci52MS5UaW1lciJfChFMaXN0VGltZXJzUmVxdWVzdBIjCgVzdGF0ZRgBIAEoDjIULnRpbWVyLnYxLlRpbWVyU3RhdGUSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiTgoSTGlzdFRpbWVyc1Jlc3BvbnNlEh8KBnRpbWVycxgBIAMoCzIPLnRpbWVyLnYxLlRpbWVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSqmAQoKVGltZXJTdGF0ZRIbChdUSU1FUl9TVEFURV9VTlNQRUNJRklFRBAAEhkKFVRJTUVSX1NUQVRFX1NDSEVEVUxFRBABEhYKElRJTUVSX1NUQVRFX0ZJUklORxACEhUKEVRJTUVSX1NUQVRFX0ZJUkVEEAMSFgoSVElNRVJfU1RBVEVfRkFJTEVEEAQSGQoVVElNRVJfU1RBVEVfQ0FOQ0VMTEVEEAUyqQIKDFRpbWVyU2VydmljZRJBCghTZXRUaW1lchIZLnRpbWVyLnYxLlNldFRpbWVyUmVxdWVzdBoaLnRpbWVyLnYxLlNldFRpbWVyUmVzcG9uc2USSgoLQ2FuY2VsVGltZXISHC50aW1lci52MS5DYW5jZWxUaW1lclJlcXVlc3QaHS50aW1lci52MS5DYW5jZWxUaW1lclJlc3BvbnNlEkEKCEdldFRpbWVyEhkudGltZXIudjEuR2V0VGltZXJSZXF1ZXN0GhoudGltZXIudjEuR2V0VGltZXJSZXNwb25zZRJHCgpMaXN0VGltZXJzEhsudGltZXIudjEuTGlzdFRpbWVyc1JlcXVlc3QaHC50aW1lci52MS5MaXN0VGltZXJzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * Timer is one scheduled callback and what became of it.
@@ -99,8 +99,9 @@ export const TimerSchema: GenMessage<Timer> = /*@__PURE__*/
  */
 export type Callback = Message<"timer.v1.Callback"> & {
   /**
-   * host:port of a plaintext HTTP/2 gRPC server, e.g. "127.0.0.1:50051".
-   * Must be on the service's allow-list (TIMER_CALLBACK_ALLOWLIST).
+   * host:port of the gRPC server to call, e.g. "127.0.0.1:50051". Must be on
+   * the service's allow-list (TIMER_CALLBACK_ALLOWLIST) together with the
+   * method.
    *
    * @generated from field: string endpoint = 1;
    */
@@ -120,6 +121,25 @@ export type Callback = Message<"timer.v1.Callback"> & {
    * @generated from field: bytes request = 3;
    */
   request: Uint8Array;
+
+  /**
+   * gRPC metadata sent with the call, typically the credential the callee
+   * requires ("authorization": "Bearer <key>"). At most 16 entries; keys are
+   * lower-case header names, not starting with "grpc-" or ":"; at most 8 KiB
+   * in all. Never returned by GetTimer or ListTimers: values are secrets.
+   *
+   * @generated from field: map<string, string> metadata = 4;
+   */
+  metadata: { [key: string]: string };
+
+  /**
+   * True: call over TLS (HTTP/2 with ALPN h2), trusting the certificate
+   * authorities the timer service is configured with. False: plaintext
+   * HTTP/2 with prior knowledge.
+   *
+   * @generated from field: bool tls = 5;
+   */
+  tls: boolean;
 };
 
 /**
