@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pager/v1/api_key_service.proto.
  */
 export const file_pager_v1_api_key_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch5wYWdlci92MS9hcGlfa2V5X3NlcnZpY2UucHJvdG8SCHBhZ2VyLnYxIuoCCgZBcGlLZXkSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIiCgRyb2xlGAMgASgOMhQucGFnZXIudjEuQXBpS2V5Um9sZRIcChRtb25pdG9yZWRfc2VydmljZV9pZBgEIAEoCRIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZXhwaXJlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3Jldm9rZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1sYXN0X3VzZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgpyYXRlX2xpbWl0GAkgASgLMhMucGFnZXIudjEuUmF0ZUxpbWl0EhUKDXNlY3JldF9zdWZmaXgYCiABKAkiNwoJUmF0ZUxpbWl0EhsKE3JlcXVlc3RzX3Blcl9zZWNvbmQYASABKAUSDQoFYnVyc3QYAiABKAUivwEKE0NyZWF0ZUFwaUtleVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIiCgRyb2xlGAIgASgOMhQucGFnZXIudjEuQXBpS2V5Um9sZRIcChRtb25pdG9yZWRfc2VydmljZV9pZBgDIAEoCRIvCgtleHBpcmVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoKcmF0ZV9saW1pdBgFIAEoCzITLnBhZ2VyLnYxLlJhdGVMaW1pdCJJChRDcmVhdGVBcGlLZXlSZXNwb25zZRIhCgdhcGlfa2V5GAEgASgLMhAucGFnZXIudjEuQXBpS2V5Eg4KBnNlY3JldBgCIAEoCSImChBHZXRBcGlLZXlSZXF1ZXN0EhIKCmFwaV9rZXlfaWQYASABKAkiNgoRR2V0QXBpS2V5UmVzcG9uc2USIQoHYXBpX2tleRgBIAEoCzIQLnBhZ2VyLnYxLkFwaUtleSI7ChJMaXN0QXBpS2V5c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiUgoTTGlzdEFwaUtleXNSZXNwb25zZRIiCghhcGlfa2V5cxgBIAMoCzIQLnBhZ2VyLnYxLkFwaUtleRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKQoTUmV2b2tlQXBpS2V5UmVxdWVzdBISCgphcGlfa2V5X2lkGAEgASgJIjkKFFJldm9rZUFwaUtleVJlc3BvbnNlEiEKB2FwaV9rZXkYASABKAsyEC5wYWdlci52MS5BcGlLZXkqrQEKCkFwaUtleVJvbGUSHAoYQVBJX0tFWV9ST0xFX1VOU1BFQ0lGSUVEEAASFgoSQVBJX0tFWV9ST0xFX0FETUlOEAESGgoWQVBJX0tFWV9ST0xFX1JFU1BPTkRFUhACEhcKE0FQSV9LRVlfUk9MRV9WSUVXRVIQAxIcChhBUElfS0VZX1JPTEVfSU5URUdSQVRJT04QBBIWChJBUElfS0VZX1JPTEVfVElNRVIQBTK/AgoNQXBpS2V5U2VydmljZRJNCgxDcmVhdGVBcGlLZXkSHS5wYWdlci52MS5DcmVhdGVBcGlLZXlSZXF1ZXN0Gh4ucGFnZXIudjEuQ3JlYXRlQXBpS2V5UmVzcG9uc2USRAoJR2V0QXBpS2V5EhoucGFnZXIudjEuR2V0QXBpS2V5UmVxdWVzdBobLnBhZ2VyLnYxLkdldEFwaUtleVJlc3BvbnNlEkoKC0xpc3RBcGlLZXlzEhwucGFnZXIudjEuTGlzdEFwaUtleXNSZXF1ZXN0Gh0ucGFnZXIudjEuTGlzdEFwaUtleXNSZXNwb25zZRJNCgxSZXZva2VBcGlLZXkSHS5wYWdlci52MS5SZXZva2VBcGlLZXlSZXF1ZXN0Gh4ucGFnZXIudjEuUmV2b2tlQXBpS2V5UmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Ch5wYWdlci92MS9hcGlfa2V5X3NlcnZpY2UucHJvdG8SCHBhZ2VyLnYxIuoCCgZBcGlLZXkSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIiCgRyb2xlGAMgASgOMhQucGFnZXIudjEuQXBpS2V5Um9sZRIcChRtb25pdG9yZWRfc2VydmljZV9pZBgEIAEoCRIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLZXhwaXJlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3Jldm9rZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1sYXN0X3VzZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgpyYXRlX2xpbWl0GAkgASgLMhMucGFnZXIudjEuUmF0ZUxpbWl0EhUKDXNlY3JldF9zdWZmaXgYCiABKAkiNwoJUmF0ZUxpbWl0EhsKE3JlcXVlc3RzX3Blcl9zZWNvbmQYASABKAUSDQoFYnVyc3QYAiABKAUivwEKE0NyZWF0ZUFwaUtleVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIiCgRyb2xlGAIgASgOMhQucGFnZXIudjEuQXBpS2V5Um9sZRIcChRtb25pdG9yZWRfc2VydmljZV9pZBgDIAEoCRIvCgtleHBpcmVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoKcmF0ZV9saW1pdBgFIAEoCzITLnBhZ2VyLnYxLlJhdGVMaW1pdCJJChRDcmVhdGVBcGlLZXlSZXNwb25zZRIhCgdhcGlfa2V5GAEgASgLMhAucGFnZXIudjEuQXBpS2V5Eg4KBnNlY3JldBgCIAEoCSImChBHZXRBcGlLZXlSZXF1ZXN0EhIKCmFwaV9rZXlfaWQYASABKAkiNgoRR2V0QXBpS2V5UmVzcG9uc2USIQoHYXBpX2tleRgBIAEoCzIQLnBhZ2VyLnYxLkFwaUtleSIZChdHZXRDdXJyZW50QXBpS2V5UmVxdWVzdCI9ChhHZXRDdXJyZW50QXBpS2V5UmVzcG9uc2USIQoHYXBpX2tleRgBIAEoCzIQLnBhZ2VyLnYxLkFwaUtleSI7ChJMaXN0QXBpS2V5c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiUgoTTGlzdEFwaUtleXNSZXNwb25zZRIiCghhcGlfa2V5cxgBIAMoCzIQLnBhZ2VyLnYxLkFwaUtleRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKQoTUmV2b2tlQXBpS2V5UmVxdWVzdBISCgphcGlfa2V5X2lkGAEgASgJIjkKFFJldm9rZUFwaUtleVJlc3BvbnNlEiEKB2FwaV9rZXkYASABKAsyEC5wYWdlci52MS5BcGlLZXkqrQEKCkFwaUtleVJvbGUSHAoYQVBJX0tFWV9ST0xFX1VOU1BFQ0lGSUVEEAASFgoSQVBJX0tFWV9ST0xFX0FETUlOEAESGgoWQVBJX0tFWV9ST0xFX1JFU1BPTkRFUhACEhcKE0FQSV9LRVlfUk9MRV9WSUVXRVIQAxIcChhBUElfS0VZX1JPTEVfSU5URUdSQVRJT04QBBIWChJBUElfS0VZX1JPTEVfVElNRVIQBTKaAwoNQXBpS2V5U2VydmljZRJNCgxDcmVhdGVBcGlLZXkSHS5wYWdlci52MS5DcmVhdGVBcGlLZXlSZXF1ZXN0Gh4ucGFnZXIudjEuQ3JlYXRlQXBpS2V5UmVzcG9uc2USRAoJR2V0QXBpS2V5EhoucGFnZXIudjEuR2V0QXBpS2V5UmVxdWVzdBobLnBhZ2VyLnYxLkdldEFwaUtleVJlc3BvbnNlEkoKC0xpc3RBcGlLZXlzEhwucGFnZXIudjEuTGlzdEFwaUtleXNSZXF1ZXN0Gh0ucGFnZXIudjEuTGlzdEFwaUtleXNSZXNwb25zZRJZChBHZXRDdXJyZW50QXBpS2V5EiEucGFnZXIudjEuR2V0Q3VycmVudEFwaUtleVJlcXVlc3QaIi5wYWdlci52MS5HZXRDdXJyZW50QXBpS2V5UmVzcG9uc2USTQoMUmV2b2tlQXBpS2V5Eh0ucGFnZXIudjEuUmV2b2tlQXBpS2V5UmVxdWVzdBoeLnBhZ2VyLnYxLlJldm9rZUFwaUtleVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * ApiKey is a credential for one caller: a person, a monitoring system, the
@@ -256,6 +256,42 @@ export const GetApiKeyResponseSchema: GenMessage<GetApiKeyResponse> = /*@__PURE_
   messageDesc(file_pager_v1_api_key_service, 5);
 
 /**
+ * GetCurrentApiKeyRequest is the input of GetCurrentApiKey.
+ *
+ * @generated from message pager.v1.GetCurrentApiKeyRequest
+ */
+export type GetCurrentApiKeyRequest = Message<"pager.v1.GetCurrentApiKeyRequest"> & {
+};
+
+/**
+ * Describes the message pager.v1.GetCurrentApiKeyRequest.
+ * Use `create(GetCurrentApiKeyRequestSchema)` to create a new message.
+ */
+export const GetCurrentApiKeyRequestSchema: GenMessage<GetCurrentApiKeyRequest> = /*@__PURE__*/
+  messageDesc(file_pager_v1_api_key_service, 6);
+
+/**
+ * GetCurrentApiKeyResponse is the output of GetCurrentApiKey.
+ *
+ * @generated from message pager.v1.GetCurrentApiKeyResponse
+ */
+export type GetCurrentApiKeyResponse = Message<"pager.v1.GetCurrentApiKeyResponse"> & {
+  /**
+   * The key the call was made with, without its secret.
+   *
+   * @generated from field: pager.v1.ApiKey api_key = 1;
+   */
+  apiKey?: ApiKey | undefined;
+};
+
+/**
+ * Describes the message pager.v1.GetCurrentApiKeyResponse.
+ * Use `create(GetCurrentApiKeyResponseSchema)` to create a new message.
+ */
+export const GetCurrentApiKeyResponseSchema: GenMessage<GetCurrentApiKeyResponse> = /*@__PURE__*/
+  messageDesc(file_pager_v1_api_key_service, 7);
+
+/**
  * ListApiKeysRequest is the input of ListApiKeys.
  *
  * @generated from message pager.v1.ListApiKeysRequest
@@ -281,7 +317,7 @@ export type ListApiKeysRequest = Message<"pager.v1.ListApiKeysRequest"> & {
  * Use `create(ListApiKeysRequestSchema)` to create a new message.
  */
 export const ListApiKeysRequestSchema: GenMessage<ListApiKeysRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_api_key_service, 6);
+  messageDesc(file_pager_v1_api_key_service, 8);
 
 /**
  * ListApiKeysResponse is the output of ListApiKeys.
@@ -309,7 +345,7 @@ export type ListApiKeysResponse = Message<"pager.v1.ListApiKeysResponse"> & {
  * Use `create(ListApiKeysResponseSchema)` to create a new message.
  */
 export const ListApiKeysResponseSchema: GenMessage<ListApiKeysResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_api_key_service, 7);
+  messageDesc(file_pager_v1_api_key_service, 9);
 
 /**
  * RevokeApiKeyRequest is the input of RevokeApiKey.
@@ -330,7 +366,7 @@ export type RevokeApiKeyRequest = Message<"pager.v1.RevokeApiKeyRequest"> & {
  * Use `create(RevokeApiKeyRequestSchema)` to create a new message.
  */
 export const RevokeApiKeyRequestSchema: GenMessage<RevokeApiKeyRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_api_key_service, 8);
+  messageDesc(file_pager_v1_api_key_service, 10);
 
 /**
  * RevokeApiKeyResponse is the output of RevokeApiKey.
@@ -351,7 +387,7 @@ export type RevokeApiKeyResponse = Message<"pager.v1.RevokeApiKeyResponse"> & {
  * Use `create(RevokeApiKeyResponseSchema)` to create a new message.
  */
 export const RevokeApiKeyResponseSchema: GenMessage<RevokeApiKeyResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_api_key_service, 9);
+  messageDesc(file_pager_v1_api_key_service, 11);
 
 /**
  * ApiKeyRole is what a key may do. Each RPC names the roles that may call it;
@@ -415,7 +451,7 @@ export const ApiKeyRoleSchema: GenEnum<ApiKeyRole> = /*@__PURE__*/
  * ApiKeyService manages the keys that callers present as
  * "authorization: Bearer <secret>". Every RPC of the pager, except health and
  * server reflection, requires a key, and the key's role decides what it may
- * call. Only admin keys may use this service.
+ * call. Only admin keys may use this service, except GetCurrentApiKey.
  *
  * @generated from service pager.v1.ApiKeyService
  */
@@ -452,6 +488,17 @@ export const ApiKeyService: GenService<{
     methodKind: "unary";
     input: typeof ListApiKeysRequestSchema;
     output: typeof ListApiKeysResponseSchema;
+  },
+  /**
+   * GetCurrentApiKey reads the key the call is made with, whatever its role,
+   * so a client such as the web console can show only what the key allows.
+   *
+   * @generated from rpc pager.v1.ApiKeyService.GetCurrentApiKey
+   */
+  getCurrentApiKey: {
+    methodKind: "unary";
+    input: typeof GetCurrentApiKeyRequestSchema;
+    output: typeof GetCurrentApiKeyResponseSchema;
   },
   /**
    * RevokeApiKey makes a key unusable at once, for good. Revoking a revoked
