@@ -5,6 +5,7 @@ import { HealthMonitor } from "../health/health-monitor.js";
 import type { HealthStatusSource } from "../health/health-service.js";
 import { errorMappingInterceptor } from "./error-mapping.js";
 import { withSpecGrpcMessage } from "./grpc-message-encoding.js";
+import { type HttpRoute, httpRouteFallback } from "./http-routes.js";
 import { type ListeningServer, listen } from "./listen.js";
 import { loggingInterceptor } from "./logging-interceptor.js";
 
@@ -21,6 +22,8 @@ export interface ServeOptions {
   readonly logger: Logger;
   /** ErrorInfo domain of refusals, the API package (default "pager.v1"). */
   readonly errorDomain?: string;
+  /** Plain HTTP endpoints on the same port, for paths that are not RPCs. */
+  readonly httpRoutes?: readonly HttpRoute[];
 }
 
 /** A service listening, and its health. */
@@ -55,6 +58,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
         loggingInterceptor(logger),
         errorMappingInterceptor(logger, options.errorDomain),
       ],
+      fallback: httpRouteFallback(options.httpRoutes ?? []),
     }),
   );
   let server: ListeningServer;

@@ -1,0 +1,86 @@
+import * as http2 from "node:http2";
+import { expect } from "chai";
+import { pino } from "pino";
+import { registerHealth } from "../../src/platform/health/health-service.js";
+import { exactPath, pathPrefix } from "../../src/platform/server/http-routes.js";
+import { type Serving, serve } from "../../src/platform/server/serve.js";
+
+/** GET over HTTP/2 with prior knowledge, as a gRPC client's connection would carry it. */
+async function h2Get(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
+  const session = http2.connect(baseUrl);
+  try {
+    return await new Promise((resolve, reject) => {
+      const stream = session.request({ ":path": path, ":method": "GET" });
+      let status = 0;
+      let body = "";
+      stream.on("response", (headers) => {
+        status = Number(headers[":status"]);
+      });
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      stream.on("end", () => resolve({ status, body }));
+      stream.on("error", reject);
+    });
+  } finally {
+    session.close();
+  }
+}
+
+describe("transport: plain HTTP routes next to the API on one port", () => {
+  let serving: Serving;
+  let baseUrl: string;
+
+  before(async () => {
+    serving = await serve({
+      host: "127.0.0.1",
+      port: 0,
+      routes: (health) => (router) => registerHealth(router, health),
+      services: [],
+      probe: async () => {},
+      logger: pino({ level: "silent" }),
+      httpRoutes: [
+        exactPath("/hello", (_request, response) => {
+          response.writeHead(200, { "content-type": "text/plain" });
+          response.end("hello");
+        }),
+        pathPrefix("/files/", (request, response) => {
+          response.writeHead(200, { "content-type": "text/plain" });
+          response.end(`file ${request.url}`);
+        }),
+      ],
+    });
+    await serving.health.checkNow();
+    baseUrl = `http://127.0.0.1:${serving.server.port}`;
+  });
+
+  after(() => serving.close(1000));
+
+  it("answers an exact path and a prefix over HTTP/1.1, ignoring the query", async () => {
+    const hello = await fetch(`${baseUrl}/hello?x=1`);
+    expect(hello.status).to.equal(200);
+    expect(await hello.text()).to.equal("hello");
+    const file = await fetch(`${baseUrl}/files/a/b.txt`);
+    expect(await file.text()).to.equal("file /files/a/b.txt");
+  });
+
+  it("answers the same routes over HTTP/2 with prior knowledge", async () => {
+    expect(await h2Get(baseUrl, "/hello")).to.deep.equal({ status: 200, body: "hello" });
+  });
+
+  it("answers 404 for a path that is neither an RPC nor a route", async () => {
+    const response = await fetch(`${baseUrl}/hello/more`);
+    expect(response.status).to.equal(404);
+    expect((await h2Get(baseUrl, "/nope")).status).to.equal(404);
+  });
+
+  it("still serves RPCs on the same port", async () => {
+    const response = await fetch(`${baseUrl}/grpc.health.v1.Health/Check`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(await response.json()).to.deep.equal({ status: "SERVING" });
+  });
+});
