@@ -32,6 +32,8 @@ export interface AckTimerWiring {
 }
 
 const TIMER_SERVICE_TIMEOUT_MS = 5000;
+/** What the timeline names as the actor of an in-process timer's callback. */
+const TIMER_ACTOR = { kind: "system", name: "timer" } as const;
 const RELAY_RETRY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 10_000 };
 
 /**
@@ -47,7 +49,10 @@ export function ackTimerWorkers(wiring: AckTimerWiring): AckTimerWorkers {
   if (!config.timerWorker) return { mode: "off", loops: [], wake: () => {}, close: () => {} };
   if (serviceUrl === null) {
     const fire = async (timer: { alertId: string; level: number }) => {
-      const { outcome } = await handleAcknowledgementTimeout(deps, timer);
+      const { outcome } = await handleAcknowledgementTimeout(deps, {
+        ...timer,
+        actor: TIMER_ACTOR,
+      });
       logger.info({ alert_id: timer.alertId, level: timer.level, outcome }, "timer fired");
     };
     const loop = new PollingLoop(

@@ -7,6 +7,7 @@ import {
 } from "./adapters/channels/delivery-channels.js";
 import { createDataSource } from "./adapters/postgres/data-source.js";
 import { NotificationDispatcher } from "./adapters/postgres/notification-dispatcher.js";
+import type { PageLinks } from "./app/page-message.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 
 /** This process's dispatcher, when the config runs one. */
@@ -20,13 +21,13 @@ export interface NotificationWorkers {
   close(): Promise<void>;
 }
 
-/** What the dispatcher is built from; `publicUrl` is where pages say to acknowledge. */
+/** What the dispatcher is built from; `links` are where pages say to acknowledge. */
 export interface NotificationWiring {
   readonly config: PagerConfig;
   readonly databaseUrl: string;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly publicUrl: string;
+  readonly links: PageLinks;
   readonly onError: (worker: string) => LoopErrorHandler;
   readonly batchSize: number;
   readonly maxIdleMs: number;
@@ -51,7 +52,7 @@ export async function notificationWorkers(
     return { channels: null, loops: [], wake: () => {}, close: async () => {} };
   }
   const channels = buildDeliveryChannels(config.channels, {
-    publicUrl: wiring.publicUrl,
+    links: wiring.links,
     timeoutMs: config.deliveryTimeoutMs,
     logger,
   });

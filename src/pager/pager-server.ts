@@ -4,10 +4,15 @@ import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
 import type { PollingLoop } from "../platform/workers/polling-loop.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
+import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
+import { sharedSecret } from "./adapters/postgres/shared-secret.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
+import { HmacAckLinkTokens } from "./adapters/system/hmac-ack-link-tokens.js";
 import { UuidV7Generator } from "./adapters/system/uuid-v7.js";
-import type { AppDeps, WorkSignals } from "./app/ports.js";
+import type { AckLinkDeps } from "./app/acknowledgement-links.js";
+import { AlertChangeFeed } from "./app/alert-change-feed.js";
+import type { WorkSignals } from "./app/ports.js";
 import { notificationWorkers } from "./notification-workers.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
@@ -30,30 +35,57 @@ export interface PagerServerOptions {
 
 const IDLE_POLL_MS = 1000;
 const BATCH_SIZE = 100;
+const WATCH_BATCH_SIZE = 500;
+const WATCH_MAX_BACKLOG = 10_000;
 
 /**
  * Wires the pager: database (migrated), use cases, timer worker, dispatcher,
- * health and the gRPC/Connect server on one port. Used by `main.ts` and by
- * the end-to-end tests, so tests exercise exactly what ships.
+ * the live feed of alert changes, health and the gRPC/Connect server on one
+ * port. Used by `main.ts` and by the end-to-end tests, so tests exercise
+ * exactly what ships.
  */
 export async function startPagerServer(options: PagerServerOptions): Promise<RunningPager> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const dataSource = await openDatabase({ url: options.databaseUrl, poolSize: config.dbPoolSize });
   const loops: PollingLoop[] = [];
-  const signals: WorkSignals = { notificationsQueued: () => {}, timersChanged: () => {} };
-  const deps: AppDeps = {
+  const { timeline } = config;
+  const signals: WorkSignals = {
+    notificationsQueued: () => {},
+    timersChanged: () => {},
+    eventsRecorded: () => {},
+  };
+  const workerError = (worker: string) => (err: unknown) =>
+    logger.error({ err, worker }, "worker round failed; retrying");
+  const deps: AckLinkDeps = {
     tx: new TypeormTransactionRunner(dataSource),
     clock,
     ids: new UuidV7Generator(),
     signals,
+    // The operator's key when set; else one kept in the database, the same for every replica.
+    ackLinks: new HmacAckLinkTokens(
+      timeline.ackLinkSecret === null
+        ? await sharedSecret(dataSource, "ack-link")
+        : Buffer.from(timeline.ackLinkSecret, "utf8"),
+      timeline.ackLinkLifetimeMs,
+      clock,
+    ),
   };
-  const workerError = (worker: string) => (err: unknown) =>
-    logger.error({ err, worker }, "worker round failed; retrying");
+  const feed = new AlertChangeFeed(
+    new PostgresAlertChangeLog(dataSource),
+    {
+      pollMs: timeline.watchPollMs,
+      maxWatches: timeline.maxWatches,
+      batchSize: WATCH_BATCH_SIZE,
+      maxBacklog: WATCH_MAX_BACKLOG,
+    },
+    workerError("watch-feed"),
+  );
+  signals.eventsRecorded = () => feed.wake();
   const serving = await serve({
     host: config.host,
     port: config.port,
-    routes: (health) => pagerRoutes(deps, health),
+    routes: (health) => pagerRoutes(deps, feed, health),
     services: SERVED_SERVICES,
     probe: () => dataSource.query("SELECT 1"),
     logger,
@@ -83,7 +115,11 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     databaseUrl: options.databaseUrl,
     clock,
     logger,
-    publicUrl,
+    links: {
+      publicUrl,
+      acknowledgeLink: (notificationId) =>
+        `${publicUrl}/ack/${deps.ackLinks.issue(notificationId).token}`,
+    },
     onError: workerError,
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
@@ -91,6 +127,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   signals.notificationsQueued = dispatch.wake;
   loops.push(...dispatch.loops);
   for (const loop of loops) loop.start();
+  feed.start();
   logger.info(
     {
       host: server.host,
@@ -106,7 +143,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     port: server.port,
     host: server.host,
     async stop() {
-      await serving.close(config.shutdownGraceMs);
+      const closing = serving.close(config.shutdownGraceMs);
+      // Watches never end by themselves: ended now, the close need not wait its grace out.
+      await feed.close();
+      await closing;
       await Promise.all(loops.map((loop) => loop.stop()));
       timers.close();
       await dispatch.close();

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Actor } from "../../src/pager/domain/actor.js";
 import type { Alert, AlertState } from "../../src/pager/domain/alert.js";
 import {
   acknowledgeAlert,
@@ -14,6 +15,14 @@ import { DomainError } from "../../src/platform/errors/domain-error.js";
 
 const T0 = new Date("2026-11-27T10:00:00Z");
 const LATER = new Date("2026-11-27T10:05:00Z");
+const KEY: Actor = { kind: "api-key", apiKeyId: "key-1", name: "ana's laptop" };
+const TIMER: Actor = { kind: "system", name: "timer" };
+
+/** Notification ids n1, n2, … in the order a decision asks for them. */
+function ids(): () => string {
+  let next = 0;
+  return () => `n${++next}`;
+}
 
 const policy: EscalationPolicy = {
   id: "policy",
@@ -55,6 +64,8 @@ function alertIn(state: AlertState, currentLevel = 0): Alert {
     createTime: T0,
     acknowledgeTime: state === "acknowledged" ? T0 : null,
     resolveTime: state === "resolved" ? T0 : null,
+    signalCount: 1,
+    lastSignalTime: T0,
   };
 }
 
@@ -71,12 +82,17 @@ describe("escalation state machine", () => {
         alertId: "new",
         message: "down",
         now: T0,
+        actor: KEY,
+        newId: ids(),
       });
       expect(d.outcome).to.equal("created");
+      expect(d.alert).to.include({ signalCount: 1, lastSignalTime: T0 });
       expect(d.service).to.include({ health: "unhealthy", activeAlertId: "new" });
       expect(d.alert).to.include({ id: "new", state: "triggered", currentLevel: 0 });
       expect(d.alert.levels).to.deep.equal(policy.levels);
-      expect(d.pages).to.deep.equal([{ level: 0, target: { kind: "email", address: "a@x.io" } }]);
+      expect(d.pages).to.deep.equal([
+        { id: "n1", level: 0, target: { kind: "email", address: "a@x.io" } },
+      ]);
       expect(d.timer).to.deep.equal({
         alertId: "new",
         level: 0,
@@ -85,16 +101,31 @@ describe("escalation state machine", () => {
     });
 
     for (const state of ["triggered", "acknowledged"] as const) {
-      it(`unhealthy service with a ${state} alert: suppressed, nobody paged (behaviour 4)`, () => {
+      it(`unhealthy service with a ${state} alert: suppressed, counted, nobody paged (behaviour 4)`, () => {
         const active = alertIn(state);
-        const d = triggerAlert({ service: serviceFor(active), activeAlert: active }, policy, {
+        const service = serviceFor(active);
+        const d = triggerAlert({ service, activeAlert: active }, policy, {
           alertId: "new",
           message: "again",
           now: LATER,
+          actor: KEY,
+          newId: ids(),
         });
-        expect(d).to.deep.include({ outcome: "suppressed", alert: active, changed: false });
+        expect(d.outcome).to.equal("suppressed");
+        expect(d.alert).to.deep.equal({ ...active, signalCount: 2, lastSignalTime: LATER });
+        expect(d.service).to.equal(service);
         expect(d.pages).to.be.empty;
         expect(d.timer).to.equal(null);
+        expect(d.cancelTimers).to.equal(false);
+        expect(d.events).to.deep.equal([
+          {
+            alertId: "alert",
+            monitoredServiceId: "svc",
+            createTime: LATER,
+            actor: KEY,
+            detail: { kind: "signal-suppressed", signalCount: 2, message: "again" },
+          },
+        ]);
       });
     }
   });
@@ -118,6 +149,8 @@ describe("escalation state machine", () => {
         const d = handleAcknowledgementTimeout(alert, serviceFor(alert), {
           level: row.level,
           now: LATER,
+          actor: TIMER,
+          newId: ids(),
         });
         expect(d.outcome).to.equal(row.outcome);
         if (row.outcome === "escalated") return;
@@ -125,12 +158,21 @@ describe("escalation state machine", () => {
         expect(d.alert).to.equal(alert);
         expect(d.pages).to.be.empty;
         expect(d.timer).to.equal(null);
+        expect(d.events.map((e) => e.detail)).to.deep.equal([
+          { kind: "timeout-ignored", level: row.level, outcome: row.outcome },
+        ]);
+        expect(d.events[0]?.actor).to.equal(TIMER);
       });
     }
 
     it("escalating pages every target of the next level and arms that level's timer (behaviour 2)", () => {
       const alert = alertIn("triggered", 0);
-      const d = handleAcknowledgementTimeout(alert, serviceFor(alert), { level: 0, now: LATER });
+      const d = handleAcknowledgementTimeout(alert, serviceFor(alert), {
+        level: 0,
+        now: LATER,
+        actor: TIMER,
+        newId: ids(),
+      });
       expect(d.alert.currentLevel).to.equal(1);
       expect(d.pages.map((p) => p.level)).to.deep.equal([1, 1]);
       expect(d.pages.map((p) => p.target)).to.deep.equal(policy.levels[1]?.targets);
@@ -151,7 +193,11 @@ describe("escalation state machine", () => {
   describe("acknowledgement", () => {
     it("triggered: acknowledged by the caller, timers cancelled, nobody paged (behaviour 3)", () => {
       const alert = alertIn("triggered");
-      const d = acknowledgeAlert(alert, serviceFor(alert), { acknowledgedBy: "ana", now: LATER });
+      const d = acknowledgeAlert(alert, serviceFor(alert), {
+        acknowledgedBy: "ana",
+        now: LATER,
+        actor: KEY,
+      });
       expect(d.alert).to.include({ state: "acknowledged", acknowledgedBy: "ana" });
       expect(d.alert.acknowledgeTime).to.equal(LATER);
       expect(d.cancelTimers).to.equal(true);
@@ -161,14 +207,24 @@ describe("escalation state machine", () => {
 
     it("acknowledged: harmless, the first acknowledgement stays", () => {
       const alert = alertIn("acknowledged");
-      const d = acknowledgeAlert(alert, serviceFor(alert), { acknowledgedBy: "bob", now: LATER });
+      const d = acknowledgeAlert(alert, serviceFor(alert), {
+        acknowledgedBy: "bob",
+        now: LATER,
+        actor: KEY,
+      });
       expect(d.changed).to.equal(false);
       expect(d.alert).to.include({ acknowledgedBy: "first", acknowledgeTime: T0 });
     });
 
     it("resolved: FAILED_PRECONDITION", () => {
       const alert = alertIn("resolved");
-      expect(() => acknowledgeAlert(alert, healthy, { acknowledgedBy: "ana", now: LATER }))
+      expect(() =>
+        acknowledgeAlert(alert, healthy, {
+          acknowledgedBy: "ana",
+          now: LATER,
+          actor: KEY,
+        }),
+      )
         .to.throw(DomainError)
         .with.property("kind", "failed-precondition");
     });
@@ -178,7 +234,11 @@ describe("escalation state machine", () => {
     for (const state of ["triggered", "acknowledged"] as const) {
       it(`${state}: alert resolved, service healthy, timers cancelled (behaviour 5)`, () => {
         const alert = alertIn(state);
-        const d = resolveAlert(alert, serviceFor(alert), LATER);
+        const d = resolveAlert(alert, serviceFor(alert), {
+          now: LATER,
+          actor: KEY,
+          healthyEvent: true,
+        });
         expect(d.alert).to.include({ state: "resolved", resolveTime: LATER });
         expect(d.service).to.include({ health: "healthy", activeAlertId: null });
         expect(d.cancelTimers).to.equal(true);
@@ -188,7 +248,7 @@ describe("escalation state machine", () => {
 
     it("resolved alert: a no-op", () => {
       const alert = alertIn("resolved");
-      const d = resolveAlert(alert, healthy, LATER);
+      const d = resolveAlert(alert, healthy, { now: LATER, actor: KEY, healthyEvent: true });
       expect(d.changed).to.equal(false);
       expect(d.alert.resolveTime).to.equal(T0);
     });
@@ -196,7 +256,7 @@ describe("escalation state machine", () => {
     it("an old resolved alert never turns healthy a service with a newer incident", () => {
       const old = alertIn("resolved");
       const busy: MonitoredService = { ...healthy, health: "unhealthy", activeAlertId: "newer" };
-      const d = resolveAlert(old, busy, LATER);
+      const d = resolveAlert(old, busy, { now: LATER, actor: KEY, healthyEvent: false });
       expect(d.changed).to.equal(false);
       expect(d.service).to.equal(busy);
     });

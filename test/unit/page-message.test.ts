@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { PageDelivery } from "../../src/pager/app/notification-channel.js";
-import { composePage } from "../../src/pager/app/page-message.js";
+import { composePage, type PageLinks } from "../../src/pager/app/page-message.js";
 
 const page: PageDelivery = {
   notificationId: "0190b6c4-0000-7000-8000-000000000001",
@@ -12,27 +12,43 @@ const page: PageDelivery = {
   message: "p99 latency above 2s",
 };
 
+/** Links as the pager makes them, with a token that names the page. */
+function linksAt(publicUrl: string): PageLinks {
+  return { publicUrl, acknowledgeLink: (id) => `${publicUrl}/ack/token-for-${id}` };
+}
+
 /** The text people read; the exact layout is checked end to end in test/channels. */
 describe("composePage", () => {
-  it("names the service, message, alert, level and the command to acknowledge", () => {
-    const { subject, short } = composePage(page, "https://pager.example.com");
+  it("names the service, message, alert, level, the page's link and the command to acknowledge", () => {
+    const { subject, short, body, acknowledgeLink } = composePage(
+      page,
+      linksAt("https://pager.example.com"),
+    );
+    const link = "https://pager.example.com/ack/token-for-0190b6c4-0000-7000-8000-000000000001";
+    expect(acknowledgeLink).to.equal(link);
+    expect(body).to.include(`open this link and press Acknowledge.\n\n  ${link}\n`);
+    expect(body).to.include("Without a browser, run this");
     expect(subject).to.equal("[pager] payments-api: p99 latency above 2s");
     expect(short).to.equal(
       "[pager] payments-api: p99 latency above 2s (alert 0190b6c4-0000-7000-8000-000000000002, level 1). " +
-        "Acknowledge: curl -s -H 'content-type: application/json' " +
+        `Acknowledge: ${link} or: ` +
+        "curl -s -H 'content-type: application/json' " +
         `-d '{"alertId":"0190b6c4-0000-7000-8000-000000000002","acknowledgedBy":"YOUR_NAME"}' ` +
         "https://pager.example.com/pager.v1.PagerService/AcknowledgeAlert",
     );
   });
 
   it("keeps a long or multi-line alert text to its first line in the subject and the SMS", () => {
-    const long = composePage({ ...page, message: "x".repeat(4096) }, "https://p.example.com");
+    const long = composePage(
+      { ...page, message: "x".repeat(4096) },
+      linksAt("https://p.example.com"),
+    );
     expect(long.subject).to.equal(`[pager] payments-api: ${"x".repeat(119)}…`);
     expect(long.short.length).to.be.below(1600);
     expect(long.body).to.include("x".repeat(4096));
     const multi = composePage(
       { ...page, message: "disk full\nsee runbook" },
-      "https://p.example.com",
+      linksAt("https://p.example.com"),
     );
     expect(multi.subject).to.equal("[pager] payments-api: disk full …");
     expect(multi.body).to.include("Message:  disk full\nsee runbook");

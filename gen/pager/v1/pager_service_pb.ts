@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pager/v1/pager_service.proto.
  */
 export const file_pager_v1_pager_service: GenFile = /*@__PURE__*/
-  fileDesc("ChxwYWdlci92MS9wYWdlcl9zZXJ2aWNlLnByb3RvEghwYWdlci52MSK+AQoQU2VuZEFsZXJ0UmVxdWVzdBIcChRtb25pdG9yZWRfc2VydmljZV9pZBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjgKB2RldGFpbHMYAyADKAsyJy5wYWdlci52MS5TZW5kQWxlcnRSZXF1ZXN0LkRldGFpbHNFbnRyeRIRCglkZWR1cF9rZXkYBCABKAkaLgoMRGV0YWlsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiYAoRU2VuZEFsZXJ0UmVzcG9uc2USHgoFYWxlcnQYASABKAsyDy5wYWdlci52MS5BbGVydBIrCgdvdXRjb21lGAIgASgOMhoucGFnZXIudjEuU2VuZEFsZXJ0T3V0Y29tZSJEChdBY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRIXCg9hY2tub3dsZWRnZWRfYnkYAiABKAkiOgoYQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQiVAoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBISCghhbGVydF9pZBgBIAEoCUgAEh4KFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAIgASgJSABCCQoHc3ViamVjdCJtChRSZXNvbHZlQWxlcnRSZXNwb25zZRIeCgVhbGVydBgBIAEoCzIPLnBhZ2VyLnYxLkFsZXJ0EjUKEW1vbml0b3JlZF9zZXJ2aWNlGAIgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZSJGCiNIYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRINCgVsZXZlbBgCIAEoBSKAAQokSGFuZGxlQWNrbm93bGVkZ2VtZW50VGltZW91dFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQSOAoHb3V0Y29tZRgCIAEoDjInLnBhZ2VyLnYxLkFja25vd2xlZGdlbWVudFRpbWVvdXRPdXRjb21lIiMKD0dldEFsZXJ0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCSIyChBHZXRBbGVydFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQifQoRTGlzdEFsZXJ0c1JlcXVlc3QSHAoUbW9uaXRvcmVkX3NlcnZpY2VfaWQYASABKAkSIwoFc3RhdGUYAiABKA4yFC5wYWdlci52MS5BbGVydFN0YXRlEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIk4KEkxpc3RBbGVydHNSZXNwb25zZRIfCgZhbGVydHMYASADKAsyDy5wYWdlci52MS5BbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiUQoWTGlzdEFsZXJ0RXZlbnRzUmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJYChdMaXN0QWxlcnRFdmVudHNSZXNwb25zZRIkCgZldmVudHMYASADKAsyFC5wYWdlci52MS5BbGVydEV2ZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJIChJXYXRjaEFsZXJ0c1JlcXVlc3QSHAoUbW9uaXRvcmVkX3NlcnZpY2VfaWQYASABKAkSFAoMcmVzdW1lX3Rva2VuGAIgASgJIssBChNXYXRjaEFsZXJ0c1Jlc3BvbnNlEicKDGFjdGl2ZV9hbGVydBgBIAEoCzIPLnBhZ2VyLnYxLkFsZXJ0SAASQgoRc25hcHNob3RfY29tcGxldGUYAiABKAsyJS5wYWdlci52MS5XYXRjaEFsZXJ0c1NuYXBzaG90Q29tcGxldGVIABInCgZjaGFuZ2UYAyABKAsyFS5wYWdlci52MS5BbGVydENoYW5nZUgAEhQKDHJlc3VtZV90b2tlbhgEIAEoCUIICgZ1cGRhdGUiHQobV2F0Y2hBbGVydHNTbmFwc2hvdENvbXBsZXRlIlIKC0FsZXJ0Q2hhbmdlEiMKBWV2ZW50GAEgASgLMhQucGFnZXIudjEuQWxlcnRFdmVudBIeCgVhbGVydBgCIAEoCzIPLnBhZ2VyLnYxLkFsZXJ0IksKHUNyZWF0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSHAoUZXNjYWxhdGlvbl9wb2xpY3lfaWQYAiABKAkiVwoeQ3JlYXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEjUKEW1vbml0b3JlZF9zZXJ2aWNlGAEgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZSI6ChpHZXRNb25pdG9yZWRTZXJ2aWNlUmVxdWVzdBIcChRtb25pdG9yZWRfc2VydmljZV9pZBgBIAEoCSJUChtHZXRNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USNQoRbW9uaXRvcmVkX3NlcnZpY2UYASABKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlIkUKHExpc3RNb25pdG9yZWRTZXJ2aWNlc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkicAodTGlzdE1vbml0b3JlZFNlcnZpY2VzUmVzcG9uc2USNgoSbW9uaXRvcmVkX3NlcnZpY2VzGAEgAygLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkihwEKHVVwZGF0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0EjUKEW1vbml0b3JlZF9zZXJ2aWNlGAEgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZRIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siVwoeVXBkYXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEjUKEW1vbml0b3JlZF9zZXJ2aWNlGAEgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZSI9Ch1EZWxldGVNb25pdG9yZWRTZXJ2aWNlUmVxdWVzdBIcChRtb25pdG9yZWRfc2VydmljZV9pZBgBIAEoCSIgCh5EZWxldGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2UqeQoQU2VuZEFsZXJ0T3V0Y29tZRIiCh5TRU5EX0FMRVJUX09VVENPTUVfVU5TUEVDSUZJRUQQABIeChpTRU5EX0FMRVJUX09VVENPTUVfQ1JFQVRFRBABEiEKHVNFTkRfQUxFUlRfT1VUQ09NRV9TVVBQUkVTU0VEEAIqjwMKHUFja25vd2xlZGdlbWVudFRpbWVvdXRPdXRjb21lEi8KK0FDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfVU5TUEVDSUZJRUQQABItCilBQ0tOT1dMRURHRU1FTlRfVElNRU9VVF9PVVRDT01FX0VTQ0FMQVRFRBABEjgKNEFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9BQ0tOT1dMRURHRUQQAhI0CjBBQ0tOT1dMRURHRU1FTlRfVElNRU9VVF9PVVRDT01FX0lHTk9SRURfUkVTT0xWRUQQAxIxCi1BQ0tOT1dMRURHRU1FTlRfVElNRU9VVF9PVVRDT01FX0lHTk9SRURfU1RBTEUQBBI2CjJBQ0tOT1dMRURHRU1FTlRfVElNRU9VVF9PVVRDT01FX0lHTk9SRURfTEFTVF9MRVZFTBAFEjMKL0FDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9OT1RfRFVFEAYyxAkKDFBhZ2VyU2VydmljZRJECglTZW5kQWxlcnQSGi5wYWdlci52MS5TZW5kQWxlcnRSZXF1ZXN0GhsucGFnZXIudjEuU2VuZEFsZXJ0UmVzcG9uc2USWQoQQWNrbm93bGVkZ2VBbGVydBIhLnBhZ2VyLnYxLkFja25vd2xlZGdlQWxlcnRSZXF1ZXN0GiIucGFnZXIudjEuQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEk0KDFJlc29sdmVBbGVydBIdLnBhZ2VyLnYxLlJlc29sdmVBbGVydFJlcXVlc3QaHi5wYWdlci52MS5SZXNvbHZlQWxlcnRSZXNwb25zZRJ9ChxIYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0Ei0ucGFnZXIudjEuSGFuZGxlQWNrbm93bGVkZ2VtZW50VGltZW91dFJlcXVlc3QaLi5wYWdlci52MS5IYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0UmVzcG9uc2USQQoIR2V0QWxlcnQSGS5wYWdlci52MS5HZXRBbGVydFJlcXVlc3QaGi5wYWdlci52MS5HZXRBbGVydFJlc3BvbnNlEkcKCkxpc3RBbGVydHMSGy5wYWdlci52MS5MaXN0QWxlcnRzUmVxdWVzdBocLnBhZ2VyLnYxLkxpc3RBbGVydHNSZXNwb25zZRJWCg9MaXN0QWxlcnRFdmVudHMSIC5wYWdlci52MS5MaXN0QWxlcnRFdmVudHNSZXF1ZXN0GiEucGFnZXIudjEuTGlzdEFsZXJ0RXZlbnRzUmVzcG9uc2USTAoLV2F0Y2hBbGVydHMSHC5wYWdlci52MS5XYXRjaEFsZXJ0c1JlcXVlc3QaHS5wYWdlci52MS5XYXRjaEFsZXJ0c1Jlc3BvbnNlMAESawoWQ3JlYXRlTW9uaXRvcmVkU2VydmljZRInLnBhZ2VyLnYxLkNyZWF0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0GigucGFnZXIudjEuQ3JlYXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEmIKE0dldE1vbml0b3JlZFNlcnZpY2USJC5wYWdlci52MS5HZXRNb25pdG9yZWRTZXJ2aWNlUmVxdWVzdBolLnBhZ2VyLnYxLkdldE1vbml0b3JlZFNlcnZpY2VSZXNwb25zZRJoChVMaXN0TW9uaXRvcmVkU2VydmljZXMSJi5wYWdlci52MS5MaXN0TW9uaXRvcmVkU2VydmljZXNSZXF1ZXN0GicucGFnZXIudjEuTGlzdE1vbml0b3JlZFNlcnZpY2VzUmVzcG9uc2USawoWVXBkYXRlTW9uaXRvcmVkU2VydmljZRInLnBhZ2VyLnYxLlVwZGF0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0GigucGFnZXIudjEuVXBkYXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEmsKFkRlbGV0ZU1vbml0b3JlZFNlcnZpY2USJy5wYWdlci52MS5EZWxldGVNb25pdG9yZWRTZXJ2aWNlUmVxdWVzdBooLnBhZ2VyLnYxLkRlbGV0ZU1vbml0b3JlZFNlcnZpY2VSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_field_mask, file_pager_v1_alert, file_pager_v1_alert_event, file_pager_v1_monitored_service]);
+  fileDesc("ChxwYWdlci92MS9wYWdlcl9zZXJ2aWNlLnByb3RvEghwYWdlci52MSK+AQoQU2VuZEFsZXJ0UmVxdWVzdBIcChRtb25pdG9yZWRfc2VydmljZV9pZBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjgKB2RldGFpbHMYAyADKAsyJy5wYWdlci52MS5TZW5kQWxlcnRSZXF1ZXN0LkRldGFpbHNFbnRyeRIRCglkZWR1cF9rZXkYBCABKAkaLgoMRGV0YWlsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiYAoRU2VuZEFsZXJ0UmVzcG9uc2USHgoFYWxlcnQYASABKAsyDy5wYWdlci52MS5BbGVydBIrCgdvdXRjb21lGAIgASgOMhoucGFnZXIudjEuU2VuZEFsZXJ0T3V0Y29tZSJEChdBY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRIXCg9hY2tub3dsZWRnZWRfYnkYAiABKAkiOgoYQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQiVAoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBISCghhbGVydF9pZBgBIAEoCUgAEh4KFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAIgASgJSABCCQoHc3ViamVjdCJtChRSZXNvbHZlQWxlcnRSZXNwb25zZRIeCgVhbGVydBgBIAEoCzIPLnBhZ2VyLnYxLkFsZXJ0EjUKEW1vbml0b3JlZF9zZXJ2aWNlGAIgASgLMhoucGFnZXIudjEuTW9uaXRvcmVkU2VydmljZSJGCiNIYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRINCgVsZXZlbBgCIAEoBSKAAQokSGFuZGxlQWNrbm93bGVkZ2VtZW50VGltZW91dFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQSOAoHb3V0Y29tZRgCIAEoDjInLnBhZ2VyLnYxLkFja25vd2xlZGdlbWVudFRpbWVvdXRPdXRjb21lIiMKD0dldEFsZXJ0UmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCSIyChBHZXRBbGVydFJlc3BvbnNlEh4KBWFsZXJ0GAEgASgLMg8ucGFnZXIudjEuQWxlcnQifQoRTGlzdEFsZXJ0c1JlcXVlc3QSHAoUbW9uaXRvcmVkX3NlcnZpY2VfaWQYASABKAkSIwoFc3RhdGUYAiABKA4yFC5wYWdlci52MS5BbGVydFN0YXRlEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIk4KEkxpc3RBbGVydHNSZXNwb25zZRIfCgZhbGVydHMYASADKAsyDy5wYWdlci52MS5BbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiUQoWTGlzdEFsZXJ0RXZlbnRzUmVxdWVzdBIQCghhbGVydF9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJYChdMaXN0QWxlcnRFdmVudHNSZXNwb25zZRIkCgZldmVudHMYASADKAsyFC5wYWdlci52MS5BbGVydEV2ZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJIChJXYXRjaEFsZXJ0c1JlcXVlc3QSHAoUbW9uaXRvcmVkX3NlcnZpY2VfaWQYASABKAkSFAoMcmVzdW1lX3Rva2VuGAIgASgJIv4BChNXYXRjaEFsZXJ0c1Jlc3BvbnNlEicKDGFjdGl2ZV9hbGVydBgBIAEoCzIPLnBhZ2VyLnYxLkFsZXJ0SAASQgoRc25hcHNob3RfY29tcGxldGUYAiABKAsyJS5wYWdlci52MS5XYXRjaEFsZXJ0c1NuYXBzaG90Q29tcGxldGVIABInCgZjaGFuZ2UYAyABKAsyFS5wYWdlci52MS5BbGVydENoYW5nZUgAEjEKCHByb2dyZXNzGAUgASgLMh0ucGFnZXIudjEuV2F0Y2hBbGVydHNQcm9ncmVzc0gAEhQKDHJlc3VtZV90b2tlbhgEIAEoCUIICgZ1cGRhdGUiHQobV2F0Y2hBbGVydHNTbmFwc2hvdENvbXBsZXRlIhUKE1dhdGNoQWxlcnRzUHJvZ3Jlc3MiUgoLQWxlcnRDaGFuZ2USIwoFZXZlbnQYASABKAsyFC5wYWdlci52MS5BbGVydEV2ZW50Eh4KBWFsZXJ0GAIgASgLMg8ucGFnZXIudjEuQWxlcnQiSwodQ3JlYXRlTW9uaXRvcmVkU2VydmljZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIcChRlc2NhbGF0aW9uX3BvbGljeV9pZBgCIAEoCSJXCh5DcmVhdGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USNQoRbW9uaXRvcmVkX3NlcnZpY2UYASABKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlIjoKGkdldE1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0EhwKFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAEgASgJIlQKG0dldE1vbml0b3JlZFNlcnZpY2VSZXNwb25zZRI1ChFtb25pdG9yZWRfc2VydmljZRgBIAEoCzIaLnBhZ2VyLnYxLk1vbml0b3JlZFNlcnZpY2UiRQocTGlzdE1vbml0b3JlZFNlcnZpY2VzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJwCh1MaXN0TW9uaXRvcmVkU2VydmljZXNSZXNwb25zZRI2ChJtb25pdG9yZWRfc2VydmljZXMYASADKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKHAQodVXBkYXRlTW9uaXRvcmVkU2VydmljZVJlcXVlc3QSNQoRbW9uaXRvcmVkX3NlcnZpY2UYASABKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayJXCh5VcGRhdGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USNQoRbW9uaXRvcmVkX3NlcnZpY2UYASABKAsyGi5wYWdlci52MS5Nb25pdG9yZWRTZXJ2aWNlIj0KHURlbGV0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0EhwKFG1vbml0b3JlZF9zZXJ2aWNlX2lkGAEgASgJIiAKHkRlbGV0ZU1vbml0b3JlZFNlcnZpY2VSZXNwb25zZSp5ChBTZW5kQWxlcnRPdXRjb21lEiIKHlNFTkRfQUxFUlRfT1VUQ09NRV9VTlNQRUNJRklFRBAAEh4KGlNFTkRfQUxFUlRfT1VUQ09NRV9DUkVBVEVEEAESIQodU0VORF9BTEVSVF9PVVRDT01FX1NVUFBSRVNTRUQQAiqPAwodQWNrbm93bGVkZ2VtZW50VGltZW91dE91dGNvbWUSLworQUNLTk9XTEVER0VNRU5UX1RJTUVPVVRfT1VUQ09NRV9VTlNQRUNJRklFRBAAEi0KKUFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfRVNDQUxBVEVEEAESOAo0QUNLTk9XTEVER0VNRU5UX1RJTUVPVVRfT1VUQ09NRV9JR05PUkVEX0FDS05PV0xFREdFRBACEjQKMEFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9SRVNPTFZFRBADEjEKLUFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9TVEFMRRAEEjYKMkFDS05PV0xFREdFTUVOVF9USU1FT1VUX09VVENPTUVfSUdOT1JFRF9MQVNUX0xFVkVMEAUSMwovQUNLTk9XTEVER0VNRU5UX1RJTUVPVVRfT1VUQ09NRV9JR05PUkVEX05PVF9EVUUQBjLECQoMUGFnZXJTZXJ2aWNlEkQKCVNlbmRBbGVydBIaLnBhZ2VyLnYxLlNlbmRBbGVydFJlcXVlc3QaGy5wYWdlci52MS5TZW5kQWxlcnRSZXNwb25zZRJZChBBY2tub3dsZWRnZUFsZXJ0EiEucGFnZXIudjEuQWNrbm93bGVkZ2VBbGVydFJlcXVlc3QaIi5wYWdlci52MS5BY2tub3dsZWRnZUFsZXJ0UmVzcG9uc2USTQoMUmVzb2x2ZUFsZXJ0Eh0ucGFnZXIudjEuUmVzb2x2ZUFsZXJ0UmVxdWVzdBoeLnBhZ2VyLnYxLlJlc29sdmVBbGVydFJlc3BvbnNlEn0KHEhhbmRsZUFja25vd2xlZGdlbWVudFRpbWVvdXQSLS5wYWdlci52MS5IYW5kbGVBY2tub3dsZWRnZW1lbnRUaW1lb3V0UmVxdWVzdBouLnBhZ2VyLnYxLkhhbmRsZUFja25vd2xlZGdlbWVudFRpbWVvdXRSZXNwb25zZRJBCghHZXRBbGVydBIZLnBhZ2VyLnYxLkdldEFsZXJ0UmVxdWVzdBoaLnBhZ2VyLnYxLkdldEFsZXJ0UmVzcG9uc2USRwoKTGlzdEFsZXJ0cxIbLnBhZ2VyLnYxLkxpc3RBbGVydHNSZXF1ZXN0GhwucGFnZXIudjEuTGlzdEFsZXJ0c1Jlc3BvbnNlElYKD0xpc3RBbGVydEV2ZW50cxIgLnBhZ2VyLnYxLkxpc3RBbGVydEV2ZW50c1JlcXVlc3QaIS5wYWdlci52MS5MaXN0QWxlcnRFdmVudHNSZXNwb25zZRJMCgtXYXRjaEFsZXJ0cxIcLnBhZ2VyLnYxLldhdGNoQWxlcnRzUmVxdWVzdBodLnBhZ2VyLnYxLldhdGNoQWxlcnRzUmVzcG9uc2UwARJrChZDcmVhdGVNb25pdG9yZWRTZXJ2aWNlEicucGFnZXIudjEuQ3JlYXRlTW9uaXRvcmVkU2VydmljZVJlcXVlc3QaKC5wYWdlci52MS5DcmVhdGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USYgoTR2V0TW9uaXRvcmVkU2VydmljZRIkLnBhZ2VyLnYxLkdldE1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0GiUucGFnZXIudjEuR2V0TW9uaXRvcmVkU2VydmljZVJlc3BvbnNlEmgKFUxpc3RNb25pdG9yZWRTZXJ2aWNlcxImLnBhZ2VyLnYxLkxpc3RNb25pdG9yZWRTZXJ2aWNlc1JlcXVlc3QaJy5wYWdlci52MS5MaXN0TW9uaXRvcmVkU2VydmljZXNSZXNwb25zZRJrChZVcGRhdGVNb25pdG9yZWRTZXJ2aWNlEicucGFnZXIudjEuVXBkYXRlTW9uaXRvcmVkU2VydmljZVJlcXVlc3QaKC5wYWdlci52MS5VcGRhdGVNb25pdG9yZWRTZXJ2aWNlUmVzcG9uc2USawoWRGVsZXRlTW9uaXRvcmVkU2VydmljZRInLnBhZ2VyLnYxLkRlbGV0ZU1vbml0b3JlZFNlcnZpY2VSZXF1ZXN0GigucGFnZXIudjEuRGVsZXRlTW9uaXRvcmVkU2VydmljZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_field_mask, file_pager_v1_alert, file_pager_v1_alert_event, file_pager_v1_monitored_service]);
 
 /**
  * SendAlertRequest is the input of SendAlert.
@@ -509,10 +509,22 @@ export type WatchAlertsResponse = Message<"pager.v1.WatchAlertsResponse"> & {
      */
     value: AlertChange;
     case: "change";
+  } | {
+    /**
+     * Nothing the stream watches changed up to resume_token. Sent first when
+     * a stream resumes, and after 30 seconds without a change, so a quiet
+     * stream stays open through proxies and its token stays recent.
+     *
+     * @generated from field: pager.v1.WatchAlertsProgress progress = 5;
+     */
+    value: WatchAlertsProgress;
+    case: "progress";
   } | { case: undefined; value?: undefined };
 
   /**
    * Pass as WatchAlertsRequest.resume_token to continue after this message.
+   * Empty on active_alert messages: a stream cut during its snapshot starts
+   * again without a token.
    *
    * @generated from field: string resume_token = 4;
    */
@@ -542,7 +554,24 @@ export const WatchAlertsSnapshotCompleteSchema: GenMessage<WatchAlertsSnapshotCo
   messageDesc(file_pager_v1_pager_service, 16);
 
 /**
- * AlertChange is one committed change to an alert.
+ * WatchAlertsProgress says a stream is alive and where it stands.
+ *
+ * @generated from message pager.v1.WatchAlertsProgress
+ */
+export type WatchAlertsProgress = Message<"pager.v1.WatchAlertsProgress"> & {
+};
+
+/**
+ * Describes the message pager.v1.WatchAlertsProgress.
+ * Use `create(WatchAlertsProgressSchema)` to create a new message.
+ */
+export const WatchAlertsProgressSchema: GenMessage<WatchAlertsProgress> = /*@__PURE__*/
+  messageDesc(file_pager_v1_pager_service, 17);
+
+/**
+ * AlertChange is one committed change to an alert. Changes arrive in commit
+ * order, each once; the first ones after a snapshot may repeat what the
+ * snapshot already shows, so apply a change by replacing the alert.
  *
  * @generated from message pager.v1.AlertChange
  */
@@ -555,7 +584,9 @@ export type AlertChange = Message<"pager.v1.AlertChange"> & {
   event?: AlertEvent | undefined;
 
   /**
-   * The alert as it is after the change.
+   * The alert as it is after the change: as read when the change was sent,
+   * so it may already show later changes, which follow. Unset when the alert
+   * has been deleted since.
    *
    * @generated from field: pager.v1.Alert alert = 2;
    */
@@ -567,7 +598,7 @@ export type AlertChange = Message<"pager.v1.AlertChange"> & {
  * Use `create(AlertChangeSchema)` to create a new message.
  */
 export const AlertChangeSchema: GenMessage<AlertChange> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 17);
+  messageDesc(file_pager_v1_pager_service, 18);
 
 /**
  * CreateMonitoredServiceRequest is the input of CreateMonitoredService.
@@ -595,7 +626,7 @@ export type CreateMonitoredServiceRequest = Message<"pager.v1.CreateMonitoredSer
  * Use `create(CreateMonitoredServiceRequestSchema)` to create a new message.
  */
 export const CreateMonitoredServiceRequestSchema: GenMessage<CreateMonitoredServiceRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 18);
+  messageDesc(file_pager_v1_pager_service, 19);
 
 /**
  * CreateMonitoredServiceResponse is the output of CreateMonitoredService.
@@ -616,7 +647,7 @@ export type CreateMonitoredServiceResponse = Message<"pager.v1.CreateMonitoredSe
  * Use `create(CreateMonitoredServiceResponseSchema)` to create a new message.
  */
 export const CreateMonitoredServiceResponseSchema: GenMessage<CreateMonitoredServiceResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 19);
+  messageDesc(file_pager_v1_pager_service, 20);
 
 /**
  * GetMonitoredServiceRequest is the input of GetMonitoredService.
@@ -637,7 +668,7 @@ export type GetMonitoredServiceRequest = Message<"pager.v1.GetMonitoredServiceRe
  * Use `create(GetMonitoredServiceRequestSchema)` to create a new message.
  */
 export const GetMonitoredServiceRequestSchema: GenMessage<GetMonitoredServiceRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 20);
+  messageDesc(file_pager_v1_pager_service, 21);
 
 /**
  * GetMonitoredServiceResponse is the output of GetMonitoredService.
@@ -658,7 +689,7 @@ export type GetMonitoredServiceResponse = Message<"pager.v1.GetMonitoredServiceR
  * Use `create(GetMonitoredServiceResponseSchema)` to create a new message.
  */
 export const GetMonitoredServiceResponseSchema: GenMessage<GetMonitoredServiceResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 21);
+  messageDesc(file_pager_v1_pager_service, 22);
 
 /**
  * ListMonitoredServicesRequest is the input of ListMonitoredServices.
@@ -686,7 +717,7 @@ export type ListMonitoredServicesRequest = Message<"pager.v1.ListMonitoredServic
  * Use `create(ListMonitoredServicesRequestSchema)` to create a new message.
  */
 export const ListMonitoredServicesRequestSchema: GenMessage<ListMonitoredServicesRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 22);
+  messageDesc(file_pager_v1_pager_service, 23);
 
 /**
  * ListMonitoredServicesResponse is the output of ListMonitoredServices.
@@ -714,7 +745,7 @@ export type ListMonitoredServicesResponse = Message<"pager.v1.ListMonitoredServi
  * Use `create(ListMonitoredServicesResponseSchema)` to create a new message.
  */
 export const ListMonitoredServicesResponseSchema: GenMessage<ListMonitoredServicesResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 23);
+  messageDesc(file_pager_v1_pager_service, 24);
 
 /**
  * UpdateMonitoredServiceRequest is the input of UpdateMonitoredService.
@@ -743,7 +774,7 @@ export type UpdateMonitoredServiceRequest = Message<"pager.v1.UpdateMonitoredSer
  * Use `create(UpdateMonitoredServiceRequestSchema)` to create a new message.
  */
 export const UpdateMonitoredServiceRequestSchema: GenMessage<UpdateMonitoredServiceRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 24);
+  messageDesc(file_pager_v1_pager_service, 25);
 
 /**
  * UpdateMonitoredServiceResponse is the output of UpdateMonitoredService.
@@ -764,7 +795,7 @@ export type UpdateMonitoredServiceResponse = Message<"pager.v1.UpdateMonitoredSe
  * Use `create(UpdateMonitoredServiceResponseSchema)` to create a new message.
  */
 export const UpdateMonitoredServiceResponseSchema: GenMessage<UpdateMonitoredServiceResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 25);
+  messageDesc(file_pager_v1_pager_service, 26);
 
 /**
  * DeleteMonitoredServiceRequest is the input of DeleteMonitoredService.
@@ -785,7 +816,7 @@ export type DeleteMonitoredServiceRequest = Message<"pager.v1.DeleteMonitoredSer
  * Use `create(DeleteMonitoredServiceRequestSchema)` to create a new message.
  */
 export const DeleteMonitoredServiceRequestSchema: GenMessage<DeleteMonitoredServiceRequest> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 26);
+  messageDesc(file_pager_v1_pager_service, 27);
 
 /**
  * DeleteMonitoredServiceResponse is the output of DeleteMonitoredService.
@@ -800,7 +831,7 @@ export type DeleteMonitoredServiceResponse = Message<"pager.v1.DeleteMonitoredSe
  * Use `create(DeleteMonitoredServiceResponseSchema)` to create a new message.
  */
 export const DeleteMonitoredServiceResponseSchema: GenMessage<DeleteMonitoredServiceResponse> = /*@__PURE__*/
-  messageDesc(file_pager_v1_pager_service, 27);
+  messageDesc(file_pager_v1_pager_service, 28);
 
 /**
  * SendAlertOutcome says what SendAlert did.
@@ -999,7 +1030,9 @@ export const PagerService: GenService<{
    * WatchAlerts streams alert changes as they commit, on whichever replica:
    * first every active alert, then a marker, then each change. A client that
    * reconnects with the resume_token of the last message it read misses
-   * nothing. The stream ends with UNAVAILABLE when the server shuts down.
+   * nothing. The stream ends with UNAVAILABLE when the server shuts down,
+   * and RESOURCE_EXHAUSTED when the server watches as many streams as it
+   * allows or the client reads too slowly to keep up: reconnect then.
    *
    * @generated from rpc pager.v1.PagerService.WatchAlerts
    */

@@ -1,3 +1,4 @@
+import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
 import {
   acknowledgeAlert as decideAcknowledge,
@@ -12,6 +13,7 @@ import type { AppDeps } from "./ports.js";
 export interface AcknowledgeAlertInput {
   readonly alertId: string;
   readonly acknowledgedBy: string;
+  readonly actor: Actor;
 }
 
 /**
@@ -28,8 +30,8 @@ export async function acknowledgeAlert(
   const decision = await deps.tx.run(async (uow) => {
     const { alert, service } = await lockAlertAndService(uow, alertId);
     const now = deps.clock.now();
-    const decided = decideAcknowledge(alert, service, { acknowledgedBy, now });
-    await applyDecision(uow, decided, { service, alertIsNew: false, now, ids: deps.ids });
+    const decided = decideAcknowledge(alert, service, { acknowledgedBy, now, actor: input.actor });
+    await applyDecision(uow, decided, { service, alertIsNew: false, now });
     return decided;
   });
   signalAfterCommit(deps.signals, decision);

@@ -1,3 +1,4 @@
+import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
 import {
   handleAcknowledgementTimeout as decideTimeout,
@@ -13,6 +14,7 @@ import type { AppDeps } from "./ports.js";
 export interface AcknowledgementTimeoutInput {
   readonly alertId: string;
   readonly level: number;
+  readonly actor: Actor;
 }
 
 /**
@@ -30,9 +32,14 @@ export async function handleAcknowledgementTimeout(
   const decision = await deps.tx.run(async (uow) => {
     const { alert, service } = await lockAlertAndService(uow, alertId);
     const now = deps.clock.now();
-    const decided = decideTimeout(alert, service, { level: level, now });
+    const decided = decideTimeout(alert, service, {
+      level,
+      now,
+      actor: input.actor,
+      newId: () => deps.ids.next(),
+    });
     await uow.ackTimers.consume(alertId, level);
-    await applyDecision(uow, decided, { service, alertIsNew: false, now, ids: deps.ids });
+    await applyDecision(uow, decided, { service, alertIsNew: false, now });
     return decided;
   });
   signalAfterCommit(deps.signals, decision);

@@ -6,6 +6,16 @@ export interface PageMessage {
   readonly body: string;
   /** One paragraph for SMS, at most {@link MAX_SHORT_MESSAGE} characters of the alert text. */
   readonly short: string;
+  /** The page's own acknowledgement link, as written in the texts. */
+  readonly acknowledgeLink: string;
+}
+
+/** Where a page sends the person paged. */
+export interface PageLinks {
+  /** The pager's address as the people paged reach it: base of the acknowledge command. */
+  readonly publicUrl: string;
+  /** This page's acknowledgement link: `<publicUrl>/ack/<token>`, for its alert and target only. */
+  acknowledgeLink(notificationId: string): string;
 }
 
 const MAX_SUBJECT_MESSAGE = 120;
@@ -16,12 +26,15 @@ const ACKNOWLEDGE_PATH = "/pager.v1.PagerService/AcknowledgeAlert";
 /**
  * Writes the page every channel sends. A person woken at night must see at
  * once which service, what is wrong and how bad (the level), and must be able
- * to stop the escalation from the page itself: the acknowledgement is a
- * command to paste, with the alert id filled in, against the pager's public
- * address.
+ * to stop the escalation from the page itself: with the page's link, opened
+ * on a phone (only its button acknowledges, so link scanners do not), or a
+ * command to paste, with the alert id filled in, for those without a browser.
  */
-export function composePage(page: PageDelivery, publicUrl: string): PageMessage {
+export function composePage(page: PageDelivery, links: PageLinks): PageMessage {
+  const { publicUrl } = links;
+  const acknowledgeLink = links.acknowledgeLink(page.notificationId);
   return {
+    acknowledgeLink,
     subject: `[pager] ${page.serviceName}: ${headline(page.message, MAX_SUBJECT_MESSAGE)}`,
     body: [
       `${page.serviceName} is unhealthy and you are on call for it.`,
@@ -31,7 +44,11 @@ export function composePage(page: PageDelivery, publicUrl: string): PageMessage 
       `Alert:    ${page.alertId}`,
       `Level:    ${page.level} (escalation levels count from 0)`,
       "",
-      "Acknowledge to stop the escalation (replace YOUR_NAME with your name):",
+      "Acknowledge to stop the escalation: open this link and press Acknowledge.",
+      "",
+      `  ${acknowledgeLink}`,
+      "",
+      "Without a browser, run this (replace YOUR_NAME with your name):",
       "",
       acknowledgeCommand(page.alertId, publicUrl, " \\\n  "),
       "",
@@ -42,7 +59,7 @@ export function composePage(page: PageDelivery, publicUrl: string): PageMessage 
     short:
       `[pager] ${page.serviceName}: ${headline(page.message, MAX_SHORT_MESSAGE)} ` +
       `(alert ${page.alertId}, level ${page.level}). ` +
-      `Acknowledge: ${acknowledgeCommand(page.alertId, publicUrl, " ")}`,
+      `Acknowledge: ${acknowledgeLink} or: ${acknowledgeCommand(page.alertId, publicUrl, " ")}`,
   };
 }
 

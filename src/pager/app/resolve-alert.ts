@@ -1,3 +1,4 @@
+import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
 import { resolveAlert as decideResolve } from "../domain/escalation.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
@@ -7,10 +8,11 @@ import { activeAlertOf, lockAlertAndService } from "./locked-alert.js";
 import { requireService } from "./manage-monitored-services.js";
 import type { AppDeps, UnitOfWork } from "./ports.js";
 
-/** Exactly one subject, as the request's oneof guarantees. */
-export type ResolveAlertInput =
+/** Exactly one subject, as the request's oneof guarantees, and who resolves. */
+export type ResolveAlertInput = (
   | { readonly alertId: string }
-  | { readonly monitoredServiceId: string };
+  | { readonly monitoredServiceId: string }
+) & { readonly actor: Actor };
 
 /** The resolved alert (null when there was nothing to resolve) and the healthy service. */
 export interface ResolveAlertResult {
@@ -32,13 +34,12 @@ export async function resolveAlert(
     const locked = await lockSubject(uow);
     if (locked.alert === null) return { alert: null, service: locked.service, decided: null };
     const now = deps.clock.now();
-    const decided = decideResolve(locked.alert, locked.service, now);
-    await applyDecision(uow, decided, {
-      service: locked.service,
-      alertIsNew: false,
+    const decided = decideResolve(locked.alert, locked.service, {
       now,
-      ids: deps.ids,
+      actor: input.actor,
+      healthyEvent: !("alertId" in input),
     });
+    await applyDecision(uow, decided, { service: locked.service, alertIsNew: false, now });
     return { alert: decided.alert, service: decided.service, decided };
   });
   if (result.decided !== null) signalAfterCommit(deps.signals, result.decided);

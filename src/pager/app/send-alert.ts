@@ -1,3 +1,4 @@
+import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
 import { type TriggerOutcome, triggerAlert, validateMessage } from "../domain/escalation.js";
 import { requireId } from "../domain/resource-id.js";
@@ -10,6 +11,7 @@ import type { AppDeps } from "./ports.js";
 export interface SendAlertInput {
   readonly monitoredServiceId: string;
   readonly message: string;
+  readonly actor: Actor;
 }
 
 /**
@@ -36,8 +38,14 @@ export async function sendAlert(
       alertId: deps.ids.next(),
       message,
       now,
+      actor: input.actor,
+      newId: () => deps.ids.next(),
     });
-    await applyDecision(uow, decided, { service, alertIsNew: true, now, ids: deps.ids });
+    await applyDecision(uow, decided, {
+      service,
+      alertIsNew: decided.outcome === "created",
+      now,
+    });
     return decided;
   });
   signalAfterCommit(deps.signals, decision);

@@ -20,4 +20,11 @@ export interface Alert {
   readonly createTime: Date;
   readonly acknowledgeTime: Date | null;
   readonly resolveTime: Date | null;
+  /**
+   * How many SendAlerts the alert absorbed, its own creation included: a
+   * responder can tell a flapping check from a single report.
+   */
+  readonly signalCount: number;
+  /** When the latest of those signals arrived. */
+  readonly lastSignalTime: Date;
 }

@@ -1,5 +1,7 @@
 import { failedPrecondition, invalidArgument } from "../../platform/errors/domain-error.js";
+import type { Actor } from "./actor.js";
 import type { Alert } from "./alert.js";
+import { alertEvent, type NewAlertEvent } from "./alert-event.js";
 import type { EscalationPolicy } from "./escalation-policy.js";
 import type { MonitoredService } from "./monitored-service.js";
 import type { Target } from "./target.js";
@@ -8,8 +10,9 @@ import { requireText } from "./text-field.js";
 const MAX_MESSAGE_LENGTH = 4096;
 const MAX_ACKNOWLEDGER_LENGTH = 200;
 
-/** One page to queue: who, for which level of the alert. */
+/** One page to queue: who, for which level of the alert, under which notification id. */
 export interface Page {
+  readonly id: string;
   readonly level: number;
   readonly target: Target;
 }
@@ -30,13 +33,28 @@ export interface Decision<Outcome extends string> {
   readonly outcome: Outcome;
   readonly alert: Alert;
   readonly service: MonitoredService;
-  /** False when the event changed nothing and nothing needs writing. */
+  /** False when the event changed no state; its timeline entries, if any, are still written. */
   readonly changed: boolean;
   readonly pages: readonly Page[];
   readonly timer: TimerRequest | null;
   /** True when pending timers of the alert must be dropped. */
   readonly cancelTimers: boolean;
+  /** The timeline entries this decision records, in order; written with the rest. */
+  readonly events: readonly NewAlertEvent[];
 }
+
+/**
+ * Who or what caused an event, and when. Every decision records it in the
+ * timeline, so the history says who acknowledged and which part of the pager
+ * acted on its own.
+ */
+export interface Cause {
+  readonly actor: Actor;
+  readonly now: Date;
+}
+
+/** A new notification id: pages are named when decided, so their timeline entries can name them. */
+export type NewId = () => string;
 
 /** What SendAlert did. */
 export type TriggerOutcome = "created" | "suppressed";
@@ -47,6 +65,8 @@ export type TimeoutOutcome =
   | "ignored-resolved"
   | "ignored-stale"
   | "ignored-last-level";
+/** The outcomes of a timer callback that changed nothing. */
+export type IgnoredTimeoutOutcome = Exclude<TimeoutOutcome, "escalated">;
 
 /** The state an alert event is decided against, read under the service lock. */
 export interface ServiceState {
@@ -55,16 +75,44 @@ export interface ServiceState {
   readonly activeAlert: Alert | null;
 }
 
-function unchanged<O extends string>(outcome: O, alert: Alert, service: MonitoredService) {
-  return { outcome, alert, service, changed: false, pages: [], timer: null, cancelTimers: false };
+function unchanged<O extends string>(
+  outcome: O,
+  alert: Alert,
+  service: MonitoredService,
+  events: readonly NewAlertEvent[] = [],
+) {
+  return {
+    outcome,
+    alert,
+    service,
+    changed: false,
+    pages: [],
+    timer: null,
+    cancelTimers: false,
+    events,
+  };
 }
 
-function pageLevel(alert: Alert, level: number, now: Date) {
+/** Pages every target of `level`, arms its timer, and records each page as queued. */
+function pageLevel(alert: Alert, level: number, cause: Cause & { readonly newId: NewId }) {
   const step = alert.levels[level];
   if (step === undefined) throw new RangeError(`alert ${alert.id} has no level ${level}`);
+  const pages = step.targets.map((target) => ({ id: cause.newId(), level, target }));
   return {
-    pages: step.targets.map((target) => ({ level, target })),
-    timer: { alertId: alert.id, level, fireTime: new Date(now.getTime() + step.ackTimeoutMs) },
+    pages,
+    timer: {
+      alertId: alert.id,
+      level,
+      fireTime: new Date(cause.now.getTime() + step.ackTimeoutMs),
+    },
+    queued: pages.map((page) =>
+      alertEvent(alert, cause.actor, cause.now, {
+        kind: "page-queued",
+        notificationId: page.id,
+        level,
+        target: page.target,
+      }),
+    ),
   };
 }
 
@@ -75,18 +123,29 @@ export function validateMessage(message: string, field = "message"): string {
 
 /**
  * Behaviours 1 and 4: a healthy service turns unhealthy and pages its first
- * level; an unhealthy one keeps its single active alert and pages nobody.
+ * level; an unhealthy one keeps its single active alert and pages nobody, but
+ * counts the signal, so responders see how often monitoring repeated itself.
  * The policy's levels are copied into the alert so later edits cannot corrupt
  * this escalation.
  */
 export function triggerAlert(
   state: ServiceState,
   policy: EscalationPolicy,
-  event: { readonly alertId: string; readonly message: string; readonly now: Date },
+  event: Cause & { readonly alertId: string; readonly message: string; readonly newId: NewId },
 ): Decision<TriggerOutcome> {
   const { service, activeAlert } = state;
   if (service.health === "unhealthy" && activeAlert !== null) {
-    return unchanged("suppressed", activeAlert, service);
+    const counted = {
+      ...activeAlert,
+      signalCount: activeAlert.signalCount + 1,
+      lastSignalTime: event.now,
+    };
+    const suppressed = alertEvent(counted, event.actor, event.now, {
+      kind: "signal-suppressed",
+      signalCount: counted.signalCount,
+      message: event.message,
+    });
+    return { ...unchanged("suppressed", counted, service, [suppressed]), changed: true };
   }
   const alert: Alert = {
     id: event.alertId,
@@ -100,14 +159,21 @@ export function triggerAlert(
     createTime: event.now,
     acknowledgeTime: null,
     resolveTime: null,
+    signalCount: 1,
+    lastSignalTime: event.now,
   };
+  const { queued, ...paged } = pageLevel(alert, 0, event);
   return {
     outcome: "created",
     alert,
     service: { ...service, health: "unhealthy", activeAlertId: alert.id, updateTime: event.now },
     changed: true,
-    ...pageLevel(alert, 0, event.now),
+    ...paged,
     cancelTimers: false,
+    events: [
+      alertEvent(alert, event.actor, event.now, { kind: "triggered", message: event.message }),
+      ...queued,
+    ],
   };
 }
 
@@ -124,7 +190,7 @@ export function validateAcknowledger(acknowledgedBy: string, field = "acknowledg
 export function acknowledgeAlert(
   alert: Alert,
   service: MonitoredService,
-  event: { readonly acknowledgedBy: string; readonly now: Date },
+  event: Cause & { readonly acknowledgedBy: string },
 ): Decision<"acknowledged"> {
   if (alert.state === "resolved") {
     throw failedPrecondition(
@@ -146,19 +212,27 @@ export function acknowledgeAlert(
     pages: [],
     timer: null,
     cancelTimers: true,
+    events: [
+      alertEvent(alert, event.actor, event.now, {
+        kind: "acknowledged",
+        acknowledgedBy: event.acknowledgedBy,
+      }),
+    ],
   };
 }
 
 /**
  * Behaviour 5: the healthy event. Resolving is idempotent, and only the
  * service's active alert can turn it healthy: resolving an older alert must
- * not hide a newer incident.
+ * not hide a newer incident. `healthyEvent` says whether monitoring reported
+ * the service healthy or someone resolved the alert by its id.
  */
 export function resolveAlert(
   alert: Alert,
   service: MonitoredService,
-  now: Date,
+  event: Cause & { readonly healthyEvent: boolean },
 ): Decision<"resolved"> {
+  const { now } = event;
   const healthy =
     service.activeAlertId === alert.id
       ? { ...service, health: "healthy" as const, activeAlertId: null, updateTime: now }
@@ -174,6 +248,15 @@ export function resolveAlert(
     pages: [],
     timer: null,
     cancelTimers: alert.state !== "resolved",
+    events:
+      alert.state === "resolved"
+        ? []
+        : [
+            alertEvent(alert, event.actor, now, {
+              kind: "resolved",
+              healthyEvent: event.healthyEvent,
+            }),
+          ],
   };
 }
 
@@ -190,24 +273,43 @@ export function validateLevelIndex(level: number, field = "level"): number {
  * only a callback for the level the alert is at, while it is still
  * triggered and has a next level, pages anyone. When several reasons to
  * ignore apply, resolved wins over acknowledged over stale over last level.
+ * An ignored callback changes no state but is recorded with its outcome, so
+ * the timeline shows that the timer did fire.
  */
 export function handleAcknowledgementTimeout(
   alert: Alert,
   service: MonitoredService,
-  event: { readonly level: number; readonly now: Date },
+  event: Cause & { readonly level: number; readonly newId: NewId },
 ): Decision<TimeoutOutcome> {
-  if (alert.state === "resolved") return unchanged("ignored-resolved", alert, service);
-  if (alert.state === "acknowledged") return unchanged("ignored-acknowledged", alert, service);
-  if (event.level !== alert.currentLevel) return unchanged("ignored-stale", alert, service);
+  const ignored = (outcome: IgnoredTimeoutOutcome) =>
+    unchanged(outcome, alert, service, [
+      alertEvent(alert, event.actor, event.now, {
+        kind: "timeout-ignored",
+        level: event.level,
+        outcome,
+      }),
+    ]);
+  if (alert.state === "resolved") return ignored("ignored-resolved");
+  if (alert.state === "acknowledged") return ignored("ignored-acknowledged");
+  if (event.level !== alert.currentLevel) return ignored("ignored-stale");
   const next = alert.currentLevel + 1;
-  if (next >= alert.levels.length) return unchanged("ignored-last-level", alert, service);
+  if (next >= alert.levels.length) return ignored("ignored-last-level");
   const escalated = { ...alert, currentLevel: next };
+  const { queued, ...paged } = pageLevel(escalated, next, event);
   return {
     outcome: "escalated",
     alert: escalated,
     service,
     changed: true,
-    ...pageLevel(escalated, next, event.now),
+    ...paged,
     cancelTimers: false,
+    events: [
+      alertEvent(alert, event.actor, event.now, {
+        kind: "escalated",
+        fromLevel: alert.currentLevel,
+        toLevel: next,
+      }),
+      ...queued,
+    ],
   };
 }

@@ -1,4 +1,7 @@
 import { failedPrecondition } from "../../platform/errors/domain-error.js";
+import type { Alert } from "./alert.js";
+import { alertEvent, type NewAlertEvent } from "./alert-event.js";
+import type { Cause } from "./escalation.js";
 import type { Target } from "./target.js";
 
 /** Delivery state of one page. */
@@ -34,4 +37,22 @@ export function requireFailed(notification: Notification): Notification {
     );
   }
   return notification;
+}
+
+/**
+ * An operator queues a failed page again: allowed only for a FAILED page (see
+ * {@link requireFailed}), and recorded in the alert's timeline with who did it.
+ */
+export function retryFailedNotification(
+  notification: Notification,
+  alert: Pick<Alert, "id" | "monitoredServiceId">,
+  cause: Cause,
+): NewAlertEvent {
+  requireFailed(notification);
+  return alertEvent(alert, cause.actor, cause.now, {
+    kind: "notification-retried",
+    notificationId: notification.id,
+    level: notification.level,
+    target: notification.target,
+  });
 }

@@ -73,3 +73,22 @@ export function targetKey(target: Target): string {
       return `webhook:${target.url}`;
   }
 }
+
+/** Fits `acknowledged_by`, where a target acknowledging by link is named. */
+const MAX_LABEL_LENGTH = 200;
+
+/**
+ * How a target is named where people read it (the timeline, who
+ * acknowledged): the address or number; a webhook by its host only, since
+ * its URL often carries a secret.
+ */
+export function targetLabel(target: Target): string {
+  switch (target.kind) {
+    case "email":
+      return target.address.slice(0, MAX_LABEL_LENGTH);
+    case "sms":
+      return target.phoneNumber;
+    case "webhook":
+      return `webhook at ${new URL(target.url).host}`.slice(0, MAX_LABEL_LENGTH);
+  }
+}

@@ -6,6 +6,7 @@ import { type Env, flag, integer, optionalUrl } from "../../platform/settings/en
 import type { ChannelSettings } from "../adapters/channels/channel-setup.js";
 import { type AckTimerSettings, readAckTimerSettings } from "./ack-timer-settings.js";
 import { readChannelSettings } from "./channel-settings.js";
+import { readTimelineSettings, type TimelineSettings } from "./timeline-settings.js";
 
 /**
  * Everything an operator can set, read once at start from the environment.
@@ -26,6 +27,8 @@ export interface PagerConfig extends ProcessSettings {
   /** Base of the acknowledgement command in pages; null: `http://<host>:<port>` as listening. */
   readonly publicUrl: string | null;
   readonly channels: ChannelSettings;
+  /** Acknowledgement links and live watches. */
+  readonly timeline: TimelineSettings;
 }
 
 /** Parses the environment; throws a message naming the variable on bad values. */
@@ -48,6 +51,7 @@ export function readConfig(env: Env): PagerConfig {
     publicUrl:
       optionalUrl(env, "PAGER_PUBLIC_URL", ["http:", "https:"])?.href.replace(/\/$/, "") ?? null,
     channels: readChannelSettings(env),
+    timeline: readTimelineSettings(env),
   };
 }
 

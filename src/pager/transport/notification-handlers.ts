@@ -3,6 +3,7 @@ import { NotificationService } from "../../../gen/pager/v1/notification_pb.js";
 import type { AppDeps } from "../app/ports.js";
 import { getNotification, listNotifications } from "../app/query-alerts.js";
 import { retryNotification } from "../app/retry-notification.js";
+import { actorOf } from "./caller.js";
 import { toNotificationPb } from "./convert/notification-proto.js";
 
 /** pager.v1.NotificationService: where each page stands, and a second chance for failed ones. */
@@ -20,10 +21,12 @@ export function registerNotificationService(router: ConnectRouter, deps: AppDeps
         nextPageToken: page.nextPageToken,
       };
     },
-    async retryNotification(request) {
-      return {
-        notification: toNotificationPb(await retryNotification(deps, request.notificationId)),
-      };
+    async retryNotification(request, context) {
+      const retried = await retryNotification(deps, {
+        notificationId: request.notificationId,
+        actor: actorOf(context),
+      });
+      return { notification: toNotificationPb(retried) };
     },
   });
 }

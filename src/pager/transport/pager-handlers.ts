@@ -7,6 +7,7 @@ import {
 } from "../../../gen/pager/v1/pager_service_pb.js";
 import { invalidArgument } from "../../platform/errors/domain-error.js";
 import { acknowledgeAlert } from "../app/acknowledge-alert.js";
+import type { AlertChangeFeed } from "../app/alert-change-feed.js";
 import { handleAcknowledgementTimeout } from "../app/handle-acknowledgement-timeout.js";
 import {
   createMonitoredService,
@@ -16,12 +17,17 @@ import {
   updateMonitoredService,
 } from "../app/manage-monitored-services.js";
 import type { AppDeps } from "../app/ports.js";
+import { listAlertEvents } from "../app/query-alert-events.js";
 import { getAlert, listAlerts } from "../app/query-alerts.js";
-import { type ResolveAlertInput, resolveAlert } from "../app/resolve-alert.js";
+import { resolveAlert } from "../app/resolve-alert.js";
 import { sendAlert } from "../app/send-alert.js";
+import { watchAlerts } from "../app/watch-alerts.js";
 import type { TimeoutOutcome } from "../domain/escalation.js";
+import { actorOf } from "./caller.js";
+import { toAlertEventPb } from "./convert/alert-event-proto.js";
 import { fromAlertStateFilter, toAlertPb } from "./convert/alert-proto.js";
 import { toMonitoredServicePb } from "./convert/monitored-service-proto.js";
+import { toWatchAlertsResponsePb } from "./convert/watch-alerts-proto.js";
 
 const TIMEOUT_OUTCOMES: Record<TimeoutOutcome, AcknowledgementTimeoutOutcome> = {
   escalated: AcknowledgementTimeoutOutcome.ESCALATED,
@@ -31,28 +37,39 @@ const TIMEOUT_OUTCOMES: Record<TimeoutOutcome, AcknowledgementTimeoutOutcome> = 
   "ignored-last-level": AcknowledgementTimeoutOutcome.IGNORED_LAST_LEVEL,
 };
 
-/** pager.v1.PagerService: alerts, the timer callback and monitored services. */
-export function registerPagerService(router: ConnectRouter, deps: AppDeps): void {
+/** pager.v1.PagerService: alerts, their timeline, the timer callback and monitored services. */
+export function registerPagerService(
+  router: ConnectRouter,
+  deps: AppDeps,
+  feed: AlertChangeFeed,
+): void {
   router.service(PagerService, {
-    async sendAlert(request) {
-      const { alert, outcome } = await sendAlert(deps, request);
+    async sendAlert(request, context) {
+      const { alert, outcome } = await sendAlert(deps, { ...request, actor: actorOf(context) });
       return {
         alert: toAlertPb(alert),
         outcome: outcome === "created" ? SendAlertOutcome.CREATED : SendAlertOutcome.SUPPRESSED,
       };
     },
-    async acknowledgeAlert(request) {
-      return { alert: toAlertPb(await acknowledgeAlert(deps, request)) };
+    async acknowledgeAlert(request, context) {
+      const alert = await acknowledgeAlert(deps, { ...request, actor: actorOf(context) });
+      return { alert: toAlertPb(alert) };
     },
-    async resolveAlert(request) {
-      const { alert, service } = await resolveAlert(deps, resolveSubject(request));
+    async resolveAlert(request, context) {
+      const { alert, service } = await resolveAlert(deps, {
+        ...resolveSubject(request),
+        actor: actorOf(context),
+      });
       return {
         alert: alert === null ? undefined : toAlertPb(alert),
         monitoredService: toMonitoredServicePb(service),
       };
     },
-    async handleAcknowledgementTimeout(request) {
-      const { alert, outcome } = await handleAcknowledgementTimeout(deps, request);
+    async handleAcknowledgementTimeout(request, context) {
+      const { alert, outcome } = await handleAcknowledgementTimeout(deps, {
+        ...request,
+        actor: actorOf(context),
+      });
       return { alert: toAlertPb(alert), outcome: TIMEOUT_OUTCOMES[outcome] };
     },
     async getAlert(request) {
@@ -64,6 +81,15 @@ export function registerPagerService(router: ConnectRouter, deps: AppDeps): void
         state: fromAlertStateFilter(request.state, "state"),
       });
       return { alerts: page.items.map(toAlertPb), nextPageToken: page.nextPageToken };
+    },
+    async listAlertEvents(request) {
+      const page = await listAlertEvents(deps, request);
+      return { events: page.items.map(toAlertEventPb), nextPageToken: page.nextPageToken };
+    },
+    async *watchAlerts(request, context) {
+      for await (const update of watchAlerts(feed, request, context.signal)) {
+        yield toWatchAlertsResponsePb(update);
+      }
     },
     async createMonitoredService(request) {
       return {
@@ -100,7 +126,9 @@ export function registerPagerService(router: ConnectRouter, deps: AppDeps): void
   });
 }
 
-function resolveSubject(request: ResolveAlertRequest): ResolveAlertInput {
+function resolveSubject(
+  request: ResolveAlertRequest,
+): { alertId: string } | { monitoredServiceId: string } {
   switch (request.subject.case) {
     case "alertId":
       return { alertId: request.subject.value };

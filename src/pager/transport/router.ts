@@ -3,6 +3,7 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { file_grpc_health_v1_health } from "../../../gen/grpc/health/v1/health_pb.js";
 import { file_grpc_reflection_v1_reflection } from "../../../gen/grpc/reflection/v1/reflection_pb.js";
 import { file_grpc_reflection_v1alpha_reflection } from "../../../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { AcknowledgementLinkService } from "../../../gen/pager/v1/acknowledgement_link_service_pb.js";
 import { EscalationPolicyService } from "../../../gen/pager/v1/escalation_policy_pb.js";
 import { NotificationService } from "../../../gen/pager/v1/notification_pb.js";
 import {
@@ -11,7 +12,9 @@ import {
 } from "../../../gen/pager/v1/pager_service_pb.js";
 import { type HealthStatusSource, registerHealth } from "../../platform/health/health-service.js";
 import { registerReflection } from "../../platform/reflection/reflection-service.js";
-import type { AppDeps } from "../app/ports.js";
+import type { AckLinkDeps } from "../app/acknowledgement-links.js";
+import type { AlertChangeFeed } from "../app/alert-change-feed.js";
+import { registerAcknowledgementLinkService } from "./acknowledgement-link-handlers.js";
 import { registerEscalationPolicyService } from "./escalation-policy-handlers.js";
 import { registerNotificationService } from "./notification-handlers.js";
 import { registerPagerService } from "./pager-handlers.js";
@@ -21,6 +24,7 @@ export const SERVED_SERVICES = [
   PagerService.typeName,
   EscalationPolicyService.typeName,
   NotificationService.typeName,
+  AcknowledgementLinkService.typeName,
 ];
 
 /** Every file reflection describes; dependencies (target, alert, wkt) are followed from these. */
@@ -28,17 +32,19 @@ const REFLECTED_FILES: DescFile[] = [
   file_pager_v1_pager_service,
   EscalationPolicyService.file,
   NotificationService.file,
+  AcknowledgementLinkService.file,
   file_grpc_health_v1_health,
   file_grpc_reflection_v1_reflection,
   file_grpc_reflection_v1alpha_reflection,
 ];
 
-/** The whole public surface on one router: the three pager services, health, reflection. */
-export function pagerRoutes(deps: AppDeps, health: HealthStatusSource) {
+/** The whole public surface on one router: the four pager services, health, reflection. */
+export function pagerRoutes(deps: AckLinkDeps, feed: AlertChangeFeed, health: HealthStatusSource) {
   return (router: ConnectRouter) => {
-    registerPagerService(router, deps);
+    registerPagerService(router, deps, feed);
     registerEscalationPolicyService(router, deps);
     registerNotificationService(router, deps);
+    registerAcknowledgementLinkService(router, deps);
     registerHealth(router, health);
     registerReflection(router, REFLECTED_FILES);
   };

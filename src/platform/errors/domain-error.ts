@@ -8,7 +8,10 @@ export type DomainErrorKind =
   | "not-found"
   | "failed-precondition"
   | "already-exists"
-  | "permission-denied";
+  | "permission-denied"
+  | "unauthenticated"
+  | "resource-exhausted"
+  | "unavailable";
 
 /**
  * A refusal the caller can act on. `reason` is a stable UPPER_SNAKE_CASE code
@@ -50,6 +53,25 @@ export function failedPrecondition(reason: string, message: string): DomainError
 /** The request would create a second resource where only one may exist. */
 export function alreadyExists(reason: string, field: string, message: string): DomainError {
   return new DomainError("already-exists", reason, `${field}: ${message}`, field);
+}
+
+/**
+ * The credential the caller presented proves nothing: malformed, altered or
+ * expired. The message is the same whatever was wrong with it, so a guesser
+ * learns nothing.
+ */
+export function unauthenticated(reason: string, message: string): DomainError {
+  return new DomainError("unauthenticated", reason, message);
+}
+
+/** A limit of this server is reached; the caller may retry later or elsewhere. */
+export function resourceExhausted(reason: string, message: string): DomainError {
+  return new DomainError("resource-exhausted", reason, message);
+}
+
+/** This server cannot serve the call now (it is shutting down); another replica or a retry can. */
+export function unavailable(reason: string, message: string): DomainError {
+  return new DomainError("unavailable", reason, message);
 }
 
 /** The caller may not ask for this, whatever the state: a rule of the deployment refuses it. */

@@ -9,6 +9,9 @@ const CODES: Record<DomainErrorKind, Code> = {
   "failed-precondition": Code.FailedPrecondition,
   "already-exists": Code.AlreadyExists,
   "permission-denied": Code.PermissionDenied,
+  unauthenticated: Code.Unauthenticated,
+  "resource-exhausted": Code.ResourceExhausted,
+  unavailable: Code.Unavailable,
 };
 
 /** Node and PostgreSQL signs that the database, not the request, is the problem. */
@@ -21,16 +24,32 @@ const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
  * database outage is UNAVAILABLE (retryable); anything else is INTERNAL with
  * no internals leaked, and logged with its stack. `errorDomain` is the
  * ErrorInfo domain that scopes the reasons: the API package of the server.
+ * A streaming handler fails while its messages are read, so those errors are
+ * mapped there too.
  */
 export function errorMappingInterceptor(logger: Logger, errorDomain = "pager.v1"): Interceptor {
   return (next) => async (request) => {
+    const rpc = `${request.method.parent.typeName}/${request.method.name}`;
+    const map = (error: unknown) => toConnectError(error, rpc, errorDomain, logger);
     try {
-      return await next(request);
+      const response = await next(request);
+      if (!response.stream) return response;
+      return { ...response, message: mapStreamErrors(response.message, map) };
     } catch (error) {
-      const rpc = `${request.method.parent.typeName}/${request.method.name}`;
-      throw toConnectError(error, rpc, errorDomain, logger);
+      throw map(error);
     }
   };
+}
+
+async function* mapStreamErrors<T>(
+  messages: AsyncIterable<T>,
+  map: (error: unknown) => ConnectError,
+): AsyncGenerator<T> {
+  try {
+    yield* messages;
+  } catch (error) {
+    throw map(error);
+  }
 }
 
 function toConnectError(error: unknown, rpc: string, errorDomain: string, logger: Logger) {

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { NotificationChannel } from "../../app/notification-channel.js";
+import type { PageLinks } from "../../app/page-message.js";
 import type { Target } from "../../domain/target.js";
 import type { ChannelSettings, ChannelSetup } from "./channel-setup.js";
 import { LogChannel } from "./log-channel.js";
@@ -10,8 +11,8 @@ import { WebhookChannel } from "./webhook-channel.js";
 
 /** What the channels need besides their own settings. */
 export interface DeliveryChannelOptions {
-  /** Base of the acknowledgement command written into every page. */
-  readonly publicUrl: string;
+  /** The acknowledgement link and command written into every page. */
+  readonly links: PageLinks;
   readonly timeoutMs: number;
   readonly logger: Logger;
 }
@@ -41,24 +42,19 @@ export function buildDeliveryChannels(
   settings: ChannelSettings,
   options: DeliveryChannelOptions,
 ): DeliveryChannels {
-  const { publicUrl, timeoutMs } = options;
+  const { links, timeoutMs } = options;
   const log = new LogChannel(options.logger.child({ component: "log-channel" }));
   const email = choose(
     "email",
     settings.email,
-    (s) => new SmtpEmailChannel(s, publicUrl, timeoutMs),
+    (s) => new SmtpEmailChannel(s, links, timeoutMs),
     log,
   );
-  const sms = choose(
-    "sms",
-    settings.sms,
-    (s) => new TwilioSmsChannel(s, publicUrl, timeoutMs),
-    log,
-  );
+  const sms = choose("sms", settings.sms, (s) => new TwilioSmsChannel(s, links, timeoutMs), log);
   const webhook = choose(
     "webhook",
     settings.webhook,
-    (s) => new WebhookChannel(s, publicUrl, timeoutMs),
+    (s) => new WebhookChannel(s, links, timeoutMs),
     log,
   );
   const channels = { email, sms, webhook };

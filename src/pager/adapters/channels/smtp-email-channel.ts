@@ -10,7 +10,7 @@ import {
   type NotificationChannel,
   type PageDelivery,
 } from "../../app/notification-channel.js";
-import { composePage } from "../../app/page-message.js";
+import { composePage, type PageLinks } from "../../app/page-message.js";
 import type { SmtpSettings } from "./channel-setup.js";
 import { requireTarget } from "./require-target.js";
 
@@ -28,7 +28,7 @@ export class SmtpEmailChannel implements NotificationChannel {
 
   constructor(
     private readonly settings: SmtpSettings,
-    private readonly publicUrl: string,
+    private readonly links: PageLinks,
     private readonly timeoutMs: number,
   ) {
     this.transport = createTransport({
@@ -44,7 +44,7 @@ export class SmtpEmailChannel implements NotificationChannel {
 
   async send(page: PageDelivery): Promise<DeliveryReceipt> {
     const { address } = requireTarget(page.target, "email");
-    const message = composePage(page, this.publicUrl);
+    const message = composePage(page, this.links);
     let info: SMTPPoolSentMessageInfo;
     try {
       info = await this.transport.sendMail({

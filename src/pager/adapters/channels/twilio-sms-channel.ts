@@ -3,7 +3,7 @@ import type {
   NotificationChannel,
   PageDelivery,
 } from "../../app/notification-channel.js";
-import { composePage } from "../../app/page-message.js";
+import { composePage, type PageLinks } from "../../app/page-message.js";
 import type { TwilioSettings } from "./channel-setup.js";
 import { postDelivery } from "./http-delivery.js";
 import { requireTarget } from "./require-target.js";
@@ -20,7 +20,7 @@ export class TwilioSmsChannel implements NotificationChannel {
 
   constructor(
     private readonly settings: TwilioSettings,
-    private readonly publicUrl: string,
+    private readonly links: PageLinks,
     private readonly timeoutMs: number,
   ) {
     const base = settings.baseUrl.href.replace(/\/$/, "");
@@ -34,7 +34,7 @@ export class TwilioSmsChannel implements NotificationChannel {
     const form = new URLSearchParams({
       To: phoneNumber,
       From: this.settings.from,
-      Body: composePage(page, this.publicUrl).short,
+      Body: composePage(page, this.links).short,
     });
     const body = await postDelivery({
       provider: "Twilio",

@@ -4,7 +4,7 @@ import type {
   NotificationChannel,
   PageDelivery,
 } from "../../app/notification-channel.js";
-import { acknowledgeUrl, composePage } from "../../app/page-message.js";
+import { acknowledgeUrl, composePage, type PageLinks } from "../../app/page-message.js";
 import type { WebhookSettings } from "./channel-setup.js";
 import { postDelivery } from "./http-delivery.js";
 import { requireTarget } from "./require-target.js";
@@ -21,12 +21,13 @@ export const SIGNATURE_HEADER = "x-pager-signature-256";
 export class WebhookChannel implements NotificationChannel {
   constructor(
     private readonly settings: WebhookSettings,
-    private readonly publicUrl: string,
+    private readonly links: PageLinks,
     private readonly timeoutMs: number,
   ) {}
 
   async send(page: PageDelivery): Promise<DeliveryReceipt> {
     const { url } = requireTarget(page.target, "webhook");
+    const message = composePage(page, this.links);
     const body = JSON.stringify({
       notification_id: page.notificationId,
       alert_id: page.alertId,
@@ -34,8 +35,9 @@ export class WebhookChannel implements NotificationChannel {
       service: page.serviceName,
       level: page.level,
       message: page.message,
-      text: composePage(page, this.publicUrl).short,
-      acknowledge_url: acknowledgeUrl(this.publicUrl),
+      text: message.short,
+      acknowledge_url: acknowledgeUrl(this.links.publicUrl),
+      acknowledge_link: message.acknowledgeLink,
     });
     const headers: Record<string, string> = {
       "content-type": "application/json",

@@ -49,6 +49,8 @@ export class TypeormAlertStore implements AlertStore {
         acknowledgedBy: alert.acknowledgedBy,
         acknowledgeTime: alert.acknowledgeTime,
         resolveTime: alert.resolveTime,
+        signalCount: alert.signalCount,
+        lastSignalTime: alert.lastSignalTime,
       },
     );
   }

@@ -2,6 +2,7 @@ import { type DataSource, type EntityManager, QueryFailedError } from "typeorm";
 import { alreadyExists } from "../../../platform/errors/domain-error.js";
 import type { TransactionRunner, UnitOfWork } from "../../app/ports.js";
 import { TypeormAckTimerStore } from "./ack-timer-store.js";
+import { PostgresAlertEventStore } from "./alert-event-store.js";
 import { TypeormAlertStore } from "./alert-store.js";
 import { TypeormEscalationPolicyStore } from "./escalation-policy-store.js";
 import { TypeormMonitoredServiceStore } from "./monitored-service-store.js";
@@ -17,6 +18,7 @@ export function unitOfWork(manager: EntityManager): UnitOfWork {
     alerts: new TypeormAlertStore(manager),
     notifications: new TypeormNotificationStore(manager),
     ackTimers: new TypeormAckTimerStore(manager),
+    alertEvents: new PostgresAlertEventStore(manager),
   };
 }
 

@@ -27,6 +27,8 @@ export function toAlertPb(alert: Alert): AlertPb {
     createTime: toTimestamp(alert.createTime),
     acknowledgeTime: toTimestamp(alert.acknowledgeTime),
     resolveTime: toTimestamp(alert.resolveTime),
+    signalCount: alert.signalCount,
+    lastSignalTime: toTimestamp(alert.lastSignalTime),
   });
 }
 

@@ -15,6 +15,8 @@ export interface AlertRow {
   createTime: Date;
   acknowledgeTime: Date | null;
   resolveTime: Date | null;
+  signalCount: number;
+  lastSignalTime: Date;
 }
 
 /** Maps alerts. */
@@ -33,5 +35,7 @@ export const AlertEntity = new EntitySchema<AlertRow>({
     createTime: { type: "timestamptz", name: "create_time" },
     acknowledgeTime: { type: "timestamptz", name: "acknowledge_time", nullable: true },
     resolveTime: { type: "timestamptz", name: "resolve_time", nullable: true },
+    signalCount: { type: "integer", name: "signal_count" },
+    lastSignalTime: { type: "timestamptz", name: "last_signal_time" },
   },
 });
