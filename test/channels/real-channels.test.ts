@@ -22,6 +22,13 @@ import { eventually } from "../support/pager-harness.js";
 
 const { method } = PagerService;
 
+/** The acknowledgement link a page's text carries: the public URL, /ack/, a 50-character token. */
+function linkIn(text: string | undefined): string {
+  const match = /http:\/\/[^\s]+\/ack\/[A-Za-z0-9_-]{50}(?=\s|$)/.exec(text ?? "");
+  if (match === null) throw new Error(`no acknowledgement link in: ${text}`);
+  return match[0];
+}
+
 /**
  * The three real channels against real servers on loopback: an SMTP relay
  * (smtp-server, AUTH and STARTTLS), a Twilio-compatible Messages API checking
@@ -77,7 +84,7 @@ describe("real channels: email, SMS and webhook pages as received", () => {
       `-d '{"alertId":"${alertId}","acknowledgedBy":"YOUR_NAME"}' ` +
       `${publicUrl}/pager.v1.PagerService/AcknowledgeAlert`;
 
-    const body = (level: number) =>
+    const body = (level: number, link: string) =>
       [
         `${service.name} is unhealthy and you are on call for it.`,
         "",
@@ -86,7 +93,11 @@ describe("real channels: email, SMS and webhook pages as received", () => {
         `Alert:    ${alertId}`,
         `Level:    ${level} (escalation levels count from 0)`,
         "",
-        "Acknowledge to stop the escalation (replace YOUR_NAME with your name):",
+        "Acknowledge to stop the escalation: open this link and press Acknowledge.",
+        "",
+        `  ${link}`,
+        "",
+        "Without a browser, run this (replace YOUR_NAME with your name):",
         "",
         "curl -s -H 'content-type: application/json' \\",
         `  -d '{"alertId":"${alertId}","acknowledgedBy":"YOUR_NAME"}' \\`,
@@ -101,22 +112,29 @@ describe("real channels: email, SMS and webhook pages as received", () => {
     expect(firstMail?.headers.get("subject")).to.equal(
       `[pager] ${service.name}: disk full on db-1`,
     );
-    expect(firstMail?.text).to.equal(body(0));
+    const firstLink = linkIn(firstMail?.text);
+    expect(firstMail?.text).to.equal(body(0, firstLink));
     expect(h.fakes.smtp.sentTo(second)).to.deep.equal([]);
     expect(twilio.sentTo(phone)).to.deep.equal([]);
 
     await h.client.call(method.handleAcknowledgementTimeout, { alertId, level: 0 });
     const secondMail = await theEmailTo(second);
     expect(secondMail?.headers.get("subject")).to.equal(firstMail?.headers.get("subject"));
-    expect(secondMail?.text).to.equal(body(1));
-    const smsText =
+    const secondLink = linkIn(secondMail?.text);
+    expect(secondMail?.text).to.equal(body(1, secondLink));
+    const smsText = (link: string) =>
       `[pager] ${service.name}: disk full on db-1 (alert ${alertId}, level 1). ` +
-      `Acknowledge: ${command}`;
+      `Acknowledge: ${link} or: ${command}`;
     const [sms] = await eventually(async () => {
       expect(twilio.sentTo(phone)).to.have.length(1);
       return twilio.sentTo(phone);
     });
-    expect(sms).to.include({ to: phone, from: h.fakes.env.PAGER_TWILIO_FROM, body: smsText });
+    const smsLink = linkIn(sms?.body);
+    expect(sms).to.include({
+      to: phone,
+      from: h.fakes.env.PAGER_TWILIO_FROM,
+      body: smsText(smsLink),
+    });
     const [hook] = await eventually(async () => {
       const received = hooks.received.filter((r) => r.payload.alert_id === alertId);
       expect(received).to.have.length(1);
@@ -131,6 +149,7 @@ describe("real channels: email, SMS and webhook pages as received", () => {
     const byChannel = new Map(pages.map((n) => [`${n.level}:${n.target?.kind.case}`, n]));
     const webhookPage = byChannel.get("1:webhook");
     expect(hook?.idempotencyKey).to.equal(webhookPage?.id);
+    const hookLink = linkIn(String(hook?.payload.acknowledge_link));
     expect(hook?.payload).to.deep.equal({
       notification_id: webhookPage?.id,
       alert_id: alertId,
@@ -138,9 +157,12 @@ describe("real channels: email, SMS and webhook pages as received", () => {
       service: service.name,
       level: 1,
       message: "disk full on db-1",
-      text: smsText,
+      text: smsText(hookLink),
       acknowledge_url: `${publicUrl}/pager.v1.PagerService/AcknowledgeAlert`,
+      acknowledge_link: hookLink,
     });
+    // Every page has a link of its own: one token per (alert, target).
+    expect(new Set([firstLink, secondLink, smsLink, hookLink]).size).to.equal(4);
     expect(pages.map((n) => n.attempts)).to.deep.equal([1, 1, 1, 1]);
     expect(pages.every((n) => n.sendTime !== undefined && n.lastError === "")).to.equal(true);
     expect(byChannel.get("0:email")?.providerMessageId).to.equal(

@@ -1,8 +1,12 @@
-import type {
-  DescMessage,
-  DescMethodUnary,
-  MessageInitShape,
-  MessageShape,
+import {
+  create,
+  type DescMessage,
+  type DescMethodServerStreaming,
+  type DescMethodUnary,
+  fromBinary,
+  type MessageInitShape,
+  type MessageShape,
+  toBinary,
 } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import { grpcUnary } from "./grpc-unary.js";
@@ -30,6 +34,19 @@ export class GrpcTestClient {
     input: MessageInitShape<I>,
   ): Promise<MessageShape<O>> {
     return grpcUnary(this.client, method, input);
+  }
+
+  /** Opens a server stream; the caller reads it and cancels it when done. */
+  stream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodServerStreaming<I, O>,
+    input: MessageInitShape<I>,
+  ): grpc.ClientReadableStream<MessageShape<O>> {
+    return this.client.makeServerStreamRequest(
+      `/${method.parent.typeName}/${method.name}`,
+      (message: MessageShape<I>) => Buffer.from(toBinary(method.input, message)),
+      (bytes: Buffer) => fromBinary(method.output, bytes),
+      create(method.input, input),
+    );
   }
 
   /** Resolves with the failure of a call expected to fail; rejects if it succeeded. */
