@@ -2,7 +2,9 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
+import pg from "pg";
 import { PagerService, type WatchAlertsResponse } from "../../gen/pager/v1/pager_service_pb.js";
+import { testDatabaseUrl } from "../support/global-database.js";
 import { AlertState, createServiceWithPolicy } from "../support/pager-fixtures.js";
 import { eventually, type PagerHarness, startPagerHarness } from "../support/pager-harness.js";
 import { StreamRecorder } from "../support/stream-recorder.js";
@@ -136,6 +138,58 @@ describe("WatchAlerts: live alert changes across replicas", () => {
     if (change.update.case !== "change") throw new Error("not a change");
     expect(change.update.value.alert?.state).to.equal(AlertState.RESOLVED);
     expect(change.update.value.event?.kind.value).to.include({ healthyEvent: false });
+  });
+
+  it("an entry written first but committed last is delivered in its place, never skipped", async () => {
+    const { service } = await createServiceWithPolicy(a.client);
+    const alert = await alertOn(a, service.id);
+    const { recorder } = watch(b, { monitoredServiceId: service.id });
+    await recorder.waitFor(snapshotComplete);
+    const slow = await a.db.connect();
+    try {
+      // A transaction takes its place (its id) and writes an entry, then stays open…
+      await slow.query("BEGIN");
+      await slow.query(
+        `INSERT INTO alert_events (alert_id, monitored_service_id, create_time, actor, kind, detail)
+         VALUES ($1, $2, now(), '{"kind":"system","name":"test"}', 'signal-suppressed',
+                 '{"signalCount": 2, "message": "slow"}')`,
+        [alert.id, service.id],
+      );
+      // …while a later one commits: a reader that moved past it would never see the first.
+      await a.client.call(method.acknowledgeAlert, { alertId: alert.id, acknowledgedBy: "ana" });
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(changesOf(recorder)).to.deep.equal([]);
+      await slow.query("COMMIT");
+    } catch (error) {
+      await slow.query("ROLLBACK");
+      throw error;
+    } finally {
+      slow.release();
+    }
+    await recorder.waitFor(isChange("acknowledged", alert.id), 2000);
+    expect(changesOf(recorder).map((c) => c.event?.kind.case)).to.deep.equal([
+      "signalSuppressed",
+      "acknowledged",
+    ]);
+  });
+
+  it("a long transaction in another database holds no change back", async () => {
+    const { service } = await createServiceWithPolicy(a.client);
+    const { recorder } = watch(a, { monitoredServiceId: service.id });
+    await recorder.waitFor(snapshotComplete);
+    const url = new URL(await testDatabaseUrl());
+    url.pathname = "/postgres";
+    const elsewhere = new pg.Client({ connectionString: url.toString() });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query("BEGIN");
+      await elsewhere.query("SELECT pg_current_xact_id()");
+      const alert = await alertOn(a, service.id);
+      await recorder.waitFor(isChange("triggered", alert.id), 1000);
+    } finally {
+      await elsewhere.query("ROLLBACK");
+      await elsewhere.end();
+    }
   });
 
   it("resumes after a disconnect during a burst: nothing missed, nothing twice, in commit order", async () => {

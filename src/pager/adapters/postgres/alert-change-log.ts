@@ -5,6 +5,25 @@ import type { Alert } from "../../domain/alert.js";
 import { type AlertEventRow, EVENT_COLUMNS, toAlertEvent } from "./alert-event-rows.js";
 import { AlertEntity } from "./entities/alert-entity.js";
 
+/**
+ * CTEs ending in `frontier (xmin)`: the lowest transaction id that may still
+ * commit rows of this database, as of the statement's snapshot. Like the
+ * snapshot's own xmin, but transactions that pg_stat_activity shows running
+ * in another database are left out: a long transaction elsewhere on a shared
+ * server cannot write our tables, and must not hold live updates back. An
+ * id the view does not show (ended since, or hidden for lack of privilege)
+ * is kept, which errs on the side of waiting, never of skipping.
+ */
+const FRONTIER = `
+  elsewhere AS MATERIALIZED (
+    SELECT backend_xid FROM pg_stat_activity
+     WHERE backend_xid IS NOT NULL AND datid IS NOT NULL
+       AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database())),
+  frontier AS MATERIALIZED (
+    SELECT coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) AS xmin
+      FROM pg_snapshot_xip(pg_current_snapshot()) x
+     WHERE xid(x) NOT IN (SELECT backend_xid FROM elsewhere))`;
+
 interface ChangeRow extends Partial<AlertEventRow> {
   frontier: string;
   pending: boolean;
@@ -13,9 +32,10 @@ interface ChangeRow extends Partial<AlertEventRow> {
 
 /**
  * The change log on alert_events. Only rows whose transaction id is below
- * the xmin of the reading statement's snapshot are read: every transaction
- * with a smaller id has ended, so no row can later appear before the
- * position a read returns, whatever commits on whichever replica. The
+ * the frontier of the reading statement's snapshot are read: every
+ * transaction of this database with a smaller id has ended, so no row can
+ * later appear before the position a read returns, whatever commits on
+ * whichever replica. The
  * alerts the changes are about are read after them, so each change carries
  * its alert as it is now, never older than the change.
  */
@@ -28,7 +48,7 @@ export class PostgresAlertChangeLog implements AlertChangeLog {
     // One REPEATABLE READ snapshot: the alerts are exactly as of the position.
     return this.dataSource.transaction("REPEATABLE READ", async (manager) => {
       const [row]: { xmin: string }[] = await manager.query(
-        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin",
+        `WITH ${FRONTIER} SELECT xmin::text AS xmin FROM frontier`,
       );
       const alerts = await manager.getRepository(AlertEntity).find({
         where: {
@@ -43,11 +63,11 @@ export class PostgresAlertChangeLog implements AlertChangeLog {
 
   async readAfter(after: FeedPosition, limit: number): Promise<ChangeBatch> {
     const rows: ChangeRow[] = await this.dataSource.query(
-      `WITH frontier AS MATERIALIZED (
-         SELECT s.xmin, EXISTS (SELECT 1 FROM alert_events p WHERE p.xid >= s.xmin) AS pending
-           FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) s)
-       SELECT f.xmin::text AS frontier, f.pending, e.xid::text AS xid, ${EVENT_COLUMNS}
-         FROM frontier f
+      `WITH ${FRONTIER},
+       waiting AS MATERIALIZED (
+         SELECT EXISTS (SELECT 1 FROM alert_events p, frontier f WHERE p.xid >= f.xmin) AS pending)
+       SELECT f.xmin::text AS frontier, w.pending, e.xid::text AS xid, ${EVENT_COLUMNS}
+         FROM frontier f CROSS JOIN waiting w
          LEFT JOIN LATERAL (
            SELECT * FROM alert_events e
             WHERE (e.xid, e.seq) > ($1::text::xid8, $2::bigint) AND e.xid < f.xmin

@@ -17,8 +17,13 @@ export class TypeormAlertStore implements AlertStore {
     return this.repo.findOneBy({ id });
   }
 
+  /**
+   * FOR NO KEY UPDATE: writers of an alert still serialise, but rows that
+   * only reference it (timeline entries a dispatcher writes, whose foreign
+   * key takes KEY SHARE) never wait for them, nor they for those.
+   */
   lock(id: string): Promise<Alert | null> {
-    return this.repo.findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
+    return this.repo.findOne({ where: { id }, lock: { mode: "for_no_key_update" } });
   }
 
   list(filter: AlertFilter, page: ListCursor): Promise<Alert[]> {
