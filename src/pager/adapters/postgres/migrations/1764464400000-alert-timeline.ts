@@ -10,9 +10,10 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  *   transaction's id. Ordered by (xid, seq), an alert's entries follow commit
  *   order: its writers serialise on row locks, and a transaction that waited
  *   for another gets its xid after it. Readers that must never skip an entry
- *   (live watches, resume tokens) read only rows whose xid is below the xmin
- *   of their snapshot: every transaction with a smaller xid has ended, so no
- *   row can appear behind the position they reached. A plain serial would
+ *   (live watches, resume tokens) read only rows whose xid is below the
+ *   oldest transaction of this database still running in their snapshot:
+ *   every transaction with a smaller xid has ended, so no row can appear
+ *   behind the position they reached. A plain serial would
  *   not do: its values are taken before commit, and a reader could pass over
  *   one whose transaction commits later.
  * - `alert_event_horizon`: the newest position ever deleted (alerts deleted
