@@ -1,72 +1,43 @@
 import { expect } from "chai";
 import type { Actor } from "../../src/pager/domain/actor.js";
-import type { Alert } from "../../src/pager/domain/alert.js";
 import {
   acknowledgeAlert,
   handleAcknowledgementTimeout,
   resolveAlert,
   triggerAlert,
 } from "../../src/pager/domain/escalation.js";
-import type { EscalationPolicy } from "../../src/pager/domain/escalation-policy.js";
-import type { MonitoredService } from "../../src/pager/domain/monitored-service.js";
 import { type Notification, retryFailedNotification } from "../../src/pager/domain/notification.js";
 import { DomainError } from "../../src/platform/errors/domain-error.js";
+import {
+  EMAIL,
+  HOOK,
+  healthy,
+  ids,
+  KEY,
+  LATER,
+  policy,
+  SMS,
+  T0,
+  TIMER,
+} from "../support/escalation-fixtures.js";
 
-const T0 = new Date("2026-11-27T10:00:00Z");
-const LATER = new Date("2026-11-27T10:05:00Z");
-const KEY: Actor = { kind: "api-key", apiKeyId: "key-1", name: "ops laptop" };
 const LINK: Actor = { kind: "acknowledgement-link", name: "a@x.io" };
-const TIMER: Actor = { kind: "system", name: "timer" };
-const EMAIL = { kind: "email", address: "a@x.io" } as const;
-const SMS = { kind: "sms", phoneNumber: "+14155550123" } as const;
-const HOOK = { kind: "webhook", url: "https://hooks.x.io/p" } as const;
 
-const policy: EscalationPolicy = {
-  id: "policy",
-  name: "web",
-  levels: [
-    { targets: [EMAIL], ackTimeoutMs: 60_000 },
-    { targets: [SMS, HOOK], ackTimeoutMs: 60_000 },
-  ],
-  createTime: T0,
-  updateTime: T0,
-};
-const healthy: MonitoredService = {
-  id: "svc",
-  name: "web",
-  escalationPolicyId: "policy",
-  health: "healthy",
-  activeAlertId: null,
-  createTime: T0,
-  updateTime: T0,
-};
-
-function ids(): () => string {
-  let next = 0;
-  return () => `n${++next}`;
-}
-
-function created(): { alert: Alert; service: MonitoredService } {
-  const d = triggerAlert({ service: healthy, activeAlert: null }, policy, {
+/** The decision that created alert "alert" on the healthy service, at T0, by KEY. */
+function created() {
+  return triggerAlert({ service: healthy, activeAlert: null }, policy, {
     alertId: "alert",
     message: "down",
     now: T0,
     actor: KEY,
     newId: ids(),
   });
-  return { alert: d.alert, service: d.service };
 }
 
 /** What the timeline of each decision says, independent of storage. */
 describe("timeline entries decided with each change", () => {
   it("a new alert records its trigger, then one queued page per target, by the caller", () => {
-    const d = triggerAlert({ service: healthy, activeAlert: null }, policy, {
-      alertId: "alert",
-      message: "down",
-      now: T0,
-      actor: KEY,
-      newId: ids(),
-    });
+    const d = created();
     expect(d.events).to.deep.equal([
       {
         alertId: "alert",

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import type { Actor } from "../../src/pager/domain/actor.js";
 import type { Alert, AlertState } from "../../src/pager/domain/alert.js";
 import {
   acknowledgeAlert,
@@ -9,47 +8,9 @@ import {
   triggerAlert,
   validateLevelIndex,
 } from "../../src/pager/domain/escalation.js";
-import type { EscalationPolicy } from "../../src/pager/domain/escalation-policy.js";
 import type { MonitoredService } from "../../src/pager/domain/monitored-service.js";
 import { DomainError } from "../../src/platform/errors/domain-error.js";
-
-const T0 = new Date("2026-11-27T10:00:00Z");
-const LATER = new Date("2026-11-27T10:05:00Z");
-const KEY: Actor = { kind: "api-key", apiKeyId: "key-1", name: "ana's laptop" };
-const TIMER: Actor = { kind: "system", name: "timer" };
-
-/** Notification ids n1, n2, … in the order a decision asks for them. */
-function ids(): () => string {
-  let next = 0;
-  return () => `n${++next}`;
-}
-
-const policy: EscalationPolicy = {
-  id: "policy",
-  name: "web",
-  levels: [
-    { targets: [{ kind: "email", address: "a@x.io" }], ackTimeoutMs: 60_000 },
-    {
-      targets: [
-        { kind: "sms", phoneNumber: "+14155550123" },
-        { kind: "webhook", url: "https://hooks.x.io/p" },
-      ],
-      ackTimeoutMs: 120_000,
-    },
-  ],
-  createTime: T0,
-  updateTime: T0,
-};
-
-const healthy: MonitoredService = {
-  id: "svc",
-  name: "web",
-  escalationPolicyId: "policy",
-  health: "healthy",
-  activeAlertId: null,
-  createTime: T0,
-  updateTime: T0,
-};
+import { healthy, ids, KEY, LATER, policy, T0, TIMER } from "../support/escalation-fixtures.js";
 
 function alertIn(state: AlertState, currentLevel = 0): Alert {
   return {
