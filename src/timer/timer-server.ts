@@ -8,8 +8,8 @@ import { openTimerDatabase } from "./adapters/postgres/data-source.js";
 import { DueTimeListener } from "./adapters/postgres/due-time-listener.js";
 import { PostgresDueTimerQueue } from "./adapters/postgres/due-timer-queue.js";
 import { TypeormTimerStore } from "./adapters/postgres/timer-store.js";
-import { TimerFiring } from "./app/fire-due-timers.js";
 import type { TimerDeps } from "./app/ports.js";
+import { TimerFiring } from "./app/timer-firing.js";
 import type { TimerConfig } from "./timer-config.js";
 import { TIMER_SERVED_SERVICES, timerRoutes } from "./transport/router.js";
 

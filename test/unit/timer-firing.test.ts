@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { TimerFiring } from "../../src/timer/app/fire-due-timers.js";
 import type {
   CallbackResult,
   ClaimedTimer,
   DueTimerQueue,
   RecordedFailure,
 } from "../../src/timer/app/ports.js";
+import { TimerFiring } from "../../src/timer/app/timer-firing.js";
 import { CallbackAllowlist } from "../../src/timer/domain/callback-allowlist.js";
 
 const ENDPOINT = "127.0.0.1:50051";
