@@ -1,18 +1,16 @@
-import type { Logger } from "pino";
-import type { DataSource } from "typeorm";
-import type { Clock } from "../../../platform/time/clock.js";
-import { CoalescingWriter } from "../../../platform/workers/coalescing-writer.js";
-import { delayUntilDue } from "../../../platform/workers/delay-until-due.js";
-import { InFlightDeliveries } from "../../../platform/workers/in-flight-deliveries.js";
-import type { LoopBody } from "../../../platform/workers/polling-loop.js";
-import { decideRetry, type RetryPolicy } from "../../../platform/workers/retry-backoff.js";
+import type { Clock } from "../../platform/time/clock.js";
+import { delayUntilDue } from "../../platform/workers/delay-until-due.js";
+import { InFlightDeliveries } from "../../platform/workers/in-flight-deliveries.js";
+import type { LoopBody } from "../../platform/workers/polling-loop.js";
+import { decideRetry, type RetryPolicy } from "../../platform/workers/retry-backoff.js";
+import type { WorkerLog } from "../../platform/workers/worker-log.js";
+import type { Target } from "../domain/target.js";
 import {
   DeliveryError,
   type DeliveryReceipt,
   type NotificationChannel,
-} from "../../app/notification-channel.js";
-import type { Target } from "../../domain/target.js";
-import { type ClaimedPage, NotificationOutbox, type SentPage } from "./notification-outbox.js";
+} from "./notification-channel.js";
+import type { ClaimedPage, NotificationOutbox } from "./worker-ports.js";
 
 /** How the dispatcher paces itself. */
 export interface DispatcherOptions {
@@ -26,39 +24,42 @@ export interface DispatcherOptions {
   readonly retry: RetryPolicy;
 }
 
+/** What the dispatcher needs from the outside. */
+export interface DispatcherDeps {
+  readonly outbox: NotificationOutbox;
+  readonly channelFor: (target: Target) => NotificationChannel;
+  readonly clock: Clock;
+  readonly log: WorkerLog;
+}
+
 const MAX_ERROR_LENGTH = 1000;
 
 /**
- * Delivers the outbox. Pages are claimed with SKIP LOCKED and a lease, so any
- * number of processes can dispatch and a page claimed by a process that died
- * is delivered by another once the lease runs out. Deliveries run on after
- * the round that claimed them, up to `maxInFlight`: a provider that answers
+ * Delivers the outbox. Pages are claimed with a lease, so any number of
+ * processes can dispatch and a page claimed by a process that died is
+ * delivered by another once the lease runs out. Deliveries run on after the
+ * round that claimed them, up to `maxInFlight`: a provider that answers
  * slowly (or not at all, until the timeout) never holds other pages back.
  */
 export class NotificationDispatcher implements LoopBody {
-  private readonly outbox: NotificationOutbox;
   /** Ending deliveries ask for a round: there is room again, and a failed attempt may have set a retry sooner than planned. */
   private readonly inFlight: InFlightDeliveries;
   private wake: () => void = () => {};
-  /** Under load, pages sent together are marked SENT in one statement, not one each. */
-  private readonly sent: CoalescingWriter<SentPage>;
 
   constructor(
-    dataSource: DataSource,
-    private readonly clock: Clock,
-    private readonly channelFor: (target: Target) => NotificationChannel,
-    private readonly logger: Logger,
+    private readonly deps: DispatcherDeps,
     private readonly options: DispatcherOptions,
     private readonly random: () => number = Math.random,
   ) {
-    this.outbox = new NotificationOutbox(dataSource);
     this.inFlight = new InFlightDeliveries(
       options.maxInFlight,
       (err) =>
-        logger.error({ err }, "delivery outcome not recorded; the page is retried after its lease"),
+        deps.log.error(
+          { err },
+          "delivery outcome not recorded; the page is retried after its lease",
+        ),
       () => this.wake(),
     );
-    this.sent = new CoalescingWriter((pages) => this.outbox.markSent(pages));
   }
 
   attach(wake: () => void): void {
@@ -69,17 +70,14 @@ export class NotificationDispatcher implements LoopBody {
     const room = this.inFlight.room(this.options.batchSize);
     // Full house: the next delivery to end wakes the loop.
     if (room <= 0) return this.options.maxIdleMs;
-    const now = this.clock.now();
-    const claimed = await this.outbox.claim(
-      now,
-      new Date(now.getTime() + this.options.leaseMs),
-      room,
-    );
+    const now = this.deps.clock.now();
+    const claimed = await this.deps.outbox.claim(now, room, this.options.leaseMs);
     for (const page of claimed) this.inFlight.track(this.deliver(page));
     if (claimed.length === room) return 0;
-    return delayUntilDue(await this.outbox.nextDue(), now, this.options.maxIdleMs);
+    return delayUntilDue(await this.deps.outbox.nextDueTime(), now, this.options.maxIdleMs);
   }
 
+  /** Waits for the deliveries in flight, so a stopping dispatcher records what it delivered. */
   drain(): Promise<void> {
     return this.inFlight.drain();
   }
@@ -88,14 +86,14 @@ export class NotificationDispatcher implements LoopBody {
     const attempts = page.attempts + 1;
     let receipt: DeliveryReceipt;
     try {
-      receipt = await this.channelFor(page.target).send({ ...page, notificationId: page.id });
+      receipt = await this.deps.channelFor(page.target).send({ ...page, notificationId: page.id });
     } catch (error) {
       await this.recordFailure(page, attempts, error);
       return;
     }
-    await this.sent.add({
+    await this.deps.outbox.markSent({
       id: page.id,
-      sendTime: this.clock.now(),
+      sendTime: this.deps.clock.now(),
       attempts,
       providerId: receipt.providerId,
     });
@@ -114,11 +112,17 @@ export class NotificationDispatcher implements LoopBody {
       permanent,
       this.random(),
     );
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const retryAt = decision.kind === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
-    await this.outbox.markFailed({ id: page.id, attempts, reason, retryAt }, now);
-    this.logger.warn(
-      { notification_id: page.id, alert_id: page.alertId, level: page.level, attempts, reason },
+    await this.deps.outbox.markFailed({ id: page.id, attempts, reason, retryAt }, now);
+    this.deps.log.warn(
+      {
+        notification_id: page.id,
+        alert_id: page.alertId,
+        level: page.level,
+        attempts,
+        reason,
+      },
       retryAt === null ? "page delivery failed" : "page delivery failed; will retry",
     );
     if (retryAt === null) await this.warnIfLevelUnreached(page);
@@ -131,9 +135,9 @@ export class NotificationDispatcher implements LoopBody {
    * pages at once, at least the later one sees them all failed.
    */
   private async warnIfLevelUnreached(page: ClaimedPage): Promise<void> {
-    const { pages, failed } = await this.outbox.levelOutcome(page.alertId, page.level);
+    const { pages, failed } = await this.deps.outbox.levelOutcome(page.alertId, page.level);
     if (failed < pages) return;
-    this.logger.warn(
+    this.deps.log.warn(
       { alert_id: page.alertId, level: page.level, pages },
       "every page of this escalation level failed: nobody was reached",
     );
