@@ -1,10 +1,11 @@
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { type LoopErrorHandler, PollingLoop } from "../platform/workers/polling-loop.js";
-import { AckTimerRelay } from "./adapters/postgres/ack-timer-relay.js";
+import { PostgresAckTimerRelayQueue } from "./adapters/postgres/ack-timer-relay-queue.js";
 import { AckTimerWatchdog } from "./adapters/postgres/ack-timer-watchdog.js";
 import { AckTimerWorker } from "./adapters/postgres/ack-timer-worker.js";
 import { TimerServiceClient } from "./adapters/timer-service/timer-service-client.js";
+import { AckTimerRelay } from "./app/ack-timer-relay.js";
 import { handleAcknowledgementTimeout } from "./app/handle-acknowledgement-timeout.js";
 import type { AppDeps, TimerChange } from "./app/ports.js";
 import type { PagerConfig } from "./settings/pager-config.js";
@@ -69,12 +70,20 @@ export function ackTimerWorkers(wiring: AckTimerWiring): AckTimerWorkers {
     timeoutMs: Math.min(TIMER_SERVICE_TIMEOUT_MS, Math.floor(config.workerLeaseMs / 2)),
   });
   const relay = new PollingLoop(
-    new AckTimerRelay(dataSource, deps.clock, client, logger, {
-      batchSize: wiring.batchSize,
-      leaseMs: config.workerLeaseMs,
-      maxIdleMs: wiring.maxIdleMs,
-      retry: RELAY_RETRY,
-    }),
+    new AckTimerRelay(
+      {
+        queue: new PostgresAckTimerRelayQueue(dataSource),
+        timers: client,
+        clock: deps.clock,
+        log: logger,
+      },
+      {
+        batchSize: wiring.batchSize,
+        leaseMs: config.workerLeaseMs,
+        maxIdleMs: wiring.maxIdleMs,
+        retry: RELAY_RETRY,
+      },
+    ),
     wiring.onError("timer-relay"),
   );
   const graceMs = config.timers.watchdogGraceMs;
