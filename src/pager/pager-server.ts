@@ -2,7 +2,6 @@ import type { Logger } from "pino";
 import { serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
-import type { PollingLoop } from "../platform/workers/polling-loop.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
@@ -32,15 +31,18 @@ const IDLE_POLL_MS = 1000;
 const BATCH_SIZE = 100;
 
 /**
- * Wires the pager: database (migrated), use cases, timer worker, dispatcher,
- * health and the gRPC/Connect server on one port. Used by `main.ts` and by
+ * Wires the pager, in this order: settings, adapters (database, migrated;
+ * the use cases' dependencies), the gRPC/Connect server with health and
+ * reflection on one port, the workers (acknowledgement timers, dispatcher),
+ * and the shutdown that undoes it all in reverse. Used by `main.ts` and by
  * the end-to-end tests, so tests exercise exactly what ships.
  */
 export async function startPagerServer(options: PagerServerOptions): Promise<RunningPager> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+
   const dataSource = await openDatabase({ url: options.databaseUrl, poolSize: config.dbPoolSize });
-  const loops: PollingLoop[] = [];
+  // Rewired below to wake the workers, which need the listening address to exist.
   const signals: WorkSignals = { notificationsQueued: () => {}, timersChanged: () => {} };
   const deps: AppDeps = {
     tx: new TypeormTransactionRunner(dataSource),
@@ -48,8 +50,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     ids: new UuidV7Generator(),
     signals,
   };
-  const workerError = (worker: string) => (err: unknown) =>
-    logger.error({ err, worker }, "worker round failed; retrying");
+
   const serving = await serve({
     host: config.host,
     port: config.port,
@@ -63,6 +64,9 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     throw error;
   });
   const { server } = serving;
+
+  const workerError = (worker: string) => (err: unknown) =>
+    logger.error({ err, worker }, "worker round failed; retrying");
   // Timer callbacks come back to the listening address, known for sure only now (port 0).
   const timers = ackTimerWorkers({
     config,
@@ -74,8 +78,6 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
   });
-  signals.timersChanged = timers.wake;
-  loops.push(...timers.loops);
   // Pages carry the acknowledgement address, known for sure only once listening (port 0).
   const publicUrl = config.publicUrl ?? `http://${server.host}:${server.port}`;
   const dispatch = await notificationWorkers({
@@ -88,8 +90,9 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
   });
+  signals.timersChanged = timers.wake;
   signals.notificationsQueued = dispatch.wake;
-  loops.push(...dispatch.loops);
+  const loops = [...timers.loops, ...dispatch.loops];
   for (const loop of loops) loop.start();
   logger.info(
     {
@@ -102,6 +105,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     },
     "pager listening",
   );
+
   return {
     port: server.port,
     host: server.host,
