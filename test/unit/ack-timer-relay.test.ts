@@ -256,4 +256,31 @@ describe("AckTimerRelay (fake timers, in-memory ack_timers)", () => {
     queue.add("d", { claimedUntilMs: Date.now() + 300 });
     expect(await subject.tick(), "claimed elsewhere until its lease ends").to.equal(300);
   });
+
+  it("a timer service down: one warning, a summary at most every 30 s with the count, a line once it is back", async () => {
+    const { subject, queue, timers, log } = relay();
+    queue.add("a1");
+    queue.add("a2");
+    timers.failure = UNREACHABLE;
+    const loop = new PollingLoop(subject, () => {});
+    loop.start();
+    await clock.tickAsync(65_000);
+    const failedCalls = timers.calls.length;
+    expect(failedCalls, "retried all along").to.be.above(10);
+    timers.failure = null;
+    await clock.tickAsync(10_001);
+    await loop.stop();
+    const failing = "could not relay timers to the timer service; will retry";
+    expect(log.summary()).to.deep.equal([
+      `warn ${failing}`,
+      `warn ${failing}`,
+      `warn ${failing}`,
+      "info relaying timers to the timer service again",
+    ]);
+    expect(log.lines[0]?.fields).to.deep.equal({ reason: UNREACHABLE.message, failures: 2 });
+    expect(log.lines[1]?.fields).to.include({ reason: UNREACHABLE.message });
+    expect(log.lines[1]?.fields.outage_ms).to.be.within(30_000, 40_000);
+    expect(log.lines[3]?.fields).to.include({ failures_total: failedCalls });
+    expect(queue.rows.every((row) => row.delivered)).to.equal(true);
+  });
 });

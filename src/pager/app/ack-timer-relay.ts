@@ -1,5 +1,6 @@
 import type { Clock } from "../../platform/time/clock.js";
 import { delayUntilDue } from "../../platform/workers/delay-until-due.js";
+import { OutageLog } from "../../platform/workers/outage-log.js";
 import type { LoopBody } from "../../platform/workers/polling-loop.js";
 import { decideRetry, type RetryPolicy } from "../../platform/workers/retry-backoff.js";
 import type { WorkerLog } from "../../platform/workers/worker-log.js";
@@ -25,6 +26,8 @@ export interface AckTimerRelayDeps {
 }
 
 const MAX_ERROR_LENGTH = 1000;
+/** The relay talks to one timer service: its outage is the only one. */
+const TIMER_SERVICE = "timer-service";
 
 /**
  * Hands acknowledgement timers to the external timer service after commit:
@@ -36,11 +39,19 @@ const MAX_ERROR_LENGTH = 1000;
  * lease doubles as the backoff while the timer service is unreachable.
  */
 export class AckTimerRelay implements LoopBody {
+  /** Retrying every few hundred ms, the relay would log an outage hundreds of times. */
+  private readonly outage: OutageLog;
+
   constructor(
     private readonly deps: AckTimerRelayDeps,
     private readonly options: AckTimerRelayOptions,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.outage = new OutageLog(deps.log, deps.clock, {
+      failing: "could not relay timers to the timer service; will retry",
+      recovered: "relaying timers to the timer service again",
+    });
+  }
 
   async tick(): Promise<number> {
     const now = this.deps.clock.now();
@@ -48,12 +59,8 @@ export class AckTimerRelay implements LoopBody {
     const failed = (await Promise.all(timers.map((timer) => this.relay(timer)))).filter(
       (error) => error !== null,
     );
-    if (failed.length > 0) {
-      this.deps.log.warn(
-        { failed: failed.length, of: timers.length, reason: failed[0] },
-        "could not relay timers to the timer service; will retry",
-      );
-    }
+    if (failed.length > 0) this.outage.failed(TIMER_SERVICE, { reason: failed[0] }, failed.length);
+    else if (timers.length > 0) this.outage.succeeded(TIMER_SERVICE);
     if (timers.length === this.options.batchSize) return 0;
     return delayUntilDue(await this.deps.queue.nextDueTime(now), now, this.options.maxIdleMs);
   }

@@ -1,15 +1,11 @@
 import type { Clock } from "../../platform/time/clock.js";
 import { delayUntilDue } from "../../platform/workers/delay-until-due.js";
 import { InFlightDeliveries } from "../../platform/workers/in-flight-deliveries.js";
+import { OutageLog } from "../../platform/workers/outage-log.js";
 import { decideRetry, type RetryPolicy } from "../../platform/workers/retry-backoff.js";
+import type { WorkerLog } from "../../platform/workers/worker-log.js";
 import type { CallbackAllowlist } from "../domain/callback-allowlist.js";
-import type {
-  CallbackResult,
-  CallbackSender,
-  ClaimedTimer,
-  DueTimerQueue,
-  FiringLog,
-} from "./ports.js";
+import type { CallbackResult, CallbackSender, ClaimedTimer, DueTimerQueue } from "./ports.js";
 
 /** How a replica paces its deliveries. */
 export interface FiringOptions {
@@ -32,7 +28,7 @@ export interface FiringDeps {
   readonly sender: CallbackSender;
   readonly clock: Clock;
   readonly allowlist: CallbackAllowlist;
-  readonly log: FiringLog;
+  readonly log: WorkerLog;
 }
 
 /**
@@ -46,6 +42,8 @@ export class TimerFiring {
   private wakeWithin: (delayMs: number) => void = () => {};
   /** A delivery ending while the replica was at its limit asks for a round at once. */
   private readonly inFlight: InFlightDeliveries;
+  /** A callee that is down fails every timer due meanwhile: one outage, not a line per timer. */
+  private readonly unreachable: OutageLog;
 
   constructor(
     private readonly deps: FiringDeps,
@@ -59,6 +57,10 @@ export class TimerFiring {
         if (wasFull) this.wakeWithin(0);
       },
     );
+    this.unreachable = new OutageLog(deps.log, deps.clock, {
+      failing: "callback failed; will retry",
+      recovered: "callbacks to this endpoint succeed again",
+    });
   }
 
   /** One round: claims what is due and room allows, starts delivering; returns ms until the next. */
@@ -89,11 +91,13 @@ export class TimerFiring {
     const attempts = timer.attempts + 1;
     const result = await this.send(timer);
     const now = this.deps.clock.now();
-    const fields = { timer_id: timer.id, method: timer.callback.method, attempts };
+    const { endpoint, method } = timer.callback;
+    const fields = { timer_id: timer.id, method, attempts };
     if (result.ok) {
       await this.deps.queue.markFired(timer.id, attempts, now);
       const latenessMs = now.getTime() - timer.fireTime.getTime();
       this.deps.log.debug({ ...fields, lateness_ms: latenessMs }, "timer fired");
+      this.unreachable.succeeded(endpoint, { endpoint });
       return;
     }
     const decision = decideRetry(this.options.retry, attempts, !result.retryable, this.random());
@@ -103,10 +107,12 @@ export class TimerFiring {
       this.deps.log.error({ ...fields, error: result.error }, "timer failed; giving up");
       return;
     }
-    this.deps.log.warn(
-      { ...fields, error: result.error, retry_at: retryAt.toISOString() },
-      "callback failed; will retry",
-    );
+    this.unreachable.failed(endpoint, {
+      endpoint,
+      ...fields,
+      error: result.error,
+      retry_at: retryAt.toISOString(),
+    });
     this.wakeWithin(retryAt.getTime() - now.getTime());
   }
 
