@@ -84,7 +84,7 @@ describe("AckTimerFiring (fake timers, in-memory ack_timers)", () => {
     expect(log.lines).to.deep.equal([
       {
         severity: "info",
-        fields: { alert_id: "a1", level: 0, outcome: "escalated" },
+        fields: { alert_id: "a1", escalation_level: 0, outcome: "escalated" },
         message: "timer fired",
       },
     ]);

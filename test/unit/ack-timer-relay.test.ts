@@ -239,7 +239,7 @@ describe("AckTimerRelay (fake timers, in-memory ack_timers)", () => {
     ]);
     expect(log.lines[0]?.fields).to.deep.include({
       alert_id: "a1",
-      level: 1,
+      escalation_level: 1,
       timer_id: "pager-ack-a1-1-0",
     });
     await subject.tick();

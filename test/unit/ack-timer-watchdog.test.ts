@@ -75,14 +75,14 @@ describe("AckTimerWatchdog (fake timers)", () => {
     expect(log.lines.map((line) => line.fields)).to.deep.equal([
       {
         alert_id: "a1",
-        level: 0,
+        escalation_level: 0,
         lost_timer_id: "pager-ack-a1-0-0",
         timer_id: "pager-ack-a1-0-1",
         overdue_ms: 90_000,
       },
       {
         alert_id: "a2",
-        level: 2,
+        escalation_level: 2,
         lost_timer_id: "pager-ack-a2-2-2",
         timer_id: "pager-ack-a2-2-3",
         overdue_ms: 61_000,

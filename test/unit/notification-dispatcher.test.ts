@@ -258,7 +258,7 @@ describe("NotificationDispatcher (fake timers, in-memory outbox)", () => {
         expect(log.lines[0]?.fields).to.deep.equal({
           notification_id: "n1",
           alert_id: "alert-1",
-          level: 0,
+          escalation_level: 0,
           attempts: row.attemptsBefore + 1,
           reason: row.error.message,
         });
@@ -373,7 +373,11 @@ describe("NotificationDispatcher (fake timers, in-memory outbox)", () => {
       "warn page delivery failed",
       "warn every page of this escalation level failed: nobody was reached",
     ]);
-    expect(log.lines[2]?.fields).to.deep.equal({ alert_id: "alert-2", level: 1, pages: 1 });
+    expect(log.lines[2]?.fields).to.deep.equal({
+      alert_id: "alert-2",
+      escalation_level: 1,
+      pages: 1,
+    });
   });
 
   it("an outcome that cannot be written is logged as an error; the lease brings the page back", async () => {

@@ -57,6 +57,9 @@ export class AckTimerFiring implements LoopBody {
 
   private async fire(timer: DueAckTimer): Promise<void> {
     const outcome = await this.deps.fire(timer);
-    this.deps.log.info({ alert_id: timer.alertId, level: timer.level, outcome }, "timer fired");
+    this.deps.log.info(
+      { alert_id: timer.alertId, escalation_level: timer.level, outcome },
+      "timer fired",
+    );
   }
 }

@@ -104,7 +104,7 @@ export class AckTimerRelay implements LoopBody {
   ): Promise<void> {
     await this.deps.queue.moveToNextStep(timer);
     this.deps.log.warn(
-      { alert_id: timer.alertId, level: timer.level, timer_id: timerId, reason },
+      { alert_id: timer.alertId, escalation_level: timer.level, timer_id: timerId, reason },
       "timer id taken at the timer service with other content; arming under the next id",
     );
   }

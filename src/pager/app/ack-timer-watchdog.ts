@@ -42,7 +42,7 @@ export class AckTimerWatchdog implements LoopBody {
       this.deps.log.warn(
         {
           alert_id: timer.alertId,
-          level: timer.level,
+          escalation_level: timer.level,
           lost_timer_id: ackTimerId(timer.alertId, timer.level, timer.generation - 1),
           timer_id: ackTimerId(timer.alertId, timer.level, timer.generation),
           overdue_ms: now.getTime() - timer.fireTime.getTime(),

@@ -119,7 +119,7 @@ export class NotificationDispatcher implements LoopBody {
       {
         notification_id: page.id,
         alert_id: page.alertId,
-        level: page.level,
+        escalation_level: page.level,
         attempts,
         reason,
       },
@@ -138,7 +138,7 @@ export class NotificationDispatcher implements LoopBody {
     const { pages, failed } = await this.deps.outbox.levelOutcome(page.alertId, page.level);
     if (failed < pages) return;
     this.deps.log.warn(
-      { alert_id: page.alertId, level: page.level, pages },
+      { alert_id: page.alertId, escalation_level: page.level, pages },
       "every page of this escalation level failed: nobody was reached",
     );
   }
