@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
+import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { LoadClient } from "./grpc-load-client.js";
 import type { ProbeReply, ProbeRequest } from "./server-probe.js";
 
@@ -28,7 +28,7 @@ export interface ServerProcess {
 export interface ServerProcessOptions {
   readonly databaseUrl: string;
   readonly logLevel: string;
-  /** Preloads bench/server-probe.ts and opens the IPC channel it listens on. */
+  /** Preloads bench/lib/server-probe.ts and opens the IPC channel it listens on. */
   readonly probe?: boolean;
   /** Extra environment for the server. */
   readonly env?: Readonly<Record<string, string>>;
@@ -57,7 +57,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     process.execPath,
     [
       "--enable-source-maps",
-      ...(options.probe ? ["--import", "tsx", "--import", "./bench/server-probe.ts"] : []),
+      ...(options.probe ? ["--import", "tsx", "--import", "./bench/lib/server-probe.ts"] : []),
       "dist/src/pager/main.js",
     ],
     {
@@ -126,7 +126,7 @@ function askProbe(child: ChildProcess, request: ProbeRequest): Promise<ProbeRepl
   const ask = () =>
     new Promise<ProbeReply>((resolve, reject) => {
       if (child.send === undefined || !child.connected) {
-        reject(new Error("the server runs without bench/server-probe.ts"));
+        reject(new Error("the server runs without bench/lib/server-probe.ts"));
         return;
       }
       const timer = setTimeout(() => {

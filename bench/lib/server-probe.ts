@@ -6,7 +6,7 @@ import pg from "pg";
 
 /**
  * Preloaded into the server under test (`node --import tsx --import
- * ./bench/server-probe.ts src/pager/main.ts`) only when the bench is asked for SQL
+ * ./bench/lib/server-probe.ts dist/src/pager/main.js`) only when the bench is asked for SQL
  * counts or a CPU profile, so a plain run measures an uninstrumented server.
  * It lets the bench look inside the server without touching src/ and without
  * `log_statement` or pg_stat_statements on a shared PostgreSQL:

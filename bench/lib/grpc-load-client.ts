@@ -5,7 +5,7 @@ import type {
   MessageShape,
 } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
-import { grpcUnary } from "../test/support/grpc-unary.js";
+import { grpcUnary } from "../../test/support/grpc-unary.js";
 
 /**
  * A @grpc/grpc-js client for load generation: grpc-js costs far less CPU per

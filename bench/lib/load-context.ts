@@ -1,17 +1,20 @@
-import type { BenchDatabase } from "../bench-database.js";
-import type { LoadClient } from "../grpc-load-client.js";
+import type { BenchDatabase } from "./bench-database.js";
 import type { ErrorTally } from "./error-tally.js";
+import type { LoadClient } from "./grpc-load-client.js";
+import type { LoadSettings } from "./load-settings.js";
 import type { Meter } from "./resource-meter.js";
-import type { PhaseName, Settings } from "./settings.js";
+import type { ServerProcess } from "./server-process.js";
 
 /** What every phase needs to put load on the server, measure it and count what went wrong. */
-export interface Context {
-  readonly settings: Settings;
+export interface LoadContext<S extends LoadSettings = LoadSettings> {
+  readonly settings: S;
+  readonly server: ServerProcess;
   readonly clients: readonly LoadClient[];
   readonly meter: Meter;
   readonly db: BenchDatabase;
   readonly errors: ErrorTally;
-  settleWarning: string | null;
+  /** Something that makes the figures doubtful without failing the run; printed at the end. */
+  warning: string | null;
   /** Length of the measured part of each phase; shorter while warming up. */
   seconds: number;
   /** Warm-up rounds are run like phases but never profiled nor reported. */
@@ -19,7 +22,7 @@ export interface Context {
 }
 
 /** Worker w uses channel w / workersPerChannel, so no connection carries more than its share. */
-export function clientFor(ctx: Context, worker: number): LoadClient {
+export function clientFor(ctx: LoadContext, worker: number): LoadClient {
   const client = ctx.clients[Math.floor(worker / ctx.settings.workersPerChannel)];
   if (client === undefined) throw new Error(`no channel for worker ${worker}`);
   return client;
@@ -30,9 +33,30 @@ export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
+/**
+ * Runs `concurrency` workers, each on its channel, each calling `step` again
+ * and again (with how many times it did before) until `deadline`
+ * (performance.now() ms) or until its step answers false.
+ */
+export async function runWorkers(
+  ctx: LoadContext,
+  concurrency: number,
+  deadline: number,
+  step: (client: LoadClient, worker: number, round: number) => Promise<boolean | undefined>,
+): Promise<void> {
+  await Promise.all(
+    range(concurrency).map(async (worker) => {
+      const client = clientFor(ctx, worker);
+      for (let round = 0; performance.now() < deadline; round += 1) {
+        if ((await step(client, worker, round)) === false) return;
+      }
+    }),
+  );
+}
+
 /** Runs `work` on every item, `concurrency` at a time, spread over the channels. */
 export async function forEachConcurrent<T>(
-  ctx: Context,
+  ctx: LoadContext,
   items: readonly T[],
   concurrency: number,
   work: (item: T, client: LoadClient) => Promise<void>,
@@ -49,7 +73,7 @@ export async function forEachConcurrent<T>(
 }
 
 /** Only the one phase and concurrency BENCH_CPU_PROF names is profiled, and never its warm-up. */
-export function wantsProfile(ctx: Context, phase: PhaseName, concurrency: number): boolean {
+export function wantsProfile(ctx: LoadContext, phase: string, concurrency: number): boolean {
   const profile = ctx.warming ? null : ctx.settings.profile;
   return profile !== null && profile.phase === phase && profile.concurrency === concurrency;
 }

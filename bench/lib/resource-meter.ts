@@ -1,7 +1,7 @@
-import type { BenchDatabase } from "../bench-database.js";
-import { type RssSampler, readCpuMs, readCpuMsOfAll, readMachineCpuMs } from "../proc-stats.js";
-import type { StatementStats } from "../server-probe.js";
-import type { ServerProcess } from "../server-process.js";
+import type { BenchDatabase } from "./bench-database.js";
+import { type RssSampler, readCpuMs, readCpuMsOfAll, readMachineCpuMs } from "./proc-stats.js";
+import type { StatementStats } from "./server-probe.js";
+import type { ServerProcess } from "./server-process.js";
 
 /** What the server (and PostgreSQL, and the bench) spent during measured windows. */
 export interface Usage {

@@ -1,4 +1,4 @@
-import { describeFailure } from "../grpc-load-client.js";
+import { describeFailure } from "./grpc-load-client.js";
 
 /** Unexpected failures and outcomes, by label: any of them fails the run. */
 export class ErrorTally {

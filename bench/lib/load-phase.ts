@@ -1,7 +1,7 @@
-import { type LatencySummary, summarize } from "../latency-stats.js";
-import type { Context } from "./load-context.js";
+import { type LatencySummary, summarize } from "./latency-stats.js";
+import type { LoadContext } from "./load-context.js";
+import type { LoadSettings } from "./load-settings.js";
 import type { Usage } from "./resource-meter.js";
-import type { PhaseName } from "./settings.js";
 
 /** One line of the results table. */
 export interface Row {
@@ -14,7 +14,7 @@ export interface Row {
 
 /** One measured phase: its rows and what the server spent per unit of work. */
 export interface Phase {
-  readonly name: PhaseName;
+  readonly name: string;
   readonly concurrency: number;
   readonly rows: Row[];
   readonly usage: Usage;
@@ -27,8 +27,8 @@ export interface Phase {
  * Every phase has this shape, so the runner can run them from one list. `services` are the
  * ids made at setup; a phase uses the slice it needs (health needs none).
  */
-export type PhaseRun = (
-  ctx: Context,
+export type PhaseRun<S extends LoadSettings = LoadSettings> = (
+  ctx: LoadContext<S>,
   services: readonly string[],
   concurrency: number,
 ) => Promise<Phase>;

@@ -1,5 +1,5 @@
-import type { BenchDatabase } from "../bench-database.js";
-import type { ServerProcess } from "../server-process.js";
+import type { BenchDatabase } from "./bench-database.js";
+import type { ServerProcess } from "./server-process.js";
 
 /** How the server and the bench database went away: any trouble here fails the run. */
 export interface TearDown {
