@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import type { AlertDetails } from "../../domain/alert-details.js";
 import type { Target } from "../../domain/target.js";
 
 /** A claimed page with what its message needs from the alert and the service. */
@@ -13,6 +14,8 @@ export interface ClaimedPage {
   readonly monitoredServiceId: string;
   readonly serviceName: string;
   readonly message: string;
+  readonly details: AlertDetails;
+  readonly dedupKey: string;
 }
 
 /** A page its provider accepted. */
@@ -41,6 +44,8 @@ interface ClaimedRow {
   monitored_service_id: string;
   service_name: string;
   message: string;
+  details: Record<string, string>;
+  dedup_key: string;
 }
 
 /**
@@ -62,7 +67,8 @@ export class NotificationOutbox {
                   ORDER BY next_attempt_time LIMIT $3 FOR UPDATE SKIP LOCKED) due
           WHERE n.id = due.id
           RETURNING n.id, n.alert_id, n.level, n.target, n.attempts, n.attempts_at_retry)
-       SELECT c.*, a.monitored_service_id, s.name AS service_name, a.message
+       SELECT c.*, a.monitored_service_id, s.name AS service_name, a.message, a.details,
+              a.dedup_key
          FROM claimed c
          JOIN alerts a ON a.id = c.alert_id
          JOIN monitored_services s ON s.id = a.monitored_service_id`,
@@ -78,6 +84,8 @@ export class NotificationOutbox {
       monitoredServiceId: row.monitored_service_id,
       serviceName: row.service_name,
       message: row.message,
+      details: row.details,
+      dedupKey: row.dedup_key,
     }));
   }
 
