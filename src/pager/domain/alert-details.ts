@@ -81,11 +81,20 @@ export function validateDetails(
 
 /** Checks a monitoring system's deduplication key; empty means none. */
 export function validateDedupKey(dedupKey: string, field = "dedup_key"): string {
-  if (characterCount(dedupKey) > DETAILS_LIMITS.dedupKeyLength) {
-    throw invalidArgument(field, `must be at most ${DETAILS_LIMITS.dedupKeyLength} characters`);
-  }
-  if (CONTROL.test(dedupKey)) throw invalidArgument(field, `must not contain ${UNSAYABLE}`);
+  const problem = dedupKeyProblem(dedupKey);
+  if (problem !== null) throw invalidArgument(field, problem);
   return dedupKey;
+}
+
+/**
+ * What is wrong with a deduplication key, or null: one rule for SendAlert and
+ * for the integration endpoints, which word their refusals as PagerDuty does.
+ */
+export function dedupKeyProblem(dedupKey: string): string | null {
+  if (characterCount(dedupKey) > DETAILS_LIMITS.dedupKeyLength) {
+    return `must be at most ${DETAILS_LIMITS.dedupKeyLength} characters`;
+  }
+  return CONTROL.test(dedupKey) ? `must not contain ${UNSAYABLE}` : null;
 }
 
 /**
