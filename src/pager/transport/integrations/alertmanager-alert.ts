@@ -28,18 +28,18 @@ export function groupDedupKey(notification: AlertmanagerNotification): string {
  * names of its firing alerts, else how many fire.
  */
 export function groupMessage(notification: AlertmanagerNotification): string {
-  const summary = notification.commonAnnotations.summary?.trim() ?? "";
-  const firing = notification.alerts.filter((alert) => alert.status === "firing");
-  const names = [...new Set(firing.map((alert) => alert.labels.alertname ?? ""))].filter(
-    (name) => name.trim() !== "",
-  );
-  const message =
-    summary !== ""
-      ? summary
-      : names.length > 0
-        ? names.join(", ")
-        : `${firing.length} alerts firing in Alertmanager group ${notification.groupKey}`;
-  return cut(cleanText(message), MAX_MESSAGE_CHARACTERS);
+  return cut(cleanText(headline(notification)), MAX_MESSAGE_CHARACTERS);
+}
+
+function headline({ commonAnnotations, alerts, groupKey }: AlertmanagerNotification): string {
+  const summary = commonAnnotations.summary?.trim() ?? "";
+  if (summary !== "") return summary;
+  const firing = alerts.filter((alert) => alert.status === "firing");
+  const names = new Set(firing.map((alert) => alert.labels.alertname?.trim() ?? ""));
+  names.delete("");
+  if (names.size > 0) return [...names].join(", ");
+  const count = firing.length === 1 ? "1 alert" : `${firing.length} alerts`;
+  return `${count} firing in Alertmanager group ${groupKey}`;
 }
 
 /**
