@@ -1,10 +1,11 @@
 import * as http2 from "node:http2";
 import { expect } from "chai";
-import { MonitoredServiceHealth } from "../../gen/pager/v1/monitored_service_pb.js";
 import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
-import { FixedIntegrationKeys } from "../support/fixed-integration-keys.js";
-import { AlertState, createServiceWithPolicy, notificationsOf } from "../support/pager-fixtures.js";
-import { type PagerHarness, startPagerHarness } from "../support/pager-harness.js";
+import {
+  type IntegrationHarness,
+  startIntegrationHarness,
+} from "../support/integration-harness.js";
+import { AlertState, notificationsOf } from "../support/pager-fixtures.js";
 import { postJson } from "../support/post-json.js";
 
 const pager = PagerService.method;
@@ -38,6 +39,12 @@ function documentedTrigger(routingKey: string) {
   };
 }
 
+const processed = (dedupKey: string) => ({
+  status: "success",
+  message: "Event processed",
+  dedup_key: dedupKey,
+});
+
 const invalid = (...errors: string[]) => ({
   status: "invalid event",
   message: "Event object is invalid",
@@ -50,40 +57,23 @@ const invalid = (...errors: string[]) => ({
  * dedup key, with integration keys from a test double of the key port.
  */
 describe("Events API v2: POST /v2/enqueue", () => {
-  let h: PagerHarness;
+  let m: IntegrationHarness;
   let url: string;
-  const keys = new FixedIntegrationKeys();
 
   before(async () => {
-    h = await startPagerHarness({ PAGER_TIMER_WORKER: "off" }, undefined, {
-      integrationKeys: keys,
-    });
-    url = `http://${h.address}/v2/enqueue`;
+    m = await startIntegrationHarness();
+    url = `${m.baseUrl}/v2/enqueue`;
   });
   after(async () => {
-    await h?.stop();
+    await m?.stop();
   });
 
-  async function serviceWithKey(keyName = "datadog") {
-    const { service } = await createServiceWithPolicy(h.client);
-    return { service, key: keys.add(service.id, keyName) };
-  }
-
-  async function activeAlertOf(serviceId: string) {
-    const { alerts } = await h.client.call(pager.listAlerts, { monitoredServiceId: serviceId });
-    return alerts;
-  }
-
   it("trigger: the documented example pages the key's service, its dedup key echoed", async () => {
-    const { service, key } = await serviceWithKey();
+    const { serviceId, key } = await m.pagedService();
     const answer = await postJson(url, documentedTrigger(key));
     expect(answer.status).to.equal(202);
-    expect(answer.body).to.deep.equal({
-      status: "success",
-      message: "Event processed",
-      dedup_key: "srv01/mysql",
-    });
-    const [alert] = await activeAlertOf(service.id);
+    expect(answer.body).to.deep.equal(processed("srv01/mysql"));
+    const [alert] = await m.alertsOf(serviceId);
     expect(alert).to.include({
       message: "DISK at 99% on machine prod-datapipe03.example.com",
       state: AlertState.TRIGGERED,
@@ -104,18 +94,18 @@ describe("Events API v2: POST /v2/enqueue", () => {
       links: "An example link.: http://pagerduty.example.com",
       images: "An example link with an image: https://chart.googleapis.com/chart?chs=600x400",
     });
-    const pages = await notificationsOf(h.client, alert?.id ?? "");
+    const pages = await notificationsOf(m.pager.client, alert?.id ?? "");
     expect(pages.map((page) => page.level)).to.deep.equal([0]);
   });
 
   it("trigger without a dedup key: one is made up, kept with the alert and returned", async () => {
-    const { service, key } = await serviceWithKey();
+    const { serviceId, key } = await m.pagedService();
     const event = { ...documentedTrigger(key), dedup_key: undefined };
     const answer = await postJson(url, event);
     expect(answer.status).to.equal(202);
     const dedupKey = String(answer.body?.dedup_key);
     expect(dedupKey).to.match(/^[0-9a-f-]{36}$/);
-    const [alert] = await activeAlertOf(service.id);
+    const [alert] = await m.alertsOf(serviceId);
     expect(alert?.dedupKey).to.equal(dedupKey);
     // Absorbed by the active alert, a second one gets that alert's key back.
     const again = await postJson(url, event);
@@ -123,54 +113,47 @@ describe("Events API v2: POST /v2/enqueue", () => {
   });
 
   it("trigger while an alert is active: absorbed, nobody paged, the given key echoed", async () => {
-    const { service, key } = await serviceWithKey();
+    const { serviceId, key } = await m.pagedService();
     await postJson(url, documentedTrigger(key));
     const answer = await postJson(url, { ...documentedTrigger(key), dedup_key: "other" });
     expect(answer.status).to.equal(202);
     expect(answer.body?.dedup_key).to.equal("other");
-    const alerts = await activeAlertOf(service.id);
+    const alerts = await m.alertsOf(serviceId);
     expect(alerts).to.have.length(1);
     expect(alerts[0]?.dedupKey).to.equal("srv01/mysql");
   });
 
   it("acknowledge: stops the escalation of the alert with that dedup key, by the key's name", async () => {
-    const { service, key } = await serviceWithKey("grafana-prod");
+    const { serviceId, key } = await m.pagedService("grafana-prod");
     await postJson(url, documentedTrigger(key));
     const ack = { routing_key: key, dedup_key: "srv01/mysql", event_action: "acknowledge" };
     const answer = await postJson(url, ack);
     expect(answer.status).to.equal(202);
-    expect(answer.body).to.deep.equal({
-      status: "success",
-      message: "Event processed",
-      dedup_key: "srv01/mysql",
-    });
-    const [alert] = await activeAlertOf(service.id);
+    expect(answer.body).to.deep.equal(processed("srv01/mysql"));
+    const [alert] = await m.alertsOf(serviceId);
     expect(alert).to.include({ state: AlertState.ACKNOWLEDGED, acknowledgedBy: "grafana-prod" });
   });
 
   it("acknowledge and resolve with another dedup key: 202, and nothing changes", async () => {
-    const { service, key } = await serviceWithKey();
+    const { serviceId, key } = await m.pagedService();
     await postJson(url, documentedTrigger(key));
     for (const event_action of ["acknowledge", "resolve"]) {
       const answer = await postJson(url, { routing_key: key, dedup_key: "nope", event_action });
       expect(answer.status).to.equal(202);
       expect(answer.body?.dedup_key).to.equal("nope");
     }
-    const [alert] = await activeAlertOf(service.id);
+    const [alert] = await m.alertsOf(serviceId);
     expect(alert?.state).to.equal(AlertState.TRIGGERED);
   });
 
   it("resolve: the healthy event for the alert with that dedup key", async () => {
-    const { service, key } = await serviceWithKey();
+    const { serviceId, key } = await m.pagedService();
     await postJson(url, documentedTrigger(key));
     const resolve = { routing_key: key, dedup_key: "srv01/mysql", event_action: "resolve" };
     expect((await postJson(url, resolve)).status).to.equal(202);
-    const [alert] = await activeAlertOf(service.id);
+    const [alert] = await m.alertsOf(serviceId);
     expect(alert?.state).to.equal(AlertState.RESOLVED);
-    const { monitoredService } = await h.client.call(pager.getMonitoredService, {
-      monitoredServiceId: service.id,
-    });
-    expect(monitoredService?.health).to.equal(MonitoredServiceHealth.HEALTHY);
+    expect(await m.isHealthy(serviceId)).to.equal(true);
     // Resolving again, as monitoring repeats itself, is harmless.
     expect((await postJson(url, resolve)).status).to.equal(202);
   });
@@ -179,12 +162,10 @@ describe("Events API v2: POST /v2/enqueue", () => {
     let key: string;
     let serviceId: string;
     before(async () => {
-      const made = await serviceWithKey();
-      key = made.key;
-      serviceId = made.service.id;
+      ({ key, serviceId } = await m.pagedService());
     });
     afterEach(async () => {
-      expect(await activeAlertOf(serviceId)).to.deep.equal([]);
+      expect(await m.alertsOf(serviceId)).to.deep.equal([]);
     });
 
     const cases: { name: string; event: (key: string) => unknown; errors: string[] }[] = [
@@ -283,15 +264,15 @@ describe("Events API v2: POST /v2/enqueue", () => {
       const unknown = await postJson(url, documentedTrigger("0123456789abcdef0123456789abcdef"));
       expect(unknown.status).to.equal(400);
       expect(unknown.body).to.deep.equal(invalid("Invalid routing key"));
-      const revoked = keys.add(serviceId);
-      keys.revoke(revoked);
+      const revoked = m.keys.add(serviceId);
+      m.keys.revoke(revoked);
       const answer = await postJson(url, documentedTrigger(revoked));
       expect(answer).to.deep.include({ status: 400, body: unknown.body });
     });
 
     it("a key over its rate limit: 429 with Retry-After", async () => {
-      const limited = keys.add(serviceId);
-      keys.rateLimit(limited, 2500);
+      const limited = m.keys.add(serviceId);
+      m.keys.rateLimit(limited, 2500);
       const answer = await postJson(url, documentedTrigger(limited));
       expect(answer.status).to.equal(429);
       expect(answer.headers.get("retry-after")).to.equal("3");
@@ -306,15 +287,15 @@ describe("Events API v2: POST /v2/enqueue", () => {
   });
 
   it("a key whose service was deleted: refused like an unknown key", async () => {
-    const { service, key } = await serviceWithKey();
-    await h.client.call(pager.deleteMonitoredService, { monitoredServiceId: service.id });
+    const { serviceId, key } = await m.pagedService();
+    await m.pager.client.call(pager.deleteMonitoredService, { monitoredServiceId: serviceId });
     const answer = await postJson(url, documentedTrigger(key));
     expect(answer).to.deep.include({ status: 400, body: invalid("Invalid routing key") });
   });
 
   it("answers over HTTP/2 too, as some senders speak it", async () => {
-    const { service, key } = await serviceWithKey();
-    const session = http2.connect(`http://${h.address}`);
+    const { serviceId, key } = await m.pagedService();
+    const session = http2.connect(m.baseUrl);
     try {
       const status = await new Promise<number>((resolve, reject) => {
         const stream = session.request({
@@ -331,6 +312,6 @@ describe("Events API v2: POST /v2/enqueue", () => {
     } finally {
       session.close();
     }
-    expect(await activeAlertOf(service.id)).to.have.length(1);
+    expect(await m.alertsOf(serviceId)).to.have.length(1);
   });
 });

@@ -5,10 +5,10 @@ import {
   startAlertmanager,
 } from "../support/alertmanager-process.js";
 import {
-  type MonitoringHarness,
+  type IntegrationHarness,
   type PagedService,
-  startMonitoringHarness,
-} from "../support/monitoring-harness.js";
+  startIntegrationHarness,
+} from "../support/integration-harness.js";
 import { AlertState } from "../support/pager-fixtures.js";
 import { eventually } from "../support/pager-harness.js";
 
@@ -49,12 +49,12 @@ const RECEIVERS: {
  */
 for (const { name, receiver, message, severity } of RECEIVERS) {
   describe(`Alertmanager → pager through ${name}`, () => {
-    let m: MonitoringHarness;
+    let m: IntegrationHarness;
     let alertmanager: AlertmanagerProcess;
     let service: PagedService;
 
     before(async () => {
-      m = await startMonitoringHarness();
+      m = await startIntegrationHarness();
       service = await m.pagedService();
       alertmanager = await startAlertmanager(receiver(m.baseUrl, service));
     });

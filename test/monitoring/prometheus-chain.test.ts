@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { type AlertmanagerProcess, startAlertmanager } from "../support/alertmanager-process.js";
 import { FAILING_METRIC, FakeServiceExporter } from "../support/fake-service-exporter.js";
 import {
-  type MonitoringHarness,
+  type IntegrationHarness,
   type PagedService,
-  startMonitoringHarness,
-} from "../support/monitoring-harness.js";
+  startIntegrationHarness,
+} from "../support/integration-harness.js";
 import type { MonitoringProgram } from "../support/monitoring-program.js";
 import { AlertState } from "../support/pager-fixtures.js";
 import { eventually } from "../support/pager-harness.js";
@@ -22,14 +22,14 @@ const WAIT_MS = 40_000;
  * resolution: the test only flips the service and reads what happened.
  */
 describe("Prometheus → Alertmanager → pager, with the real programs", () => {
-  let m: MonitoringHarness;
+  let m: IntegrationHarness;
   let service: PagedService;
   let exporter: FakeServiceExporter;
   let alertmanager: AlertmanagerProcess;
   let prometheus: MonitoringProgram;
 
   before(async () => {
-    m = await startMonitoringHarness();
+    m = await startIntegrationHarness();
     service = await m.pagedService("prometheus");
     exporter = await FakeServiceExporter.start();
     alertmanager = await startAlertmanager({

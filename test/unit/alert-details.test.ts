@@ -8,17 +8,7 @@ import {
   validateDedupKey,
   validateDetails,
 } from "../../src/pager/domain/alert-details.js";
-import { DomainError } from "../../src/platform/errors/domain-error.js";
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
+import { refusal } from "../support/refusal.js";
 
 const entries = (n: number) =>
   Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));

@@ -9,30 +9,9 @@ import {
   type AlertmanagerNotification,
   parseAlertmanagerNotification,
 } from "../../src/pager/transport/integrations/alertmanager-notification.js";
+import { diskNotification } from "../support/alertmanager-payloads.js";
 
-/** What Alertmanager 0.25 posted for one firing alert, as captured from the real program. */
-const FIRING = {
-  receiver: "pager",
-  status: "firing",
-  alerts: [
-    {
-      status: "firing",
-      labels: { alertname: "Disk", instance: "db1", severity: "critical" },
-      annotations: { summary: "disk full" },
-      startsAt: "2026-11-30T02:08:21.35008867Z",
-      endsAt: "0001-01-01T00:00:00Z",
-      generatorURL: "",
-      fingerprint: "38a182f77da69cc9",
-    },
-  ],
-  groupLabels: { alertname: "Disk" },
-  commonLabels: { alertname: "Disk", instance: "db1", severity: "critical" },
-  commonAnnotations: { summary: "disk full" },
-  externalURL: "http://am.example.com:9093",
-  version: "4",
-  groupKey: '{}:{alertname="Disk"}',
-  truncatedAlerts: 0,
-};
+const FIRING = diskNotification("firing");
 
 function parsed(body: Record<string, unknown>): AlertmanagerNotification {
   const result = parseAlertmanagerNotification(body);

@@ -15,9 +15,11 @@ export interface PagedService {
 }
 
 /** A pager as monitoring systems reach it: over HTTP on its port, paging a fake SMTP relay. */
-export interface MonitoringHarness {
+export interface IntegrationHarness {
   readonly pager: PagerHarness;
   readonly smtp: FakeSmtpServer;
+  /** The integration keys the pager knows: a test double of the key port. */
+  readonly keys: FixedIntegrationKeys;
   /** `http://host:port` of the pager, for Alertmanager's configuration. */
   readonly baseUrl: string;
   /** A fresh service, its email target and an integration key bound to it. */
@@ -42,7 +44,7 @@ async function listAlerts(pager: PagerHarness, monitoredServiceId: string) {
  * it, with integration keys from the test double of the key port (the
  * timer worker off: nothing escalates behind a test's back).
  */
-export async function startMonitoringHarness(): Promise<MonitoringHarness> {
+export async function startIntegrationHarness(): Promise<IntegrationHarness> {
   const smtp = await FakeSmtpServer.start();
   const keys = new FixedIntegrationKeys();
   let pager: PagerHarness;
@@ -57,6 +59,7 @@ export async function startMonitoringHarness(): Promise<MonitoringHarness> {
   return {
     pager,
     smtp,
+    keys,
     baseUrl: `http://${pager.address}`,
     async pagedService(keyName = "alertmanager") {
       const email = `${uniqueName("oncall")}@example.com`;
