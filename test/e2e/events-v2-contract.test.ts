@@ -293,6 +293,23 @@ describe("Events API v2: POST /v2/enqueue", () => {
     expect(answer).to.deep.include({ status: 400, body: invalid("Invalid routing key") });
   });
 
+  it("the pager failing (its key store down): 500, which senders retry, and it serves on", async () => {
+    const { serviceId, key } = await m.pagedService();
+    m.keys.down = true;
+    try {
+      const answer = await postJson(url, documentedTrigger(key));
+      expect(answer.status).to.equal(500);
+      expect(answer.body).to.deep.equal({
+        status: "error",
+        message: "The event could not be processed; retry later",
+      });
+    } finally {
+      m.keys.down = false;
+    }
+    expect((await postJson(url, documentedTrigger(key))).status).to.equal(202);
+    expect(await m.alertsOf(serviceId)).to.have.length(1);
+  });
+
   it("answers over HTTP/2 too, as some senders speak it", async () => {
     const { serviceId, key } = await m.pagedService();
     const session = http2.connect(m.baseUrl);

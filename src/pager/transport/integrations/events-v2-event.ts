@@ -69,6 +69,7 @@ export function parseEventsV2Event(body: JsonObject): Parsed<EventsV2Event> {
   const problem = dedupKeyProblem(dedupKey);
   if (problem !== null) fields.fail("dedup_key", problem);
   if (action !== "trigger") {
+    // A missing or unknown action is already an error: the action given here is never used.
     return fields.result({ action: action ?? "resolve", routingKey, dedupKey });
   }
   const payload = fields.object("payload", true);
