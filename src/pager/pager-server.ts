@@ -6,9 +6,11 @@ import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
 import { UuidV7Generator } from "./adapters/system/uuid-v7.js";
+import { type IntegrationKeyResolver, NO_INTEGRATION_KEYS } from "./app/integration-keys.js";
 import type { AppDeps, WorkSignals } from "./app/ports.js";
 import { notificationWorkers } from "./notification-workers.js";
 import type { PagerConfig } from "./settings/pager-config.js";
+import { integrationRoutes } from "./transport/integrations/integration-routes.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
 
 /** A running pager: where it listens and how to stop it. */
@@ -25,6 +27,11 @@ export interface PagerServerOptions {
   readonly databaseUrl: string;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /**
+   * Who may page through the integration endpoints (`/v2/enqueue`,
+   * `/integrations/alertmanager`); without it every key is refused.
+   */
+  readonly integrationKeys?: IntegrationKeyResolver;
 }
 
 const IDLE_POLL_MS = 1000;
@@ -56,6 +63,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     port: config.port,
     routes: (health) => pagerRoutes(deps, health),
     services: SERVED_SERVICES,
+    httpRoutes: integrationRoutes(deps, {
+      keys: options.integrationKeys ?? NO_INTEGRATION_KEYS,
+      logger,
+    }),
     probe: () => dataSource.query("SELECT 1"),
     logger,
   }).catch(async (error: unknown) => {

@@ -41,6 +41,8 @@ class MemoryOutbox implements NotificationOutbox {
       monitoredServiceId: "service-1",
       serviceName: "payments-api",
       message: "disk full",
+      details: {},
+      dedupKey: "",
       ...fields,
     };
     this.rows.set(id, {

@@ -1,3 +1,4 @@
+import type { AlertDetails } from "../domain/alert-details.js";
 import type { Target } from "../domain/target.js";
 
 /**
@@ -21,6 +22,8 @@ export interface ClaimedPage {
   readonly monitoredServiceId: string;
   readonly serviceName: string;
   readonly message: string;
+  readonly details: AlertDetails;
+  readonly dedupKey: string;
 }
 
 /** A page its provider accepted. */

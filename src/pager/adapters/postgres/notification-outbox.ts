@@ -19,6 +19,8 @@ interface ClaimedRow {
   monitored_service_id: string;
   service_name: string;
   message: string;
+  details: Record<string, string>;
+  dedup_key: string;
 }
 
 /**
@@ -44,7 +46,8 @@ export class PostgresNotificationOutbox implements NotificationOutbox {
                   ORDER BY next_attempt_time LIMIT $3 FOR UPDATE SKIP LOCKED) due
           WHERE n.id = due.id
           RETURNING n.id, n.alert_id, n.level, n.target, n.attempts, n.attempts_at_retry)
-       SELECT c.*, a.monitored_service_id, s.name AS service_name, a.message
+       SELECT c.*, a.monitored_service_id, s.name AS service_name, a.message, a.details,
+              a.dedup_key
          FROM claimed c
          JOIN alerts a ON a.id = c.alert_id
          JOIN monitored_services s ON s.id = a.monitored_service_id`,
@@ -60,6 +63,8 @@ export class PostgresNotificationOutbox implements NotificationOutbox {
       monitoredServiceId: row.monitored_service_id,
       serviceName: row.service_name,
       message: row.message,
+      details: row.details,
+      dedupKey: row.dedup_key,
     }));
   }
 
