@@ -2,7 +2,6 @@ import type { Logger } from "pino";
 import { serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
-import type { PollingLoop } from "../platform/workers/polling-loop.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
@@ -12,9 +11,11 @@ import { HmacAckLinkTokens } from "./adapters/system/hmac-ack-link-tokens.js";
 import { UuidV7Generator } from "./adapters/system/uuid-v7.js";
 import type { AckLinkDeps } from "./app/acknowledgement-links.js";
 import { AlertChangeFeed } from "./app/alert-change-feed.js";
+import { type IntegrationKeyResolver, NO_INTEGRATION_KEYS } from "./app/integration-keys.js";
 import type { WorkSignals } from "./app/ports.js";
 import { notificationWorkers } from "./notification-workers.js";
 import type { PagerConfig } from "./settings/pager-config.js";
+import { integrationRoutes } from "./transport/integrations/integration-routes.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
 
 /** A running pager: where it listens and how to stop it. */
@@ -31,6 +32,11 @@ export interface PagerServerOptions {
   readonly databaseUrl: string;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /**
+   * Who may page through the integration endpoints (`/v2/enqueue`,
+   * `/integrations/alertmanager`); without it every key is refused.
+   */
+  readonly integrationKeys?: IntegrationKeyResolver;
 }
 
 const IDLE_POLL_MS = 1000;
@@ -39,24 +45,25 @@ const WATCH_BATCH_SIZE = 500;
 const WATCH_MAX_BACKLOG = 10_000;
 
 /**
- * Wires the pager: database (migrated), use cases, timer worker, dispatcher,
- * the live feed of alert changes, health and the gRPC/Connect server on one
- * port. Used by `main.ts` and by the end-to-end tests, so tests exercise
- * exactly what ships.
+ * Wires the pager, in this order: settings, adapters (database, migrated;
+ * the use cases' dependencies, the live feed of alert changes), the
+ * gRPC/Connect server with health and reflection on one port, the workers
+ * (acknowledgement timers, dispatcher), and the shutdown that undoes it all
+ * in reverse. Used by `main.ts` and by
+ * the end-to-end tests, so tests exercise exactly what ships.
  */
 export async function startPagerServer(options: PagerServerOptions): Promise<RunningPager> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const dataSource = await openDatabase({ url: options.databaseUrl, poolSize: config.dbPoolSize });
-  const loops: PollingLoop[] = [];
+
   const { timeline } = config;
+  const dataSource = await openDatabase({ url: options.databaseUrl, poolSize: config.dbPoolSize });
+  // Rewired below to wake the workers, which need the listening address to exist.
   const signals: WorkSignals = {
     notificationsQueued: () => {},
     timersChanged: () => {},
     eventsRecorded: () => {},
   };
-  const workerError = (worker: string) => (err: unknown) =>
-    logger.error({ err, worker }, "worker round failed; retrying");
   const deps: AckLinkDeps = {
     tx: new TypeormTransactionRunner(dataSource),
     clock,
@@ -71,6 +78,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       clock,
     ),
   };
+  const workerError = (worker: string) => (err: unknown) =>
+    logger.error({ err, worker }, "worker round failed; retrying");
   const feed = new AlertChangeFeed(
     new PostgresAlertChangeLog(dataSource),
     {
@@ -82,11 +91,16 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     workerError("watch-feed"),
   );
   signals.eventsRecorded = () => feed.wake();
+
   const serving = await serve({
     host: config.host,
     port: config.port,
     routes: (health) => pagerRoutes(deps, feed, health),
     services: SERVED_SERVICES,
+    httpRoutes: integrationRoutes(deps, {
+      keys: options.integrationKeys ?? NO_INTEGRATION_KEYS,
+      logger,
+    }),
     probe: () => dataSource.query("SELECT 1"),
     logger,
   }).catch(async (error: unknown) => {
@@ -95,6 +109,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     throw error;
   });
   const { server } = serving;
+
   // Timer callbacks come back to the listening address, known for sure only now (port 0).
   const timers = ackTimerWorkers({
     config,
@@ -106,8 +121,6 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
   });
-  signals.timersChanged = timers.wake;
-  loops.push(...timers.loops);
   // Pages carry the acknowledgement address, known for sure only once listening (port 0).
   const publicUrl = config.publicUrl ?? `http://${server.host}:${server.port}`;
   const dispatch = await notificationWorkers({
@@ -124,8 +137,9 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
   });
+  signals.timersChanged = timers.wake;
   signals.notificationsQueued = dispatch.wake;
-  loops.push(...dispatch.loops);
+  const loops = [...timers.loops, ...dispatch.loops];
   for (const loop of loops) loop.start();
   feed.start();
   logger.info(
@@ -139,6 +153,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     },
     "pager listening",
   );
+
   return {
     port: server.port,
     host: server.host,

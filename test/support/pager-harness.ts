@@ -1,6 +1,10 @@
 import type pg from "pg";
 import { pino } from "pino";
-import { type RunningPager, startPagerServer } from "../../src/pager/pager-server.js";
+import {
+  type PagerServerOptions,
+  type RunningPager,
+  startPagerServer,
+} from "../../src/pager/pager-server.js";
 import { readConfig } from "../../src/pager/settings/pager-config.js";
 import { assertionPool } from "./assertion-pool.js";
 import { testDatabaseUrl } from "./global-database.js";
@@ -32,11 +36,13 @@ export interface PagerHarness {
 /**
  * Starts the same server `npm start` runs, on port 0, with settings overridable per suite.
  * Webhooks go to the log unless a suite turns them on: fixtures use unreachable URLs.
- * With `logs`, the server logs at info into it instead of to stdout.
+ * With `logs`, the server logs at info into it instead of to stdout; with
+ * `integrationKeys`, those keys may page through the integration endpoints.
  */
 export async function startPagerHarness(
   env: Record<string, string> = {},
   logs?: LogRecorder,
+  options: Pick<PagerServerOptions, "integrationKeys"> = {},
 ): Promise<PagerHarness> {
   const url = await testDatabaseUrl();
   const clock = new TestClock();
@@ -53,6 +59,7 @@ export async function startPagerHarness(
         ? pino({ level: process.env.PAGER_TEST_LOG_LEVEL ?? "silent" })
         : pino({ level: "info" }, logs),
     clock,
+    ...options,
   });
   const address = `127.0.0.1:${pager.port}`;
   const client = new GrpcTestClient(address);

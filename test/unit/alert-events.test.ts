@@ -28,6 +28,8 @@ function created() {
   return triggerAlert({ service: healthy, activeAlert: null }, policy, {
     alertId: "alert",
     message: "down",
+    details: {},
+    dedupKey: "",
     now: T0,
     actor: KEY,
     newId: ids(),
@@ -62,6 +64,8 @@ describe("timeline entries decided with each change", () => {
     const second = triggerAlert({ service, activeAlert: alert }, policy, {
       alertId: "unused",
       message: "still down",
+      details: {},
+      dedupKey: "",
       now: LATER,
       actor: KEY,
       newId: ids(),
@@ -69,6 +73,8 @@ describe("timeline entries decided with each change", () => {
     const third = triggerAlert({ service, activeAlert: second.alert }, policy, {
       alertId: "unused",
       message: "and again",
+      details: {},
+      dedupKey: "",
       now: LATER,
       actor: KEY,
       newId: ids(),

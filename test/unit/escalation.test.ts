@@ -18,6 +18,8 @@ function alertIn(state: AlertState, currentLevel = 0): Alert {
     monitoredServiceId: "svc",
     escalationPolicyId: "policy",
     message: "down",
+    details: {},
+    dedupKey: "",
     state,
     currentLevel,
     acknowledgedBy: state === "acknowledged" ? "first" : "",
@@ -42,6 +44,8 @@ describe("escalation state machine", () => {
       const d = triggerAlert({ service: healthy, activeAlert: null }, policy, {
         alertId: "new",
         message: "down",
+        details: { severity: "critical" },
+        dedupKey: "srv01/mysql",
         now: T0,
         actor: KEY,
         newId: ids(),
@@ -50,6 +54,10 @@ describe("escalation state machine", () => {
       expect(d.alert).to.include({ signalCount: 1, lastSignalTime: T0 });
       expect(d.service).to.include({ health: "unhealthy", activeAlertId: "new" });
       expect(d.alert).to.include({ id: "new", state: "triggered", currentLevel: 0 });
+      expect(d.alert).to.deep.include({
+        details: { severity: "critical" },
+        dedupKey: "srv01/mysql",
+      });
       expect(d.alert.levels).to.deep.equal(policy.levels);
       expect(d.pages).to.deep.equal([
         { id: "n1", level: 0, target: { kind: "email", address: "a@x.io" } },
@@ -68,6 +76,8 @@ describe("escalation state machine", () => {
         const d = triggerAlert({ service, activeAlert: active }, policy, {
           alertId: "new",
           message: "again",
+          details: { severity: "info" },
+          dedupKey: "other",
           now: LATER,
           actor: KEY,
           newId: ids(),

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { ackTimerId } from "../../src/pager/app/external-timers.js";
-import { DomainError } from "../../src/platform/errors/domain-error.js";
 import { CallbackAllowlist } from "../../src/timer/domain/callback-allowlist.js";
 import { newTimer, type SetTimerInput } from "../../src/timer/domain/new-timer.js";
 import { sameContent } from "../../src/timer/domain/timer.js";
+import { refusal } from "../support/refusal.js";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const allowlist = CallbackAllowlist.parse(" 127.0.0.1:50051 , Pager.Internal:50051 ");
@@ -13,16 +13,6 @@ const callback = {
   request: new Uint8Array([10, 1, 65]),
 };
 const input: SetTimerInput = { timerId: "pager-ack-x-0-0", schedule: { delayMs: 1000 }, callback };
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("timer service rules", () => {
   it("a timer set by delay is due that long after now, and scheduled", () => {

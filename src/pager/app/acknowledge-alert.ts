@@ -4,14 +4,24 @@ import {
   acknowledgeAlert as decideAcknowledge,
   validateAcknowledger,
 } from "../domain/escalation.js";
+import type { MonitoredService } from "../domain/monitored-service.js";
 import { requireId } from "../domain/resource-id.js";
 import { applyDecision, signalAfterCommit } from "./apply-decision.js";
-import { lockAlertAndService } from "./locked-alert.js";
-import type { AppDeps } from "./ports.js";
+import { activeAlertOf, lockAlertAndService } from "./locked-alert.js";
+import { requireService } from "./manage-monitored-services.js";
+import type { AppDeps, UnitOfWork } from "./ports.js";
 
 /** AcknowledgeAlert's input as the transport hands it over. */
 export interface AcknowledgeAlertInput {
   readonly alertId: string;
+  readonly acknowledgedBy: string;
+  readonly actor: Actor;
+}
+
+/** An acknowledgement that names the service and the alert's deduplication key, not the alert. */
+export interface AcknowledgeActiveAlertInput {
+  readonly monitoredServiceId: string;
+  readonly dedupKey: string;
   readonly acknowledgedBy: string;
   readonly actor: Actor;
 }
@@ -27,13 +37,48 @@ export async function acknowledgeAlert(
 ): Promise<Alert> {
   const alertId = requireId(input.alertId, "alert_id");
   const acknowledgedBy = validateAcknowledger(input.acknowledgedBy);
+  return acknowledgeLocked(deps, { acknowledgedBy, actor: input.actor }, (uow) =>
+    lockAlertAndService(uow, alertId),
+  );
+}
+
+/**
+ * A monitoring system acknowledges what it triggered: the service's active
+ * alert, when its deduplication key is `dedupKey`. Anything else (a healthy
+ * service, another incident) changes nothing and returns null, as PagerDuty
+ * drops an acknowledge for an alert that is not open.
+ */
+export async function acknowledgeActiveAlert(
+  deps: AppDeps,
+  input: AcknowledgeActiveAlertInput,
+): Promise<Alert | null> {
+  const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
+  const acknowledgedBy = validateAcknowledger(input.acknowledgedBy);
+  return acknowledgeLocked(deps, { acknowledgedBy, actor: input.actor }, async (uow) => {
+    const service = await requireService(uow, serviceId, "monitored_service_id");
+    return { service, alert: await activeAlertOf(uow, service, input.dedupKey) };
+  });
+}
+
+/**
+ * Decides and writes the acknowledgement of whatever `lock` found, under its
+ * locks; null when it found no alert. `A` lets a lock that always finds one
+ * (or throws) promise an alert to its caller.
+ */
+async function acknowledgeLocked<A extends Alert | null>(
+  deps: AppDeps,
+  by: { readonly acknowledgedBy: string; readonly actor: Actor },
+  lock: (uow: UnitOfWork) => Promise<{ service: MonitoredService; alert: A }>,
+): Promise<A> {
   const decision = await deps.tx.run(async (uow) => {
-    const { alert, service } = await lockAlertAndService(uow, alertId);
+    const { alert, service } = await lock(uow);
+    if (alert === null) return null;
     const now = deps.clock.now();
-    const decided = decideAcknowledge(alert, service, { acknowledgedBy, now, actor: input.actor });
+    const decided = decideAcknowledge(alert, service, { ...by, now });
     await applyDecision(uow, decided, { service, alertIsNew: false, now });
     return decided;
   });
+  if (decision === null) return null as A;
   signalAfterCommit(deps.signals, decision);
-  return decision.alert;
+  return decision.alert as A;
 }

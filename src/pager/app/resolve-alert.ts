@@ -8,10 +8,15 @@ import { activeAlertOf, lockAlertAndService } from "./locked-alert.js";
 import { requireService } from "./manage-monitored-services.js";
 import type { AppDeps, UnitOfWork } from "./ports.js";
 
-/** Exactly one subject, as the request's oneof guarantees, and who resolves. */
+/**
+ * Exactly one subject, as the request's oneof guarantees, and who resolves. A
+ * service's `dedupKey`, when given, limits the healthy event to the active
+ * alert with that deduplication key (a monitoring system resolving what it
+ * triggered).
+ */
 export type ResolveAlertInput = (
   | { readonly alertId: string }
-  | { readonly monitoredServiceId: string }
+  | { readonly monitoredServiceId: string; readonly dedupKey?: string }
 ) & { readonly actor: Actor };
 
 /** The resolved alert (null when there was nothing to resolve) and the healthy service. */
@@ -22,8 +27,8 @@ export interface ResolveAlertResult {
 
 /**
  * The healthy event. Naming the service resolves whatever is active (and is a
- * no-op on a healthy service, as monitoring repeats itself); naming the alert
- * resolves that one.
+ * no-op on a healthy service, as monitoring repeats itself; with a dedup key
+ * that is not the active alert's, too); naming the alert resolves that one.
  */
 export async function resolveAlert(
   deps: AppDeps,
@@ -57,6 +62,6 @@ function subjectLocker(
   const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
   return async (uow) => {
     const service = await requireService(uow, serviceId, "monitored_service_id");
-    return { service, alert: await activeAlertOf(uow, service) };
+    return { service, alert: await activeAlertOf(uow, service, input.dedupKey) };
   };
 }

@@ -35,6 +35,8 @@ export class WebhookChannel implements NotificationChannel {
       service: page.serviceName,
       level: page.level,
       message: page.message,
+      details: page.details,
+      dedup_key: page.dedupKey,
       text: message.short,
       acknowledge_url: acknowledgeUrl(this.links.publicUrl),
       acknowledge_link: message.acknowledgeLink,

@@ -12,6 +12,7 @@ import { NotificationEntity } from "./entities/notification-entity.js";
 import { InitialSchema1764201600000 } from "./migrations/1764201600000-initial-schema.js";
 import { NotificationDelivery1764288000000 } from "./migrations/1764288000000-notification-delivery.js";
 import { TimerRelay1764374400000 } from "./migrations/1764374400000-timer-relay.js";
+import { AlertDetails1764460800000 } from "./migrations/1764460800000-alert-details.js";
 import { AlertTimeline1764464400000 } from "./migrations/1764464400000-alert-timeline.js";
 
 /** Arbitrary but fixed: every pager process migrating the same database takes this lock. */
@@ -32,6 +33,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       InitialSchema1764201600000,
       NotificationDelivery1764288000000,
       TimerRelay1764374400000,
+      AlertDetails1764460800000,
       AlertTimeline1764464400000,
     ],
     migrationsTableName: "pager_migrations",
