@@ -29,6 +29,8 @@ export interface NotificationWiring {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly links: PageLinks;
+  /** Told when delivery outcomes and their timeline entries were written; wired to live watchers. */
+  readonly eventsRecorded: () => void;
   readonly onError: (worker: string) => LoopErrorHandler;
   readonly batchSize: number;
   readonly maxIdleMs: number;
@@ -70,6 +72,7 @@ export async function notificationWorkers(
         channelFor: channels.channelFor,
         clock: wiring.clock,
         log: logger,
+        recorded: wiring.eventsRecorded,
       },
       {
         batchSize: wiring.batchSize,

@@ -133,6 +133,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       acknowledgeLink: (notificationId) =>
         `${publicUrl}/ack/${deps.ackLinks.issue(notificationId).token}`,
     },
+    eventsRecorded: () => feed.wake(),
     onError: workerError,
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,

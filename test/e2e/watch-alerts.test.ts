@@ -5,7 +5,12 @@ import { expect } from "chai";
 import pg from "pg";
 import { PagerService, type WatchAlertsResponse } from "../../gen/pager/v1/pager_service_pb.js";
 import { testDatabaseUrl } from "../support/global-database.js";
-import { AlertState, createServiceWithPolicy } from "../support/pager-fixtures.js";
+import {
+  AlertState,
+  createServiceWithPolicy,
+  NotificationState,
+  notificationsOf,
+} from "../support/pager-fixtures.js";
 import { eventually, type PagerHarness, startPagerHarness } from "../support/pager-harness.js";
 import { StreamRecorder } from "../support/stream-recorder.js";
 
@@ -143,6 +148,11 @@ describe("WatchAlerts: live alert changes across replicas", () => {
   it("an entry written first but committed last is delivered in its place, never skipped", async () => {
     const { service } = await createServiceWithPolicy(a.client);
     const alert = await alertOn(a, service.id);
+    // Its page delivered (and that recorded) first, so nothing else commits meanwhile.
+    await eventually(async () => {
+      const [page] = await notificationsOf(a.client, alert.id);
+      expect(page?.state).to.equal(NotificationState.SENT);
+    });
     const { recorder } = watch(b, { monitoredServiceId: service.id });
     await recorder.waitFor(snapshotComplete);
     const slow = await a.db.connect();

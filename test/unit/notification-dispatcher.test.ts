@@ -11,6 +11,7 @@ import type {
   NotificationOutbox,
   SentPage,
 } from "../../src/pager/app/worker-ports.js";
+import type { NewAlertEvent } from "../../src/pager/domain/alert-event.js";
 import { systemClock } from "../../src/platform/time/system-clock.js";
 import { PollingLoop } from "../../src/platform/workers/polling-loop.js";
 import { MemoryLog } from "../support/memory-log.js";
@@ -28,6 +29,8 @@ interface Row {
 class MemoryOutbox implements NotificationOutbox {
   readonly rows = new Map<string, Row>();
   readonly claims: { limit: number; leaseMs: number }[] = [];
+  /** Timeline entries written: only with a mark that changed the page, as in the real one. */
+  readonly events: NewAlertEvent[] = [];
   failMarkSent = false;
 
   add(id: string, fields: Partial<ClaimedPage> = {}): void {
@@ -86,6 +89,7 @@ class MemoryOutbox implements NotificationOutbox {
     const row = this.row(sent.id);
     if (row.state !== "pending") return;
     Object.assign(row, { state: "sent", attempts: sent.attempts, claimedUntilMs: null });
+    this.events.push(sent.event);
   }
 
   async markFailed(attempt: FailedAttempt, now: Date): Promise<void> {
@@ -98,6 +102,7 @@ class MemoryOutbox implements NotificationOutbox {
       nextAttemptMs: (attempt.retryAt ?? now).getTime(),
       claimedUntilMs: null,
     });
+    this.events.push(attempt.event);
   }
 
   async levelOutcome(alertId: string, level: number) {
@@ -142,12 +147,19 @@ function dispatcher(options: Partial<DispatcherOptions> = {}, random = () => 0) 
   const outbox = new MemoryOutbox();
   const channel = new ScriptedChannel();
   const log = new MemoryLog();
+  const recorded = { count: 0 };
   const subject = new NotificationDispatcher(
-    { outbox, channelFor: () => channel, clock: systemClock, log },
+    {
+      outbox,
+      channelFor: () => channel,
+      clock: systemClock,
+      log,
+      recorded: () => recorded.count++,
+    },
     { ...OPTIONS, ...options },
     random,
   );
-  return { subject, outbox, channel, log };
+  return { subject, outbox, channel, log, recorded };
 }
 
 /** Lets promise callbacks run between fake-timer steps. */
@@ -264,8 +276,44 @@ describe("NotificationDispatcher (fake timers, in-memory outbox)", () => {
           attempts: row.attemptsBefore + 1,
           reason: row.error.message,
         });
+        expect(outbox.events).to.deep.equal([
+          {
+            alertId: "alert-1",
+            monitoredServiceId: "service-1",
+            createTime: new Date(),
+            actor: { kind: "system", name: "dispatcher" },
+            detail: {
+              kind: "page-failed",
+              notificationId: "n1",
+              level: 0,
+              target: { kind: "email", address: "n1@example.com" },
+              attempt: row.attemptsBefore + 1,
+              error: row.error.message,
+              final: row.retryInMs === null,
+            },
+          },
+        ]);
       });
     }
+  });
+
+  it("a delivered page is marked with its timeline entry, and live watchers are told", async () => {
+    const { subject, outbox, recorded } = dispatcher();
+    outbox.add("n1", { level: 2, attempts: 1 });
+    await subject.tick();
+    await subject.drain();
+    expect(outbox.events.map((e) => e.detail)).to.deep.equal([
+      {
+        kind: "page-sent",
+        notificationId: "n1",
+        level: 2,
+        target: { kind: "email", address: "n1@example.com" },
+        attempt: 2,
+        providerMessageId: "msg-n1",
+      },
+    ]);
+    expect(outbox.events[0]?.actor).to.deep.equal({ kind: "system", name: "dispatcher" });
+    expect(recorded.count).to.equal(1);
   });
 
   it("a retry comes back at its time, with the loop asleep in between", async () => {
@@ -293,7 +341,13 @@ describe("NotificationDispatcher (fake timers, in-memory outbox)", () => {
     await first.subject.tick();
     expect(first.outbox.claims).to.deep.equal([{ limit: 10, leaseMs: 30_000 }]);
     const second = new NotificationDispatcher(
-      { outbox: first.outbox, channelFor: () => first.channel, clock: systemClock, log: first.log },
+      {
+        outbox: first.outbox,
+        channelFor: () => first.channel,
+        clock: systemClock,
+        log: first.log,
+        recorded: () => {},
+      },
       OPTIONS,
     );
     expect(await second.tick(), "sleeps until the lease runs out").to.equal(30_000);

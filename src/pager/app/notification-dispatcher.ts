@@ -4,6 +4,8 @@ import { InFlightDeliveries } from "../../platform/workers/in-flight-deliveries.
 import type { LoopBody } from "../../platform/workers/polling-loop.js";
 import { decideRetry, type RetryPolicy } from "../../platform/workers/retry-backoff.js";
 import type { WorkerLog } from "../../platform/workers/worker-log.js";
+import type { Actor } from "../domain/actor.js";
+import { pageFailed, pageSent } from "../domain/page-delivery-events.js";
 import type { Target } from "../domain/target.js";
 import {
   DeliveryError,
@@ -30,9 +32,13 @@ export interface DispatcherDeps {
   readonly channelFor: (target: Target) => NotificationChannel;
   readonly clock: Clock;
   readonly log: WorkerLog;
+  /** Told after an attempt's outcome and timeline entry are written, so live watchers hear at once. */
+  readonly recorded: () => void;
 }
 
 const MAX_ERROR_LENGTH = 1000;
+/** What the timeline names as the actor of a delivery attempt. */
+const DISPATCHER: Actor = { kind: "system", name: "dispatcher" };
 
 /**
  * Delivers the outbox. Pages are claimed with a lease, so any number of
@@ -91,12 +97,19 @@ export class NotificationDispatcher implements LoopBody {
       await this.recordFailure(page, attempts, error);
       return;
     }
+    const sendTime = this.deps.clock.now();
     await this.deps.outbox.markSent({
       id: page.id,
-      sendTime: this.deps.clock.now(),
+      sendTime,
       attempts,
       providerId: receipt.providerId,
+      event: pageSent(
+        page,
+        { attempt: attempts, providerMessageId: receipt.providerId },
+        { actor: DISPATCHER, now: sendTime },
+      ),
     });
+    this.deps.recorded();
   }
 
   private async recordFailure(page: ClaimedPage, attempts: number, error: unknown): Promise<void> {
@@ -114,7 +127,13 @@ export class NotificationDispatcher implements LoopBody {
     );
     const now = this.deps.clock.now();
     const retryAt = decision.kind === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
-    await this.deps.outbox.markFailed({ id: page.id, attempts, reason, retryAt }, now);
+    const event = pageFailed(
+      page,
+      { attempt: attempts, error: reason, final: retryAt === null },
+      { actor: DISPATCHER, now },
+    );
+    await this.deps.outbox.markFailed({ id: page.id, attempts, reason, retryAt, event }, now);
+    this.deps.recorded();
     this.deps.log.warn(
       {
         notification_id: page.id,

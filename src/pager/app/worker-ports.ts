@@ -1,4 +1,5 @@
 import type { AlertDetails } from "../domain/alert-details.js";
+import type { NewAlertEvent } from "../domain/alert-event.js";
 import type { Target } from "../domain/target.js";
 
 /**
@@ -32,6 +33,8 @@ export interface SentPage {
   readonly sendTime: Date;
   readonly attempts: number;
   readonly providerId: string;
+  /** Its timeline entry, written in the statement that marks the page, and only if it does. */
+  readonly event: NewAlertEvent;
 }
 
 /** A failed attempt: due again at `retryAt`, or given up when that is null. */
@@ -40,6 +43,8 @@ export interface FailedAttempt {
   readonly attempts: number;
   readonly reason: string;
   readonly retryAt: Date | null;
+  /** Its timeline entry, written in the statement that marks the page, and only if it does. */
+  readonly event: NewAlertEvent;
 }
 
 /** How many pages an escalation level has, and how many of them FAILED. */

@@ -17,18 +17,20 @@ export const EVENT_COLUMNS =
   "e.seq::text AS seq, e.alert_id, e.monitored_service_id, e.create_time, e.actor, e.kind, e.detail";
 
 /**
- * An INSERT of every entry in the JSON array bound at `param`, in array order,
- * so seq follows the order the decision listed them. One statement for any
- * number of entries; other statements (a CTE that marks pages delivered)
- * embed it with their own parameter number.
+ * An INSERT of the entries in the JSON array bound at `param`, in array
+ * order, so seq follows the order the decision listed them: every entry, or
+ * those that pass `condition` (SQL on `e`). One statement for any number of
+ * entries; other statements (a CTE that marks pages delivered) embed it with
+ * their own parameter number and keep only the entries of what they changed.
  */
-export function insertEventsSql(param: string): string {
+export function insertEventsSql(param: string, condition = "true"): string {
   return `INSERT INTO alert_events (alert_id, monitored_service_id, create_time, actor, kind, detail)
     SELECT e.alert_id, e.monitored_service_id, e.create_time, e.actor, e.kind, e.detail
       FROM ROWS FROM (jsonb_to_recordset(${param}::jsonb) AS (alert_id uuid,
              monitored_service_id uuid, create_time timestamptz, actor jsonb, kind text,
              detail jsonb)) WITH ORDINALITY
            AS e (alert_id, monitored_service_id, create_time, actor, kind, detail, ord)
+     WHERE ${condition}
      ORDER BY e.ord`;
 }
 

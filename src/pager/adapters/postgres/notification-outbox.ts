@@ -8,6 +8,15 @@ import type {
   SentPage,
 } from "../../app/worker-ports.js";
 import type { Target } from "../../domain/target.js";
+import { eventRecords, insertEventsSql } from "./alert-event-rows.js";
+
+/**
+ * The timeline entries bound at `param`, of the pages the statement's
+ * `marked` CTE changed: a page another dispatcher or an operator got to
+ * first is not marked, and gets no entry.
+ */
+const INSERT_EVENTS_OF_MARKED = (param: string) =>
+  insertEventsSql(param, "(e.detail->>'notificationId')::uuid IN (SELECT id FROM marked)");
 
 interface ClaimedRow {
   id: string;
@@ -82,14 +91,19 @@ export class PostgresNotificationOutbox implements NotificationOutbox {
 
   async markFailed(attempt: FailedAttempt, now: Date): Promise<void> {
     await this.dataSource.query(
-      `UPDATE notifications SET state = $2, attempts = $3, last_error = $4,
-              next_attempt_time = $5, claimed_until = NULL WHERE id = $1 AND state = 'pending'`,
+      `WITH marked AS (
+         UPDATE notifications SET state = $2, attempts = $3, last_error = $4,
+                next_attempt_time = $5, claimed_until = NULL
+          WHERE id = $1 AND state = 'pending'
+          RETURNING id)
+       ${INSERT_EVENTS_OF_MARKED("$6")}`,
       [
         attempt.id,
         attempt.retryAt === null ? "failed" : "pending",
         attempt.attempts,
         attempt.reason,
         attempt.retryAt ?? now,
+        eventRecords([attempt.event]),
       ],
     );
   }
@@ -103,19 +117,24 @@ export class PostgresNotificationOutbox implements NotificationOutbox {
     return row ?? { pages: 0, failed: 0 };
   }
 
-  /** Marks pages SENT in one statement, however many. */
+  /** Marks pages SENT, with their timeline entries, in one statement, however many. */
   private async writeSent(pages: readonly SentPage[]): Promise<void> {
     await this.dataSource.query(
-      `UPDATE notifications n SET state = 'sent', send_time = s.send_time, attempts = s.attempts,
-              last_error = '', provider_message_id = s.provider_id, claimed_until = NULL
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::text[])
-              AS s (id, send_time, attempts, provider_id)
-        WHERE n.id = s.id AND n.state = 'pending'`,
+      `WITH marked AS (
+         UPDATE notifications n SET state = 'sent', send_time = s.send_time,
+                attempts = s.attempts, last_error = '', provider_message_id = s.provider_id,
+                claimed_until = NULL
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::text[])
+                AS s (id, send_time, attempts, provider_id)
+          WHERE n.id = s.id AND n.state = 'pending'
+          RETURNING n.id)
+       ${INSERT_EVENTS_OF_MARKED("$5")}`,
       [
         pages.map((page) => page.id),
         pages.map((page) => page.sendTime),
         pages.map((page) => page.attempts),
         pages.map((page) => page.providerId),
+        eventRecords(pages.map((page) => page.event)),
       ],
     );
   }
