@@ -7,6 +7,7 @@ import { AckTimerWorker } from "./adapters/postgres/ack-timer-worker.js";
 import { TimerServiceClient } from "./adapters/timer-service/timer-service-client.js";
 import { handleAcknowledgementTimeout } from "./app/handle-acknowledgement-timeout.js";
 import type { AppDeps, TimerChange } from "./app/ports.js";
+import type { Actor } from "./domain/actor.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 
 /** The loops that make acknowledgement timers happen, in the mode the config chose. */
@@ -26,12 +27,16 @@ export interface AckTimerWiring {
   readonly deps: AppDeps;
   readonly logger: Logger;
   readonly listening: { readonly host: string; readonly port: number };
+  /** The timer-role secret every callback carries; set whenever a timer service is used. */
+  readonly callbackSecret: string | null;
   readonly onError: (worker: string) => LoopErrorHandler;
   readonly batchSize: number;
   readonly maxIdleMs: number;
 }
 
 const TIMER_SERVICE_TIMEOUT_MS = 5000;
+/** Who escalates when timers fire in this process. */
+const TIMER_WORKER: Actor = { kind: "system", name: "timer worker" };
 const RELAY_RETRY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 10_000 };
 
 /**
@@ -47,7 +52,7 @@ export function ackTimerWorkers(wiring: AckTimerWiring): AckTimerWorkers {
   if (!config.timerWorker) return { mode: "off", loops: [], wake: () => {}, close: () => {} };
   if (serviceUrl === null) {
     const fire = async (timer: { alertId: string; level: number }) => {
-      const { outcome } = await handleAcknowledgementTimeout(deps, timer);
+      const { outcome } = await handleAcknowledgementTimeout(deps, timer, TIMER_WORKER);
       logger.info({ alert_id: timer.alertId, level: timer.level, outcome }, "timer fired");
     };
     const loop = new PollingLoop(
@@ -63,9 +68,14 @@ export function ackTimerWorkers(wiring: AckTimerWiring): AckTimerWorkers {
     };
     return { mode: "in-process", loops: [loop], wake, close: () => {} };
   }
+  if (config.timers.apiKey === null || wiring.callbackSecret === null) {
+    throw new Error("a timer service needs PAGER_TIMER_API_KEY and a timer callback key");
+  }
   const client = new TimerServiceClient({
     url: serviceUrl,
+    apiKey: config.timers.apiKey,
     callbackEndpoint: config.timers.callbackEndpoint ?? callbackEndpointOf(wiring.listening),
+    callbackSecret: wiring.callbackSecret,
     timeoutMs: Math.min(TIMER_SERVICE_TIMEOUT_MS, Math.floor(config.workerLeaseMs / 2)),
   });
   const relay = new PollingLoop(

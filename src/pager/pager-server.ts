@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { serve } from "../platform/server/serve.js";
+import { type Serving, serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
 import type { PollingLoop } from "../platform/workers/polling-loop.js";
@@ -7,9 +7,13 @@ import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
 import { UuidV7Generator } from "./adapters/system/uuid-v7.js";
+import { ApiKeyAuthenticator } from "./app/api-key-authenticator.js";
+import { KeyRateLimiter } from "./app/key-rate-limiter.js";
 import type { AppDeps, WorkSignals } from "./app/ports.js";
 import { notificationWorkers } from "./notification-workers.js";
+import { prepareServerKeys, type ServerKeys } from "./server-keys-setup.js";
 import type { PagerConfig } from "./settings/pager-config.js";
+import { authenticationInterceptor } from "./transport/authentication-interceptor.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
 
 /** A running pager: where it listens and how to stop it. */
@@ -30,10 +34,15 @@ export interface PagerServerOptions {
 
 const IDLE_POLL_MS = 1000;
 const BATCH_SIZE = 100;
+/** last_use_time moves at most this often per key and process: "to the nearest minute". */
+const LAST_USE_INTERVAL_MS = 60_000;
+/** Secrets remembered by the authenticator, known or not. */
+const KEY_CACHE_ENTRIES = 10_000;
 
 /**
- * Wires the pager: database (migrated), use cases, timer worker, dispatcher,
- * health and the gRPC/Connect server on one port. Used by `main.ts` and by
+ * Wires the pager: database (migrated), its own keys, use cases, timer
+ * worker, dispatcher, health and the gRPC/Connect server on one port behind
+ * API-key authentication. Used by `main.ts` and by
  * the end-to-end tests, so tests exercise exactly what ships.
  */
 export async function startPagerServer(options: PagerServerOptions): Promise<RunningPager> {
@@ -42,26 +51,44 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   const dataSource = await openDatabase({ url: options.databaseUrl, poolSize: config.dbPoolSize });
   const loops: PollingLoop[] = [];
   const signals: WorkSignals = { notificationsQueued: () => {}, timersChanged: () => {} };
-  const deps: AppDeps = {
-    tx: new TypeormTransactionRunner(dataSource),
-    clock,
-    ids: new UuidV7Generator(),
-    signals,
-  };
+  const tx = new TypeormTransactionRunner(dataSource);
+  const authenticator = new ApiKeyAuthenticator(
+    { tx, clock },
+    {
+      cacheTtlMs: config.auth.keyCacheTtlMs,
+      lastUseIntervalMs: LAST_USE_INTERVAL_MS,
+      maxEntries: KEY_CACHE_ENTRIES,
+    },
+    (err) => logger.warn({ err }, "could not record when an API key was last used"),
+  );
+  const deps: AppDeps = { tx, clock, ids: new UuidV7Generator(), signals, keyCache: authenticator };
   const workerError = (worker: string) => (err: unknown) =>
     logger.error({ err, worker }, "worker round failed; retrying");
-  const serving = await serve({
-    host: config.host,
-    port: config.port,
-    routes: (health) => pagerRoutes(deps, health),
-    services: SERVED_SERVICES,
-    probe: () => dataSource.query("SELECT 1"),
-    logger,
-  }).catch(async (error: unknown) => {
+  let keys: ServerKeys;
+  let serving: Serving;
+  try {
+    keys = await prepareServerKeys(config, deps, logger);
+    serving = await serve({
+      host: config.host,
+      port: config.port,
+      routes: (health) => pagerRoutes(deps, health),
+      services: SERVED_SERVICES,
+      probe: () => dataSource.query("SELECT 1"),
+      logger,
+      interceptors: [
+        authenticationInterceptor({
+          authenticator,
+          limiter: new KeyRateLimiter(config.auth.defaultRateLimit, clock),
+        }),
+      ],
+      reach: config.reach,
+      ownNames: ownNames(config),
+    });
+  } catch (error) {
     // A port already taken must not leave the pool open behind the error.
     await dataSource.destroy();
     throw error;
-  });
+  }
   const { server } = serving;
   // Timer callbacks come back to the listening address, known for sure only now (port 0).
   const timers = ackTimerWorkers({
@@ -70,6 +97,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     deps,
     logger,
     listening: server,
+    callbackSecret: keys.callbackSecret,
     onError: workerError,
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
@@ -99,6 +127,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       dispatcher: config.dispatcher,
       public_url: publicUrl,
       channels: dispatch.channels,
+      admin_key: keys.adminKey,
+      timer_callback_key: keys.callbackKey,
     },
     "pager listening",
   );
@@ -113,4 +143,13 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       await dataSource.destroy();
     },
   };
+}
+
+/** The names clients reach this pager by, besides its listening address: always allowed as Host. */
+function ownNames(config: PagerConfig): string[] {
+  const names: string[] = [];
+  if (config.publicUrl !== null) names.push(new URL(config.publicUrl).hostname);
+  const callback = config.timers.callbackEndpoint;
+  if (callback !== null) names.push(callback.slice(0, callback.lastIndexOf(":")));
+  return names;
 }

@@ -8,9 +8,11 @@ import { openTimerDatabase } from "./adapters/postgres/data-source.js";
 import { DueTimeListener } from "./adapters/postgres/due-time-listener.js";
 import { PostgresDueTimerQueue } from "./adapters/postgres/due-timer-queue.js";
 import { TypeormTimerStore } from "./adapters/postgres/timer-store.js";
+import { loadTimerApiKeys } from "./api-keys-setup.js";
 import { TimerFiring } from "./app/fire-due-timers.js";
 import type { TimerDeps } from "./app/ports.js";
 import type { TimerConfig } from "./timer-config.js";
+import { apiKeyInterceptor } from "./transport/api-key-interceptor.js";
 import { TIMER_SERVED_SERVICES, timerRoutes } from "./transport/router.js";
 
 /** A running timer service: where it listens and how to stop it. */
@@ -30,7 +32,8 @@ export interface TimerServerOptions {
 }
 
 /**
- * Wires one timer service replica: database (migrated), the timer.v1 API,
+ * Wires one timer service replica: its API keys, database (migrated), the
+ * timer.v1 API behind them,
  * the firing loop woken by LISTEN/NOTIFY, health and reflection on one port.
  * Used by `main.ts` and by tests, so tests run what ships. Replicas
  * share nothing but the database.
@@ -38,6 +41,7 @@ export interface TimerServerOptions {
 export async function startTimerServer(options: TimerServerOptions): Promise<RunningTimerService> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+  const keys = await loadTimerApiKeys(config);
   const dataSource = await openTimerDatabase({
     url: options.databaseUrl,
     poolSize: config.dbPoolSize,
@@ -85,6 +89,8 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     probe: () => dataSource.query("SELECT 1"),
     logger,
     errorDomain: "timer.v1",
+    interceptors: [apiKeyInterceptor(keys.hashes)],
+    reach: config.reach,
   }).catch(async (error: unknown) => {
     await dataSource.destroy();
     throw error;
@@ -93,7 +99,12 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
   loop.start();
   const { server } = serving;
   logger.info(
-    { host: server.host, port: server.port, callback_allowlist: config.allowlist.entries() },
+    {
+      host: server.host,
+      port: server.port,
+      callback_allowlist: config.allowlist.entries(),
+      api_keys: keys.source,
+    },
     "timer service listening",
   );
   return {

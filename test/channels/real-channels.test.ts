@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect } from "chai";
+import { ApiKeyRole, ApiKeyService } from "../../gen/pager/v1/api_key_service_pb.js";
 import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
 import {
   type ChannelHarness,
@@ -74,6 +75,7 @@ describe("real channels: email, SMS and webhook pages as received", () => {
     const publicUrl = `http://${h.address}`;
     const command =
       `curl -s -H 'content-type: application/json' ` +
+      `-H 'authorization: Bearer YOUR_API_KEY' ` +
       `-d '{"alertId":"${alertId}","acknowledgedBy":"YOUR_NAME"}' ` +
       `${publicUrl}/pager.v1.PagerService/AcknowledgeAlert`;
 
@@ -86,9 +88,11 @@ describe("real channels: email, SMS and webhook pages as received", () => {
         `Alert:    ${alertId}`,
         `Level:    ${level} (escalation levels count from 0)`,
         "",
-        "Acknowledge to stop the escalation (replace YOUR_NAME with your name):",
+        "Acknowledge to stop the escalation (replace YOUR_API_KEY with your",
+        "responder key and YOUR_NAME with your name):",
         "",
         "curl -s -H 'content-type: application/json' \\",
+        "  -H 'authorization: Bearer YOUR_API_KEY' \\",
         `  -d '{"alertId":"${alertId}","acknowledgedBy":"YOUR_NAME"}' \\`,
         `  ${publicUrl}/pager.v1.PagerService/AcknowledgeAlert`,
         "",
@@ -152,8 +156,13 @@ describe("real channels: email, SMS and webhook pages as received", () => {
     expect(byChannel.get("1:sms")?.providerMessageId).to.equal(sms?.sid);
     expect(webhookPage?.providerMessageId).to.equal("");
 
-    // The page's own instructions work: run the command the SMS gave, as pasted.
-    const acknowledge = command.replace("YOUR_NAME", "ana");
+    // The page's own instructions work: run the command the SMS gave, as pasted
+    // with a responder's key.
+    const { secret } = await h.client.call(ApiKeyService.method.createApiKey, {
+      name: uniqueName("responder"),
+      role: ApiKeyRole.RESPONDER,
+    });
+    const acknowledge = command.replace("YOUR_NAME", "ana").replace("YOUR_API_KEY", secret);
     await promisify(execFile)("sh", ["-c", acknowledge]);
     const { alert: after } = await h.client.call(method.getAlert, { alertId });
     expect(after).to.include({ state: AlertState.ACKNOWLEDGED, acknowledgedBy: "ana" });

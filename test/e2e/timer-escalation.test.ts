@@ -9,7 +9,7 @@ import {
 import { TimerService, TimerState } from "../../gen/timer/v1/timer_service_pb.js";
 import { uniqueName } from "../support/pager-fixtures.js";
 import { eventually } from "../support/pager-harness.js";
-import { TIMEOUT_METHOD, TimerSystem } from "../support/timer-system.js";
+import { CALLBACK_METADATA, TIMEOUT_METHOD, TimerSystem } from "../support/timer-system.js";
 
 const { method } = PagerService;
 
@@ -41,6 +41,7 @@ describe("pager + timer service as separate processes", () => {
         endpoint: sys.proxy.endpoint,
         method: TIMEOUT_METHOD,
         request: toBinary(HandleAcknowledgementTimeoutRequestSchema, request),
+        metadata: CALLBACK_METADATA,
       },
     });
     return timerId;

@@ -11,7 +11,7 @@ import { TimerService } from "../../gen/timer/v1/timer_service_pb.js";
 import { mapConcurrently } from "../support/map-concurrently.js";
 import { seconds, target, uniqueName } from "../support/pager-fixtures.js";
 import { eventually } from "../support/pager-harness.js";
-import { TIMEOUT_METHOD, TimerSystem } from "../support/timer-system.js";
+import { CALLBACK_METADATA, TIMEOUT_METHOD, TimerSystem } from "../support/timer-system.js";
 
 const TIMERS = 1000;
 const CLIENT_CONCURRENCY = 32;
@@ -93,6 +93,7 @@ describe("two timer service replicas, a thousand timers due in the same second",
             HandleAcknowledgementTimeoutRequestSchema,
             create(HandleAcknowledgementTimeoutRequestSchema, { alertId, level: 0 }),
           ),
+          metadata: CALLBACK_METADATA,
         },
       }),
     );

@@ -16,12 +16,16 @@ export interface GrpcFailure {
 /**
  * A real @grpc/grpc-js client (HTTP/2, the protocol clients in other
  * languages use), driven by our generated descriptors instead of .proto
- * loading, so tests speak exactly the published contract.
+ * loading, so tests speak exactly the published contract. It presents
+ * `apiKey` (as `authorization: Bearer <key>`) on every call; null: none.
  */
 export class GrpcTestClient {
   private readonly client: grpc.Client;
 
-  constructor(address: string) {
+  constructor(
+    address: string,
+    private readonly apiKey: string | null,
+  ) {
     this.client = new grpc.Client(address, grpc.credentials.createInsecure());
   }
 
@@ -29,7 +33,7 @@ export class GrpcTestClient {
     method: DescMethodUnary<I, O>,
     input: MessageInitShape<I>,
   ): Promise<MessageShape<O>> {
-    return grpcUnary(this.client, method, input);
+    return grpcUnary(this.client, method, input, 30_000, this.apiKey);
   }
 
   /** Resolves with the failure of a call expected to fail; rejects if it succeeded. */

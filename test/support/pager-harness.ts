@@ -6,6 +6,7 @@ import { assertionPool } from "./assertion-pool.js";
 import { testDatabaseUrl } from "./global-database.js";
 import { GrpcTestClient } from "./grpc-client.js";
 import type { LogRecorder } from "./log-recorder.js";
+import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
 
 /** A clock the test moves by hand; the server reads it for every decision and timer. */
 export class TestClock {
@@ -21,6 +22,7 @@ export class TestClock {
 /** A real pager on a real port, a real database, and a grpc-js client to it. */
 export interface PagerHarness {
   readonly pager: RunningPager;
+  /** Presents the admin key, which may call everything. */
   readonly client: GrpcTestClient;
   readonly clock: TestClock;
   readonly address: string;
@@ -32,6 +34,7 @@ export interface PagerHarness {
 /**
  * Starts the same server `npm start` runs, on port 0, with settings overridable per suite.
  * Webhooks go to the log unless a suite turns them on: fixtures use unreachable URLs.
+ * Its admin key is the run's (PAGER_ADMIN_KEY), so no key file is written.
  * With `logs`, the server logs at info into it instead of to stdout.
  */
 export async function startPagerHarness(
@@ -45,6 +48,7 @@ export async function startPagerHarness(
       PAGER_PORT: "0",
       PAGER_SHUTDOWN_GRACE_MS: "2000",
       PAGER_WEBHOOK_DELIVERY: "off",
+      ...pagerKeyEnv(),
       ...env,
     }),
     databaseUrl: url,
@@ -55,7 +59,7 @@ export async function startPagerHarness(
     clock,
   });
   const address = `127.0.0.1:${pager.port}`;
-  const client = new GrpcTestClient(address);
+  const client = new GrpcTestClient(address, TEST_KEYS.admin);
   const db = assertionPool(url);
   return {
     pager,

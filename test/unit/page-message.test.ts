@@ -20,6 +20,7 @@ describe("composePage", () => {
     expect(short).to.equal(
       "[pager] payments-api: p99 latency above 2s (alert 0190b6c4-0000-7000-8000-000000000002, level 1). " +
         "Acknowledge: curl -s -H 'content-type: application/json' " +
+        "-H 'authorization: Bearer YOUR_API_KEY' " +
         `-d '{"alertId":"0190b6c4-0000-7000-8000-000000000002","acknowledgedBy":"YOUR_NAME"}' ` +
         "https://pager.example.com/pager.v1.PagerService/AcknowledgeAlert",
     );

@@ -1,3 +1,4 @@
+import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
 import {
   handleAcknowledgementTimeout as decideTimeout,
@@ -19,11 +20,13 @@ export interface AcknowledgementTimeoutInput {
  * The one path by which an acknowledgement delay escalates, whether the
  * callback comes from the in-process timer worker or an external timer
  * service. The answered timer is consumed in the same transaction, and
- * duplicates find the alert already moved on (IGNORED_STALE).
+ * duplicates find the alert already moved on (IGNORED_STALE). `actor` is the
+ * caller: the timer service's key, or the in-process timer worker.
  */
 export async function handleAcknowledgementTimeout(
   deps: AppDeps,
   input: AcknowledgementTimeoutInput,
+  _actor: Actor,
 ): Promise<{ alert: Alert; outcome: TimeoutOutcome }> {
   const alertId = requireId(input.alertId, "alert_id");
   const level = validateLevelIndex(input.level);

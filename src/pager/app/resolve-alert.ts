@@ -1,3 +1,4 @@
+import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
 import { resolveAlert as decideResolve } from "../domain/escalation.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
@@ -21,11 +22,12 @@ export interface ResolveAlertResult {
 /**
  * The healthy event. Naming the service resolves whatever is active (and is a
  * no-op on a healthy service, as monitoring repeats itself); naming the alert
- * resolves that one.
+ * resolves that one. `actor` is who made the call.
  */
 export async function resolveAlert(
   deps: AppDeps,
   input: ResolveAlertInput,
+  _actor: Actor,
 ): Promise<ResolveAlertResult> {
   const lockSubject = subjectLocker(input);
   const result = await deps.tx.run(async (uow) => {

@@ -1,3 +1,4 @@
+import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
 import { type TriggerOutcome, triggerAlert, validateMessage } from "../domain/escalation.js";
 import { requireId } from "../domain/resource-id.js";
@@ -15,10 +16,12 @@ export interface SendAlertInput {
 /**
  * The alert from monitoring. Runs under the service's row lock, so of any
  * number of simultaneous alerts exactly one creates the incident and pages.
+ * `actor` is who sent it: the monitoring system's key.
  */
 export async function sendAlert(
   deps: AppDeps,
   input: SendAlertInput,
+  _actor: Actor,
 ): Promise<{ alert: Alert; outcome: TriggerOutcome }> {
   const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
   const message = validateMessage(input.message);

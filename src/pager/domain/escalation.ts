@@ -1,4 +1,5 @@
 import { failedPrecondition, invalidArgument } from "../../platform/errors/domain-error.js";
+import type { Actor } from "./actor.js";
 import type { Alert } from "./alert.js";
 import type { EscalationPolicy } from "./escalation-policy.js";
 import type { MonitoredService } from "./monitored-service.js";
@@ -114,6 +115,14 @@ export function triggerAlert(
 /** Checks who takes the alert, so that responders can see who is on it. */
 export function validateAcknowledger(acknowledgedBy: string, field = "acknowledged_by"): string {
   return requireText(acknowledgedBy, field, MAX_ACKNOWLEDGER_LENGTH, "who takes the alert");
+}
+
+/**
+ * Who takes the alert: whom the request names, or else whoever made the
+ * call (the API key's name), so an acknowledgement always says who it was.
+ */
+export function acknowledgerOf(requested: string, actor: Actor): string {
+  return validateAcknowledger(requested.trim() === "" ? actor.name : requested);
 }
 
 /**

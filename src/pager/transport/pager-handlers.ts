@@ -20,6 +20,7 @@ import { getAlert, listAlerts } from "../app/query-alerts.js";
 import { type ResolveAlertInput, resolveAlert } from "../app/resolve-alert.js";
 import { sendAlert } from "../app/send-alert.js";
 import type { TimeoutOutcome } from "../domain/escalation.js";
+import { actorOf } from "./caller.js";
 import { fromAlertStateFilter, toAlertPb } from "./convert/alert-proto.js";
 import { toMonitoredServicePb } from "./convert/monitored-service-proto.js";
 
@@ -34,25 +35,30 @@ const TIMEOUT_OUTCOMES: Record<TimeoutOutcome, AcknowledgementTimeoutOutcome> = 
 /** pager.v1.PagerService: alerts, the timer callback and monitored services. */
 export function registerPagerService(router: ConnectRouter, deps: AppDeps): void {
   router.service(PagerService, {
-    async sendAlert(request) {
-      const { alert, outcome } = await sendAlert(deps, request);
+    async sendAlert(request, context) {
+      const { alert, outcome } = await sendAlert(deps, request, actorOf(context));
       return {
         alert: toAlertPb(alert),
         outcome: outcome === "created" ? SendAlertOutcome.CREATED : SendAlertOutcome.SUPPRESSED,
       };
     },
-    async acknowledgeAlert(request) {
-      return { alert: toAlertPb(await acknowledgeAlert(deps, request)) };
+    async acknowledgeAlert(request, context) {
+      return { alert: toAlertPb(await acknowledgeAlert(deps, request, actorOf(context))) };
     },
-    async resolveAlert(request) {
-      const { alert, service } = await resolveAlert(deps, resolveSubject(request));
+    async resolveAlert(request, context) {
+      const subject = resolveSubject(request);
+      const { alert, service } = await resolveAlert(deps, subject, actorOf(context));
       return {
         alert: alert === null ? undefined : toAlertPb(alert),
         monitoredService: toMonitoredServicePb(service),
       };
     },
-    async handleAcknowledgementTimeout(request) {
-      const { alert, outcome } = await handleAcknowledgementTimeout(deps, request);
+    async handleAcknowledgementTimeout(request, context) {
+      const { alert, outcome } = await handleAcknowledgementTimeout(
+        deps,
+        request,
+        actorOf(context),
+      );
       return { alert: toAlertPb(alert), outcome: TIMEOUT_OUTCOMES[outcome] };
     },
     async getAlert(request) {

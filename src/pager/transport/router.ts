@@ -3,6 +3,7 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { file_grpc_health_v1_health } from "../../../gen/grpc/health/v1/health_pb.js";
 import { file_grpc_reflection_v1_reflection } from "../../../gen/grpc/reflection/v1/reflection_pb.js";
 import { file_grpc_reflection_v1alpha_reflection } from "../../../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { ApiKeyService } from "../../../gen/pager/v1/api_key_service_pb.js";
 import { EscalationPolicyService } from "../../../gen/pager/v1/escalation_policy_pb.js";
 import { NotificationService } from "../../../gen/pager/v1/notification_pb.js";
 import {
@@ -12,6 +13,7 @@ import {
 import { type HealthStatusSource, registerHealth } from "../../platform/health/health-service.js";
 import { registerReflection } from "../../platform/reflection/reflection-service.js";
 import type { AppDeps } from "../app/ports.js";
+import { registerApiKeyService } from "./api-key-handlers.js";
 import { registerEscalationPolicyService } from "./escalation-policy-handlers.js";
 import { registerNotificationService } from "./notification-handlers.js";
 import { registerPagerService } from "./pager-handlers.js";
@@ -21,6 +23,7 @@ export const SERVED_SERVICES = [
   PagerService.typeName,
   EscalationPolicyService.typeName,
   NotificationService.typeName,
+  ApiKeyService.typeName,
 ];
 
 /** Every file reflection describes; dependencies (target, alert, wkt) are followed from these. */
@@ -28,17 +31,19 @@ const REFLECTED_FILES: DescFile[] = [
   file_pager_v1_pager_service,
   EscalationPolicyService.file,
   NotificationService.file,
+  ApiKeyService.file,
   file_grpc_health_v1_health,
   file_grpc_reflection_v1_reflection,
   file_grpc_reflection_v1alpha_reflection,
 ];
 
-/** The whole public surface on one router: the three pager services, health, reflection. */
+/** The whole public surface on one router: the pager services, health, reflection. */
 export function pagerRoutes(deps: AppDeps, health: HealthStatusSource) {
   return (router: ConnectRouter) => {
     registerPagerService(router, deps);
     registerEscalationPolicyService(router, deps);
     registerNotificationService(router, deps);
+    registerApiKeyService(router, deps);
     registerHealth(router, health);
     registerReflection(router, REFLECTED_FILES);
   };

@@ -8,7 +8,9 @@ export type DomainErrorKind =
   | "not-found"
   | "failed-precondition"
   | "already-exists"
-  | "permission-denied";
+  | "permission-denied"
+  | "unauthenticated"
+  | "resource-exhausted";
 
 /**
  * A refusal the caller can act on. `reason` is a stable UPPER_SNAKE_CASE code
@@ -21,6 +23,8 @@ export class DomainError extends Error {
     readonly reason: string,
     message: string,
     readonly field?: string,
+    /** For a refusal that passes with time (a rate limit): how long to wait before retrying. */
+    readonly retryDelayMs?: number,
   ) {
     super(message);
     this.name = "DomainError";
@@ -55,4 +59,21 @@ export function alreadyExists(reason: string, field: string, message: string): D
 /** The caller may not ask for this, whatever the state: a rule of the deployment refuses it. */
 export function permissionDenied(reason: string, field: string, message: string): DomainError {
   return new DomainError("permission-denied", reason, `${field}: ${message}`, field);
+}
+
+/**
+ * The caller did not prove who it is. One message whatever the cause, so a
+ * refusal never tells whether a guessed credential exists.
+ */
+export function unauthenticated(reason: string, message: string): DomainError {
+  return new DomainError("unauthenticated", reason, message);
+}
+
+/** The caller asked too often; it may retry after `retryDelayMs`. */
+export function resourceExhausted(
+  reason: string,
+  message: string,
+  retryDelayMs: number,
+): DomainError {
+  return new DomainError("resource-exhausted", reason, message, undefined, retryDelayMs);
 }

@@ -6,12 +6,14 @@ import {
 } from "../../../platform/postgres/database-setup.js";
 import { AckTimerEntity } from "./entities/ack-timer-entity.js";
 import { AlertEntity } from "./entities/alert-entity.js";
+import { ApiKeyEntity } from "./entities/api-key-entity.js";
 import { EscalationPolicyEntity } from "./entities/escalation-policy-entity.js";
 import { MonitoredServiceEntity } from "./entities/monitored-service-entity.js";
 import { NotificationEntity } from "./entities/notification-entity.js";
 import { InitialSchema1764201600000 } from "./migrations/1764201600000-initial-schema.js";
 import { NotificationDelivery1764288000000 } from "./migrations/1764288000000-notification-delivery.js";
 import { TimerRelay1764374400000 } from "./migrations/1764374400000-timer-relay.js";
+import { ApiKeys1764460800000 } from "./migrations/1764460800000-api-keys.js";
 
 /** Arbitrary but fixed: every pager process migrating the same database takes this lock. */
 const MIGRATION_LOCK_KEY = 7_256_330_001;
@@ -26,11 +28,13 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       AlertEntity,
       NotificationEntity,
       AckTimerEntity,
+      ApiKeyEntity,
     ],
     migrations: [
       InitialSchema1764201600000,
       NotificationDelivery1764288000000,
       TimerRelay1764374400000,
+      ApiKeys1764460800000,
     ],
     migrationsTableName: "pager_migrations",
   });

@@ -1,0 +1,65 @@
+import { DomainError } from "../../platform/errors/domain-error.js";
+import type { ApiKey, ApiKeyRole } from "./api-key.js";
+
+/**
+ * Who may call one RPC. `admin` may call everything, so it is named in
+ * every rule rather than implied: a rule reads as what it allows.
+ */
+export interface KeyAccessRule {
+  readonly roles: readonly ApiKeyRole[];
+  /**
+   * For RPCs an integration key may call: the request is about one monitored
+   * service, and a key bound to a service may only name that one.
+   */
+  readonly serviceScoped?: boolean;
+}
+
+/**
+ * The monitored service a request is about, as far as an integration key is
+ * concerned: the id it names, or null when it names its subject some other
+ * way (an alert id), which integration keys may not use.
+ */
+export type RequestedService = string | null;
+
+/**
+ * Decides whether `key` may make the call `method` under `rule`, or refuses
+ * with PERMISSION_DENIED naming what would be allowed: the roles the method
+ * needs, or the service an integration key is bound to.
+ */
+export function authorize(
+  key: ApiKey,
+  method: string,
+  rule: KeyAccessRule,
+  requested: RequestedService,
+): void {
+  if (!rule.roles.includes(key.role)) {
+    throw new DomainError(
+      "permission-denied",
+      "API_KEY_ROLE_NOT_ALLOWED",
+      `the API key "${key.name}" has the role ${key.role}; ${method} needs the role ${rolesText(rule.roles)}`,
+    );
+  }
+  if (key.role !== "integration") return;
+  if (rule.serviceScoped !== true || requested === null) {
+    throw new DomainError(
+      "permission-denied",
+      "INTEGRATION_KEY_NEEDS_SERVICE",
+      `integration keys call ${method} naming monitored_service_id only`,
+      "monitored_service_id",
+    );
+  }
+  const bound = key.monitoredServiceId;
+  if (bound !== null && requested.trim().toLowerCase() !== bound) {
+    throw new DomainError(
+      "permission-denied",
+      "INTEGRATION_KEY_BOUND",
+      `monitored_service_id: the API key "${key.name}" may only send and resolve alerts of monitored service "${bound}"`,
+      "monitored_service_id",
+    );
+  }
+}
+
+function rolesText(roles: readonly ApiKeyRole[]): string {
+  if (roles.length <= 1) return roles.join("");
+  return `${roles.slice(0, -1).join(", ")} or ${roles[roles.length - 1]}`;
+}
