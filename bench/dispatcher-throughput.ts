@@ -4,6 +4,7 @@ import type { ReceivedRequest } from "../test/support/fake-http-provider.js";
 import { FakeTwilio } from "../test/support/fake-twilio.js";
 import { FakeWebhookReceiver } from "../test/support/fake-webhook-receiver.js";
 import { target } from "../test/support/pager-fixtures.js";
+import { TEST_KEYS } from "../test/support/test-keys.js";
 import { type BenchDatabase, createBenchDatabase } from "./bench-database.js";
 import { summarizeProfiles } from "./cpu-profile-summary.js";
 import { readPositive } from "./env-number.js";
@@ -256,7 +257,7 @@ async function main(): Promise<void> {
     );
     // Setup and the backlog through a server that does not dispatch.
     const quiet = await start({ PAGER_DISPATCHER: "off" });
-    const setupClient = new LoadClient(quiet.address);
+    const setupClient = new LoadClient(quiet.address, TEST_KEYS.admin);
     const services = await createServices(setupClient, provider, backlogAlerts + sustainedAlerts);
     const queueing = performance.now();
     await pool(services.slice(0, backlogAlerts), SETUP_CONCURRENCY, async (id) => {
@@ -280,7 +281,7 @@ async function main(): Promise<void> {
     const drainReply = settings.profile === "drain" ? await server.probe({ type: "end" }) : null;
 
     // 2. sustained: alerts at a steady rate, open loop (a slow server does not slow the offer).
-    const client = new LoadClient(server.address);
+    const client = new LoadClient(server.address, TEST_KEYS.admin);
     const cpuBefore = readCpuMs(server.pid) ?? 0;
     if (settings.profile === "sustained") await server.probe({ type: "begin", profile: true });
     const started = performance.now();

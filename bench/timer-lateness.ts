@@ -6,6 +6,7 @@ import { freePort } from "../test/support/free-port.js";
 import { mapConcurrently } from "../test/support/map-concurrently.js";
 import { type ServiceProcess, startServiceProcess } from "../test/support/service-process.js";
 import { createTestDatabase } from "../test/support/test-database.js";
+import { TEST_KEYS } from "../test/support/test-keys.js";
 import { LoadClient } from "./grpc-load-client.js";
 import { summarize } from "./latency-stats.js";
 import { readCpuMs } from "./proc-stats.js";
@@ -70,12 +71,15 @@ async function main(): Promise<number> {
             DATABASE_URL: db.url,
             TIMER_PORT: String(port),
             TIMER_CALLBACK_ALLOWLIST: callee.endpoint,
+            TIMER_API_KEYS: TEST_KEYS.timerService,
           },
           `127.0.0.1:${port}`,
         ),
       );
     }
-    const clients = replicas.map((replica) => new LoadClient(replica.address));
+    const clients = replicas.map(
+      (replica) => new LoadClient(replica.address, TEST_KEYS.timerService),
+    );
     console.log(
       `timer bench: ${settings.replicas} replica(s), callee in this process, ` +
         `database ${env.DATABASE_URL ? "on DATABASE_URL's server" : "embedded"}`,

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TEST_KEYS } from "../../test/support/test-keys.js";
 import type { BenchDatabase } from "../bench-database.js";
 import { LoadClient } from "../grpc-load-client.js";
 import { RssSampler, readMemoryKb } from "../proc-stats.js";
@@ -72,7 +73,7 @@ export async function runBench(
     const channelCount = Math.ceil(
       Math.max(...settings.concurrencies) / settings.workersPerChannel,
     );
-    clients = range(channelCount).map(() => new LoadClient(server?.address ?? ""));
+    clients = range(channelCount).map(() => new LoadClient(server?.address ?? "", TEST_KEYS.admin));
     const ctx: Context = {
       settings,
       clients,

@@ -35,13 +35,15 @@ export interface PagerHarness {
  * Starts the same server `npm start` runs, on port 0, with settings overridable per suite.
  * Webhooks go to the log unless a suite turns them on: fixtures use unreachable URLs.
  * Its admin key is the run's (PAGER_ADMIN_KEY), so no key file is written.
- * With `logs`, the server logs at info into it instead of to stdout.
+ * With `logs`, the server logs at info into it instead of to stdout. The
+ * database is the run's shared one unless `databaseUrl` names another.
  */
 export async function startPagerHarness(
   env: Record<string, string> = {},
   logs?: LogRecorder,
+  databaseUrl?: string,
 ): Promise<PagerHarness> {
-  const url = await testDatabaseUrl();
+  const url = databaseUrl ?? (await testDatabaseUrl());
   const clock = new TestClock();
   const pager = await startPagerServer({
     config: readConfig({

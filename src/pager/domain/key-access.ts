@@ -8,8 +8,9 @@ import type { ApiKey, ApiKeyRole } from "./api-key.js";
 export interface KeyAccessRule {
   readonly roles: readonly ApiKeyRole[];
   /**
-   * For RPCs an integration key may call: the request is about one monitored
-   * service, and a key bound to a service may only name that one.
+   * The request is about one monitored service: an integration key must name
+   * it by id, and a key bound to a service may only name that one. Rules
+   * without it (reading one's own key) bind nobody to a service.
    */
   readonly serviceScoped?: boolean;
 }
@@ -39,8 +40,8 @@ export function authorize(
       `the API key "${key.name}" has the role ${key.role}; ${method} needs the role ${rolesText(rule.roles)}`,
     );
   }
-  if (key.role !== "integration") return;
-  if (rule.serviceScoped !== true || requested === null) {
+  if (key.role !== "integration" || rule.serviceScoped !== true) return;
+  if (requested === null) {
     throw new DomainError(
       "permission-denied",
       "INTEGRATION_KEY_NEEDS_SERVICE",

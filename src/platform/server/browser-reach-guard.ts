@@ -76,20 +76,22 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * PERMISSION_DENIED in the caller's protocol: a trailers-only gRPC or
- * gRPC-Web response, or an HTTP 403 with a Connect error body, which Connect
- * clients read as permission_denied and anything else as plain 403.
+ * PERMISSION_DENIED in the caller's protocol: gRPC gets it in trailers after
+ * an empty response, gRPC-Web in the headers of one, and anything else an
+ * HTTP 403 with a Connect error body, which Connect clients read as
+ * permission_denied and other clients as a plain 403.
  */
 function refuse(request: Request, response: Response, message: string): void {
   const contentType = headerValue(request.headers["content-type"]) ?? "";
+  const status = { "grpc-status": "7", "grpc-message": encodeURIComponent(message) };
+  if (contentType.startsWith("application/grpc-web")) {
+    response.writeHead(200, { "content-type": contentType, ...status });
+    response.end();
+    return;
+  }
   if (contentType.startsWith("application/grpc")) {
-    response.writeHead(200, {
-      "content-type": contentType.startsWith("application/grpc-web")
-        ? contentType
-        : "application/grpc",
-      "grpc-status": "7",
-      "grpc-message": encodeURIComponent(message),
-    });
+    response.writeHead(200, { "content-type": "application/grpc" });
+    response.addTrailers(status);
     response.end();
     return;
   }

@@ -63,8 +63,8 @@ export class TypeormApiKeyStore implements ApiKeyStore {
   async recordUse(id: string, now: Date, intervalMs: number): Promise<void> {
     await this.manager.query(
       `UPDATE api_keys SET last_use_time = $2
-        WHERE id = $1 AND (last_use_time IS NULL OR last_use_time <= $2 - make_interval(secs => $3))`,
-      [id, now, intervalMs / 1000],
+        WHERE id = $1 AND (last_use_time IS NULL OR last_use_time <= $3)`,
+      [id, now, new Date(now.getTime() - intervalMs)],
     );
   }
 
