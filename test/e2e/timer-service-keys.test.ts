@@ -100,32 +100,20 @@ describe("timer service keys and callback metadata (real server, grpc-js and Con
 
   it("SetTimer's idempotency compares metadata; the allow-list names the method", async () => {
     const timerId = uniqueName("idem");
-    const later = (metadata: Record<string, string>) =>
-      h.client.call(method.setTimer, {
-        timerId,
-        schedule: { case: "delay", value: seconds(3600) },
-        callback: {
-          endpoint: callee.endpoint,
-          method: CALLEE,
-          request: new Uint8Array([2]),
-          metadata,
-        },
-      });
-    await later(CREDENTIAL);
-    await later(CREDENTIAL);
-    const other = await h.client
-      .call(method.setTimer, {
-        timerId,
-        schedule: { case: "delay", value: seconds(3600) },
-        callback: {
-          endpoint: callee.endpoint,
-          method: CALLEE,
-          request: new Uint8Array([2]),
-          metadata: { authorization: "Bearer rotated" },
-        },
-      })
-      .catch((error: grpc.ServiceError) => error);
-    expect((other as grpc.ServiceError).code).to.equal(grpc.status.ALREADY_EXISTS);
+    const later = (metadata: Record<string, string>) => ({
+      timerId,
+      schedule: { case: "delay" as const, value: seconds(3600) },
+      callback: {
+        endpoint: callee.endpoint,
+        method: CALLEE,
+        request: new Uint8Array([2]),
+        metadata,
+      },
+    });
+    await h.client.call(method.setTimer, later(CREDENTIAL));
+    await h.client.call(method.setTimer, later(CREDENTIAL));
+    const other = await h.client.fail(method.setTimer, later({ authorization: "Bearer rotated" }));
+    expect(other.code).to.equal(grpc.status.ALREADY_EXISTS);
     const offList = await h.client.fail(method.setTimer, {
       timerId: uniqueName("off"),
       schedule: { case: "delay", value: seconds(1) },

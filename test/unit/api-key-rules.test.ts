@@ -11,8 +11,8 @@ import {
 import { acknowledgerOf } from "../../src/pager/domain/escalation.js";
 import { authorize, type KeyAccessRule } from "../../src/pager/domain/key-access.js";
 import { discloseTarget, redactUrl } from "../../src/pager/domain/target-disclosure.js";
-import { DomainError } from "../../src/platform/errors/domain-error.js";
 import { generateSecret, SECRET_PATTERN } from "../../src/platform/secrets/random-secret.js";
+import { refusal } from "../support/refusal.js";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const SERVICE = "0190b6c4-0000-7000-8000-000000000003";
@@ -28,16 +28,6 @@ const made = { id: "0190b6c4-0000-7000-8000-000000000001", secretSuffix: "wxyz",
 
 function keyWith(role: ApiKeyRole, monitoredServiceId = ""): ApiKey {
   return newApiKey({ ...input, name: `${role}-key`, role, monitoredServiceId }, made);
-}
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
 }
 
 describe("API key rules", () => {

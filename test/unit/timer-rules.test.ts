@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { ackTimerId } from "../../src/pager/app/external-timers.js";
-import { DomainError } from "../../src/platform/errors/domain-error.js";
 import { CallbackAllowlist } from "../../src/timer/domain/callback-allowlist.js";
 import { newTimer, type SetTimerInput } from "../../src/timer/domain/new-timer.js";
 import { sameContent } from "../../src/timer/domain/timer.js";
+import { refusal } from "../support/refusal.js";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const TIMEOUT = "pager.v1.PagerService/HandleAcknowledgementTimeout";
@@ -17,16 +17,6 @@ const callback = {
   metadata: { authorization: "Bearer 0123456789abcdefghijklmnopqrstuv" },
 };
 const input: SetTimerInput = { timerId: "pager-ack-x-0-0", schedule: { delayMs: 1000 }, callback };
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("timer service rules", () => {
   it("a timer set by delay is due that long after now, and scheduled", () => {
@@ -74,24 +64,14 @@ describe("timer service rules", () => {
     expect(allowlist.allows("127.0.0.1:50051", "pager.v1.PagerService/SendAlert")).to.equal(false);
     expect(allowlist.allows("127.0.0.1:50051", TIMEOUT.toLowerCase())).to.equal(false);
     expect(allowlist.allows("any.internal:1", "x.v1.Any/Method")).to.equal(true);
-    const otherMethod = refusal(() =>
-      newTimer(
-        { ...input, callback: { ...callback, method: "pager.v1.PagerService/SendAlert" } },
-        allowlist,
-        NOW,
-      ),
-    );
+    const refusedCallback = (change: Partial<typeof callback>) =>
+      refusal(() => newTimer({ ...input, callback: { ...callback, ...change } }, allowlist, NOW));
+    const otherMethod = refusedCallback({ method: "pager.v1.PagerService/SendAlert" });
     expect(otherMethod).to.include({ kind: "permission-denied", field: "callback.endpoint" });
     expect(otherMethod.message).to.include("127.0.0.1:50051/pager.v1.PagerService/SendAlert");
     const upper = { ...input, callback: { ...callback, endpoint: "PAGER.internal:50051" } };
     expect(newTimer(upper, allowlist, NOW).callback.endpoint).to.equal("pager.internal:50051");
-    const denied = refusal(() =>
-      newTimer(
-        { ...input, callback: { ...callback, endpoint: "127.0.0.1:50052" } },
-        allowlist,
-        NOW,
-      ),
-    );
+    const denied = refusedCallback({ endpoint: "127.0.0.1:50052" });
     expect(denied).to.include({ kind: "permission-denied", field: "callback.endpoint" });
     expect(() => CallbackAllowlist.parse("http://127.0.0.1:50051")).to.throw(/host:port/);
     expect(() => CallbackAllowlist.parse("127.0.0.1:0")).to.throw(/host:port/);
