@@ -3,15 +3,17 @@ import { PagerService, SendAlertOutcome } from "../gen/pager/v1/pager_service_pb
 import type { ReceivedRequest } from "../test/support/fake-http-provider.js";
 import { FakeTwilio } from "../test/support/fake-twilio.js";
 import { FakeWebhookReceiver } from "../test/support/fake-webhook-receiver.js";
+import { mapConcurrently } from "../test/support/map-concurrently.js";
 import { target } from "../test/support/pager-fixtures.js";
 import { TEST_KEYS } from "../test/support/test-keys.js";
-import { type BenchDatabase, createBenchDatabase } from "./bench-database.js";
-import { summarizeProfiles } from "./cpu-profile-summary.js";
-import { readPositive } from "./env-number.js";
-import { LoadClient } from "./grpc-load-client.js";
-import { type LatencySummary, summarize } from "./latency-stats.js";
-import { readCpuMs } from "./proc-stats.js";
-import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { type BenchDatabase, createBenchDatabase } from "./lib/bench-database.js";
+import { summarizeProfiles } from "./lib/cpu-profile-summary.js";
+import { adminUrl, readChoice, readPositive } from "./lib/env-settings.js";
+import { LoadClient } from "./lib/grpc-load-client.js";
+import { type LatencySummary, summarize } from "./lib/latency-stats.js";
+import { readCpuMs } from "./lib/proc-stats.js";
+import type { ProbeReply } from "./lib/server-probe.js";
+import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
 
 /**
  * `npm run bench:dispatcher`: how fast the outbox reaches a provider, with
@@ -57,26 +59,16 @@ interface Settings {
 function readSettings(env: NodeJS.ProcessEnv): Settings {
   const positive = (name: string, fallback: number) =>
     readPositive(env, name, fallback, { integer: true });
-  const channel = env.BENCH_CHANNEL || "webhook";
-  if (channel !== "webhook" && channel !== "sms") {
-    throw new Error(`BENCH_CHANNEL="${channel}" must be webhook or sms`);
-  }
   return {
-    adminUrl: env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test",
+    adminUrl: adminUrl(env),
     rate: positive("BENCH_RATE", TARGET_RATE),
     seconds: positive("BENCH_SECONDS", 10),
     targets: positive("BENCH_TARGETS", 5),
     backlog: positive("BENCH_BACKLOG", 5000),
-    channel,
+    channel: readChoice(env, "BENCH_CHANNEL", ["webhook", "sms"], "webhook"),
     serverLogLevel: env.BENCH_SERVER_LOG_LEVEL || "warn",
-    profile: profilePhase(env.BENCH_CPU_PROF),
+    profile: readChoice(env, "BENCH_CPU_PROF", ["drain", "sustained"], null),
   };
-}
-
-function profilePhase(raw: string | undefined): Settings["profile"] {
-  if (raw === undefined || raw === "") return null;
-  if (raw === "drain" || raw === "sustained") return raw;
-  throw new Error(`BENCH_CPU_PROF="${raw}" must be drain or sustained`);
 }
 
 /** The fake provider and how to read a received request as "(alert, target) arrived". */
@@ -118,27 +110,13 @@ async function startProvider(settings: Settings): Promise<Provider> {
   };
 }
 
-/** Runs `work` over `items` with at most `concurrency` at once. */
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await work(item);
-      }
-    }),
-  );
-}
-
 /** Healthy services on one policy whose level 0 pages every target of the provider. */
 async function createServices(client: LoadClient, provider: Provider, count: number) {
   const { escalationPolicy } = await client.call(
     EscalationPolicyService.method.createEscalationPolicy,
     { name: "bench", levels: [{ targets: provider.targets }] },
   );
-  const ids: string[] = [];
-  await pool(
+  return mapConcurrently(
     Array.from({ length: count }, (_, i) => i),
     SETUP_CONCURRENCY,
     async (i) => {
@@ -146,10 +124,9 @@ async function createServices(client: LoadClient, provider: Provider, count: num
         name: `bench-${i}`,
         escalationPolicyId: escalationPolicy?.id ?? "",
       });
-      ids.push(monitoredService?.id ?? "");
+      return monitoredService?.id ?? "";
     },
   );
-  return ids;
 }
 
 /** Sends one alert; resolves with its id. */
@@ -226,142 +203,190 @@ async function pageDelays(
   return delays;
 }
 
+/** What one run works with: its settings, database, provider and the servers it started. */
+interface Run {
+  readonly settings: Settings;
+  readonly db: BenchDatabase;
+  readonly provider: Provider;
+  /** Starts a pager process on the run's database, pointed at the provider. */
+  start(env: Record<string, string>, probe?: boolean): Promise<ServerProcess>;
+}
+
+/**
+ * Setup through a server that does not dispatch: every service, and the
+ * backlog's alerts (their pages wait in the outbox). Returns the services
+ * left for the sustained phase.
+ */
+async function queueBacklog(run: Run, backlogAlerts: number, sustainedAlerts: number) {
+  const quiet = await run.start({ PAGER_DISPATCHER: "off" });
+  const client = new LoadClient(quiet.address, TEST_KEYS.admin);
+  const services = await createServices(client, run.provider, backlogAlerts + sustainedAlerts);
+  const queueing = performance.now();
+  await mapConcurrently(services.slice(0, backlogAlerts), SETUP_CONCURRENCY, (id) =>
+    sendAlert(client, id),
+  );
+  const queuedIn = (performance.now() - queueing) / 1000;
+  console.log(
+    `backlog queued by ${backlogAlerts} SendAlert (${SETUP_CONCURRENCY} at a time, no ` +
+      `dispatcher) in ${queuedIn.toFixed(1)} s: ${(backlogAlerts / queuedIn).toFixed(0)} alerts/s`,
+  );
+  client.close();
+  await quiet.stop();
+  return services.slice(backlogAlerts);
+}
+
+/** Phase 1: a dispatching server starts on the backlog; pages/s from first to last receipt. */
+async function drain(run: Run, server: ServerProcess, backlog: number) {
+  if (run.settings.profile === "drain") await server.probe({ type: "begin", profile: true });
+  await received(run.provider, backlog, 120_000);
+  const pages = run.provider.received.slice(0, backlog);
+  const reply = run.settings.profile === "drain" ? await server.probe({ type: "end" }) : null;
+  return { pages, rate: rateOf(pages), reply };
+}
+
+/**
+ * Phase 2: alerts at a steady rate, open loop (a slow server does not slow
+ * the offer), until every page arrived.
+ */
+async function sustain(
+  run: Run,
+  server: ServerProcess,
+  services: readonly string[],
+  backlog: number,
+) {
+  const { settings } = run;
+  const alertsPerSecond = settings.rate / settings.targets;
+  const client = new LoadClient(server.address, TEST_KEYS.admin);
+  const cpuBefore = readCpuMs(server.pid) ?? 0;
+  if (settings.profile === "sustained") await server.probe({ type: "begin", profile: true });
+  const started = performance.now();
+  const startedAt = Date.now();
+  const alerts = new Map<string, SentAlert>();
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < services.length; i += 1) {
+    const wait = started + (i * 1000) / alertsPerSecond - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sentAt = Date.now();
+    sends.push(
+      sendAlert(client, services[i] ?? "").then((id) => {
+        alerts.set(id, { sentAt, answeredAt: Date.now() });
+      }),
+    );
+  }
+  // The offer: pages per second of alerts sent, whatever the server made of them.
+  const offeredSeconds = (performance.now() - started) / 1000;
+  await Promise.all(sends);
+  await received(run.provider, backlog + services.length * settings.targets, 60_000);
+  const cpuMs = (readCpuMs(server.pid) ?? 0) - cpuBefore;
+  const wallMs = performance.now() - started;
+  const reply = settings.profile === "sustained" ? await server.probe({ type: "end" }) : null;
+  client.close();
+  const offered = (services.length * settings.targets) / offeredSeconds;
+  return { alerts, startedAt, offered, cpuMs, wallMs, reply };
+}
+
 function latencyRow(label: string, summary: LatencySummary): string {
   const ms = (value: number) => value.toFixed(0).padStart(7);
   return `${label.padEnd(40)}${ms(summary.p50)}${ms(summary.p99)}${ms(summary.max)}`;
 }
 
+/** The figures of both phases and the verdict on the targets. */
+async function report(
+  run: Run,
+  drained: Awaited<ReturnType<typeof drain>>,
+  sustained: Awaited<ReturnType<typeof sustain>>,
+) {
+  const { db, provider } = run;
+  const { alerts } = sustained;
+  await pageDelays(db, provider, drained.pages, alerts);
+  const steady = provider.received.slice(drained.pages.length);
+  const delays = await pageDelays(db, provider, steady, alerts);
+  const fromCreate = summarize(delays.fromCreate);
+  const lastReceipt = Math.max(...steady.map((request) => request.receivedAt));
+  const delivered = steady.length / ((lastReceipt - sustained.startedAt) / 1000);
+  // What reached the outbox: SendAlert may commit slower than the bench offers.
+  const committed =
+    steady.length / ((Math.max(...delays.created) - Math.min(...delays.created)) / 1000);
+  console.log(`\ndrain:     ${drained.pages.length} pages at ${drained.rate.toFixed(0)} pages/s`);
+  console.log(
+    `sustained: ${steady.length} pages offered at ${sustained.offered.toFixed(0)}/s, committed at ` +
+      `${committed.toFixed(0)}/s, delivered at ${delivered.toFixed(0)}/s ` +
+      `(first alert to last receipt); ` +
+      `server CPU ${((sustained.cpuMs / sustained.wallMs) * 100).toFixed(0)}% ` +
+      `of one core, ${(sustained.cpuMs / steady.length).toFixed(2)} ms per page with its SendAlert`,
+  );
+  console.log(`\n${"sustained, ms".padEnd(40)}    p50    p99    max`);
+  const calls = summarize([...alerts.values()].map((a) => a.answeredAt - a.sentAt));
+  console.log(latencyRow("SendAlert call (bench side)", calls));
+  console.log(latencyRow("create_time → receipt (≥ commit→receipt)", fromCreate));
+  console.log(latencyRow("SendAlert answer → receipt (≤ c→r)", summarize(delays.fromAnswer)));
+  console.log(`\nevery page received exactly once (${provider.received.length} pages)`);
+  const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+  const atRate = committed >= 0.95 * TARGET_RATE;
+  console.log(
+    `targets: drain ≥ ${TARGET_RATE}/s ${verdict(drained.rate >= TARGET_RATE)}; ` +
+      `p99 commit→receipt ≤ ${TARGET_P99_MS} ms at ${TARGET_RATE}/s ` +
+      (atRate
+        ? verdict(fromCreate.p99 <= TARGET_P99_MS)
+        : `not measured: pages were committed at only ${committed.toFixed(0)}/s ` +
+          `(the SendAlert path's limit here), p99 ${fromCreate.p99.toFixed(0)} ms at that rate`),
+  );
+}
+
+/** BENCH_CPU_PROF: the statements and the CPU profile of the phase it names. */
+function printServerInsight(phase: string, reply: ProbeReply | null): void {
+  if (reply?.type !== "ended") return;
+  if (reply.sql !== null) {
+    console.log(`\nSQL during ${phase} (BENCH_PROBE_SQL=1): count, total ms, statement`);
+    for (const row of reply.sql.slice(0, 15)) {
+      console.log(
+        `${String(row.count).padStart(7)} ${row.totalMs.toFixed(0).padStart(7)}  ${row.sql}`,
+      );
+    }
+  }
+  if (reply.profilePath !== null) {
+    const summary = summarizeProfiles([reply.profilePath], 15);
+    console.log(`\nserver CPU profile (${phase}), busy ${summary.busyMs.toFixed(0)} ms:`);
+    for (const group of summary.blamed) {
+      console.log(`  ${group.ms.toFixed(0).padStart(6)} ms  ${group.name}`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
-  const alertsPerSecond = settings.rate / settings.targets;
   const backlogAlerts = Math.ceil(settings.backlog / settings.targets);
-  const sustainedAlerts = Math.round(alertsPerSecond * settings.seconds);
+  const sustainedAlerts = Math.round((settings.rate / settings.targets) * settings.seconds);
   const db = await createBenchDatabase(settings.adminUrl);
   const provider = await startProvider(settings);
   const servers: ServerProcess[] = [];
-  const start = (env: Record<string, string>, probe = false) =>
-    startServerProcess({
-      databaseUrl: db.url,
-      logLevel: settings.serverLogLevel,
-      probe,
-      env: { ...provider.env, PAGER_TIMER_WORKER: "off", ...env },
-    }).then((server) => {
+  const run: Run = {
+    settings,
+    db,
+    provider,
+    start: async (env, probe = false) => {
+      const server = await startServerProcess({
+        databaseUrl: db.url,
+        logLevel: settings.serverLogLevel,
+        probe,
+        env: { ...provider.env, PAGER_TIMER_WORKER: "off", ...env },
+      });
       servers.push(server);
       return server;
-    });
+    },
+  };
   try {
     console.log(
       `channel ${settings.channel}, ${settings.targets} targets per alert; ` +
-        `backlog ${backlogAlerts * settings.targets} pages; ` +
-        `sustained ${settings.rate} pages/s (${alertsPerSecond} alerts/s) for ${settings.seconds} s`,
+        `backlog ${backlogAlerts * settings.targets} pages; sustained ${settings.rate} pages/s ` +
+        `(${settings.rate / settings.targets} alerts/s) for ${settings.seconds} s`,
     );
-    // Setup and the backlog through a server that does not dispatch.
-    const quiet = await start({ PAGER_DISPATCHER: "off" });
-    const setupClient = new LoadClient(quiet.address, TEST_KEYS.admin);
-    const services = await createServices(setupClient, provider, backlogAlerts + sustainedAlerts);
-    const queueing = performance.now();
-    await pool(services.slice(0, backlogAlerts), SETUP_CONCURRENCY, async (id) => {
-      await sendAlert(setupClient, id);
-    });
-    const queuedIn = (performance.now() - queueing) / 1000;
-    console.log(
-      `backlog queued by ${backlogAlerts} SendAlert (${SETUP_CONCURRENCY} at a time, no ` +
-        `dispatcher) in ${queuedIn.toFixed(1)} s: ${(backlogAlerts / queuedIn).toFixed(0)} alerts/s`,
-    );
-    setupClient.close();
-    await quiet.stop();
-
-    // 1. drain: a dispatching server starts on the backlog.
-    const server = await start({}, settings.profile !== null);
-    if (settings.profile === "drain") await server.probe({ type: "begin", profile: true });
-    const backlog = backlogAlerts * settings.targets;
-    await received(provider, backlog, 120_000);
-    const drained = provider.received.slice(0, backlog);
-    const drainRate = rateOf(drained);
-    const drainReply = settings.profile === "drain" ? await server.probe({ type: "end" }) : null;
-
-    // 2. sustained: alerts at a steady rate, open loop (a slow server does not slow the offer).
-    const client = new LoadClient(server.address, TEST_KEYS.admin);
-    const cpuBefore = readCpuMs(server.pid) ?? 0;
-    if (settings.profile === "sustained") await server.probe({ type: "begin", profile: true });
-    const started = performance.now();
-    const startedAt = Date.now();
-    const alerts = new Map<string, SentAlert>();
-    const sends: Promise<void>[] = [];
-    for (let i = 0; i < sustainedAlerts; i += 1) {
-      const due = started + (i * 1000) / alertsPerSecond;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      const sentAt = Date.now();
-      sends.push(
-        sendAlert(client, services[backlogAlerts + i] ?? "").then((id) => {
-          alerts.set(id, { sentAt, answeredAt: Date.now() });
-        }),
-      );
-    }
-    // The offer: pages per second of alerts sent, whatever the server made of them.
-    const offeredSeconds = (performance.now() - started) / 1000;
-    await Promise.all(sends);
-    await received(provider, backlog + sustainedAlerts * settings.targets, 60_000);
-    const cpuMs = (readCpuMs(server.pid) ?? 0) - cpuBefore;
-    const wallMs = performance.now() - started;
-    const reply =
-      settings.profile === "sustained" ? await server.probe({ type: "end" }) : drainReply;
-    client.close();
-    await pageDelays(db, provider, drained, alerts);
-    const steady = provider.received.slice(backlog);
-    const delays = await pageDelays(db, provider, steady, alerts);
-    const fromCreate = summarize(delays.fromCreate);
-    const offered = (sustainedAlerts * settings.targets) / offeredSeconds;
-    const lastReceipt = Math.max(...steady.map((request) => request.receivedAt));
-    const delivered = steady.length / ((lastReceipt - startedAt) / 1000);
-    // What reached the outbox: SendAlert may commit slower than the bench offers.
-    const committed =
-      steady.length / ((Math.max(...delays.created) - Math.min(...delays.created)) / 1000);
-
-    console.log(`\ndrain:     ${drained.length} pages at ${drainRate.toFixed(0)} pages/s`);
-    console.log(
-      `sustained: ${steady.length} pages offered at ${offered.toFixed(0)}/s, committed at ` +
-        `${committed.toFixed(0)}/s, delivered at ${delivered.toFixed(0)}/s ` +
-        `(first alert to last receipt); ` +
-        `server CPU ${((cpuMs / wallMs) * 100).toFixed(0)}% ` +
-        `of one core, ${(cpuMs / steady.length).toFixed(2)} ms per page with its SendAlert`,
-    );
-    console.log(`\n${"sustained, ms".padEnd(40)}    p50    p99    max`);
-    const calls = summarize([...alerts.values()].map((a) => a.answeredAt - a.sentAt));
-    console.log(latencyRow("SendAlert call (bench side)", calls));
-    console.log(latencyRow("create_time → receipt (≥ commit→receipt)", fromCreate));
-    console.log(latencyRow("SendAlert answer → receipt (≤ c→r)", summarize(delays.fromAnswer)));
-    console.log(`\nevery page received exactly once (${provider.received.length} pages)`);
-    const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
-    const atRate = committed >= 0.95 * TARGET_RATE;
-    console.log(
-      `targets: drain ≥ ${TARGET_RATE}/s ${verdict(drainRate >= TARGET_RATE)}; ` +
-        `p99 commit→receipt ≤ ${TARGET_P99_MS} ms at ${TARGET_RATE}/s ` +
-        (atRate
-          ? verdict(fromCreate.p99 <= TARGET_P99_MS)
-          : `not measured: pages were committed at only ${committed.toFixed(0)}/s ` +
-            `(the SendAlert path's limit here), p99 ${fromCreate.p99.toFixed(0)} ms at that rate`),
-    );
-    if (reply?.type === "ended" && reply.sql !== null) {
-      console.log(
-        `\nSQL during ${settings.profile} (BENCH_PROBE_SQL=1): count, total ms, statement`,
-      );
-      for (const row of reply.sql.slice(0, 15)) {
-        console.log(
-          `${String(row.count).padStart(7)} ${row.totalMs.toFixed(0).padStart(7)}  ${row.sql}`,
-        );
-      }
-    }
-    if (reply?.type === "ended" && reply.profilePath !== null) {
-      const summary = summarizeProfiles([reply.profilePath], 15);
-      console.log(
-        `\nserver CPU profile (${settings.profile}), busy ${summary.busyMs.toFixed(0)} ms:`,
-      );
-      for (const group of summary.blamed) {
-        console.log(`  ${group.ms.toFixed(0).padStart(6)} ms  ${group.name}`);
-      }
-    }
+    const services = await queueBacklog(run, backlogAlerts, sustainedAlerts);
+    const server = await run.start({}, settings.profile !== null);
+    const drained = await drain(run, server, backlogAlerts * settings.targets);
+    const sustained = await sustain(run, server, services, drained.pages.length);
+    await report(run, drained, sustained);
+    printServerInsight(settings.profile ?? "", sustained.reply ?? drained.reply);
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     await provider.close();

@@ -1,10 +1,25 @@
-import { createBenchDatabase } from "./bench-database.js";
-import { runBench } from "./rpc-throughput/bench-run.js";
-import { cleanUpOnInterrupt, tearDown } from "./rpc-throughput/clean-up.js";
-import { printPreamble } from "./rpc-throughput/preamble.js";
-import { printReport } from "./rpc-throughput/report.js";
-import { readSettings } from "./rpc-throughput/settings.js";
-import type { ServerProcess } from "./server-process.js";
+import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
+import { EscalationPolicyService } from "../gen/pager/v1/escalation_policy_pb.js";
+import { PagerService, SendAlertOutcome } from "../gen/pager/v1/pager_service_pb.js";
+import { createBenchDatabase } from "./lib/bench-database.js";
+import { readPositive } from "./lib/env-settings.js";
+import {
+  forEachConcurrent,
+  type LoadContext,
+  range,
+  runWorkers,
+  wantsProfile,
+} from "./lib/load-context.js";
+import { healthRate, type Phase, type PhaseRun, rate, rowOf } from "./lib/load-phase.js";
+import { printLoadReport } from "./lib/load-report.js";
+import { type PeakRss, runLoad } from "./lib/load-run.js";
+import { type LoadSettings, needsProbe, readLoadSettings } from "./lib/load-settings.js";
+import { loadAverage, machineDescription } from "./lib/machine.js";
+import { readMemoryKb } from "./lib/proc-stats.js";
+import { emptyUsage } from "./lib/resource-meter.js";
+import { cleanUpOnInterrupt, tearDown } from "./lib/run-cleanup.js";
+import type { ServerProcess } from "./lib/server-process.js";
+import { fixed, table } from "./lib/text-table.js";
 
 /**
  * `npm run bench`: RPC throughput and latency of the pager against a real
@@ -26,9 +41,339 @@ import type { ServerProcess } from "./server-process.js";
  * reach the server unchanged. To look inside the server: BENCH_SQL_STATS=1
  * (statements per call) and BENCH_CPU_PROF=<phase>[@<concurrency>] (e.g.
  * "cycle@32": V8 profile of the server during that phase's measured windows).
- *
- * The pieces live in bench/rpc-throughput/.
  */
+
+const PHASES = ["health", "cycle", "ack"] as const;
+/** The concurrency the targets are stated at; also the default of BENCH_CPU_PROF's @N. */
+const TARGET_CONCURRENCY = 32;
+const TARGET_RATIO = 0.5;
+const TARGET_P99_MS = 100;
+const TARGET_RSS_MB = 250;
+/** Longer than any run, so no ack timer fires and escalations never add load to a phase. */
+const ACK_TIMEOUT_SECONDS = 15 * 60;
+
+interface Settings extends LoadSettings<(typeof PHASES)[number]> {
+  /** Services the cycle phase spreads its workers over. */
+  readonly services: number;
+  /** Services whose alerts the ack phase acknowledges, one fresh alert each per round. */
+  readonly ackPool: number;
+}
+
+type Context = LoadContext<Settings>;
+
+function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const load = readLoadSettings(env, PHASES, TARGET_CONCURRENCY);
+  const maxConcurrency = Math.max(...load.concurrencies);
+  const services = Math.floor(readPositive(env, "BENCH_SERVICES", 200));
+  if (services < maxConcurrency) {
+    throw new Error(`BENCH_SERVICES=${services} must be ≥ the highest concurrency`);
+  }
+  const ackPool = Math.max(maxConcurrency, Math.floor(readPositive(env, "BENCH_ACK_POOL", 1000)));
+  return { ...load, services, ackPool };
+}
+
+/**
+ * Health/Check as fast as each worker can: the cheapest call, so its rate is
+ * the floor set by HTTP/2 + Connect + our interceptors that every other RPC
+ * is compared with.
+ */
+const healthPhase: PhaseRun<Settings> = async (ctx, _services, concurrency) => {
+  const usage = emptyUsage();
+  const latencies: number[] = [];
+  await ctx.meter.measure(usage, wantsProfile(ctx, "health", concurrency), async () => {
+    const deadline = performance.now() + ctx.seconds * 1000;
+    await runWorkers(ctx, concurrency, deadline, async (client) => {
+      const started = performance.now();
+      try {
+        const { status } = await client.call(Health.method.check, { service: "" });
+        if (status === HealthCheckResponse_ServingStatus.SERVING) {
+          latencies.push(performance.now() - started);
+        } else {
+          ctx.errors.add("Health/Check", `status ${HealthCheckResponse_ServingStatus[status]}`);
+        }
+      } catch (error) {
+        ctx.errors.add("Health/Check", error);
+      }
+    });
+  });
+  const row = rowOf("Health/Check", concurrency, latencies, usage);
+  return { name: "health", concurrency, rows: [row], usage, unit: "call", units: latencies.length };
+};
+
+/**
+ * SendAlert then ResolveAlert{monitored_service_id}, over and over. Worker w
+ * owns services w, w+c, w+2c… so no two workers ever contend for a service
+ * lock and every SendAlert finds a healthy service (expects CREATED).
+ */
+const cyclePhase: PhaseRun<Settings> = async (ctx, services, concurrency) => {
+  const usage = emptyUsage();
+  const send: number[] = [];
+  const resolve: number[] = [];
+  const cycle: number[] = [];
+  const pool = services.slice(0, ctx.settings.services);
+  await ctx.meter.measure(usage, wantsProfile(ctx, "cycle", concurrency), async () => {
+    const deadline = performance.now() + ctx.seconds * 1000;
+    await runWorkers(ctx, concurrency, deadline, async (client, worker, round) => {
+      const owned = pool.filter((_, i) => i % concurrency === worker);
+      const serviceId = owned[round % owned.length] ?? "";
+      const started = performance.now();
+      try {
+        const { outcome } = await client.call(PagerService.method.sendAlert, {
+          monitoredServiceId: serviceId,
+          message: "bench: synthetic alert",
+        });
+        if (outcome !== SendAlertOutcome.CREATED) {
+          ctx.errors.add("SendAlert", `outcome ${SendAlertOutcome[outcome]}, expected CREATED`);
+        }
+        const sent = performance.now();
+        send.push(sent - started);
+        await client.call(PagerService.method.resolveAlert, {
+          subject: { case: "monitoredServiceId", value: serviceId },
+        });
+        const resolved = performance.now();
+        resolve.push(resolved - sent);
+        cycle.push(resolved - started);
+      } catch (error) {
+        ctx.errors.add("SendAlert/ResolveAlert", error);
+      }
+    });
+  });
+  await settle(ctx);
+  return {
+    name: "cycle",
+    concurrency,
+    rows: [
+      rowOf("SendAlert", concurrency, send, usage),
+      rowOf("ResolveAlert", concurrency, resolve, usage),
+      rowOf("  cycle (Send+Resolve)", concurrency, cycle, usage),
+    ],
+    usage,
+    unit: "cycle",
+    units: cycle.length,
+  };
+};
+
+/**
+ * AcknowledgeAlert, each call on a different TRIGGERED alert (the first
+ * acknowledgement is the real work; a repeat would measure a no-op). Runs in
+ * rounds: an untimed {@link triggerPool}, then a timed window that stops when
+ * the alerts run out or the phase's time is used up.
+ */
+const ackPhase: PhaseRun<Settings> = async (ctx, services, concurrency) => {
+  const usage = emptyUsage();
+  const latencies: number[] = [];
+  const pool = services.slice(0, ctx.settings.ackPool);
+  const budgetMs = ctx.seconds * 1000;
+  let rounds = 0;
+  while (usage.wallMs < budgetMs) {
+    const alertIds = await triggerPool(ctx, pool);
+    if (alertIds.length === 0) throw new Error("ack setup produced no triggered alert");
+    rounds += 1;
+    let next = 0;
+    await ctx.meter.measure(usage, wantsProfile(ctx, "ack", concurrency), async () => {
+      const deadline = performance.now() + budgetMs - usage.wallMs;
+      await runWorkers(ctx, concurrency, deadline, async (client) => {
+        const alertId = alertIds[next++];
+        if (alertId === undefined) return false;
+        const started = performance.now();
+        try {
+          await client.call(PagerService.method.acknowledgeAlert, {
+            alertId,
+            acknowledgedBy: "bench",
+          });
+          latencies.push(performance.now() - started);
+        } catch (error) {
+          ctx.errors.add("AcknowledgeAlert", error);
+        }
+        return true;
+      });
+    });
+  }
+  await resolvePool(ctx, pool);
+  return {
+    name: "ack",
+    concurrency,
+    rows: [rowOf("AcknowledgeAlert", concurrency, latencies, usage)],
+    usage,
+    unit: `call (${rounds} round${rounds === 1 ? "" : "s"})`,
+    units: latencies.length,
+  };
+};
+
+/**
+ * Untimed: makes every pool service have a fresh TRIGGERED alert (resolving
+ * whatever the previous round left acknowledged) and waits for the pages to
+ * be delivered. Returns the alert ids, each to be acknowledged exactly once.
+ */
+async function triggerPool(ctx: Context, pool: readonly string[]): Promise<string[]> {
+  const alertIds: string[] = [];
+  await forEachConcurrent(ctx, pool, ctx.settings.setupConcurrency, async (serviceId, client) => {
+    try {
+      await client.call(PagerService.method.resolveAlert, {
+        subject: { case: "monitoredServiceId", value: serviceId },
+      });
+      const { alert, outcome } = await client.call(PagerService.method.sendAlert, {
+        monitoredServiceId: serviceId,
+        message: "bench: alert to acknowledge",
+      });
+      if (outcome !== SendAlertOutcome.CREATED || alert === undefined) {
+        ctx.errors.add("SendAlert (ack setup)", `outcome ${SendAlertOutcome[outcome]}`);
+        return;
+      }
+      alertIds.push(alert.id);
+    } catch (error) {
+      ctx.errors.add("ack setup", error);
+    }
+  });
+  ctx.meter.checkAlive();
+  await settle(ctx);
+  return alertIds;
+}
+
+/** Leaves every service healthy for the next phase, so its SendAlert finds no open alert. */
+async function resolvePool(ctx: Context, pool: readonly string[]): Promise<void> {
+  await forEachConcurrent(ctx, pool, ctx.settings.setupConcurrency, async (serviceId, client) => {
+    try {
+      await client.call(PagerService.method.resolveAlert, {
+        subject: { case: "monitoredServiceId", value: serviceId },
+      });
+    } catch (error) {
+      ctx.errors.add("ResolveAlert (ack cleanup)", error);
+    }
+  });
+  await settle(ctx);
+}
+
+/**
+ * Waits until the dispatcher has delivered every queued page, so the work an
+ * untimed setup step queued does not leak into the next measured window.
+ */
+async function settle(ctx: Context): Promise<void> {
+  if (ctx.warning !== null) return;
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      const [row] = await ctx.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM notifications WHERE state = 'pending'",
+      );
+      if ((row?.n ?? 0) === 0) return;
+      if (Date.now() > deadline) {
+        ctx.warning = `${row?.n} notifications still pending after 60 s; stopped waiting`;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } catch (error) {
+    ctx.warning = `could not read the outbox (${(error as Error).message}); not settling`;
+  }
+}
+
+/**
+ * One policy (one level, one email) and its services: enough services for
+ * both the cycle pool and the ack pool. Returns the service ids in creation order.
+ */
+async function setUpPolicyAndServices(ctx: Context): Promise<string[]> {
+  const started = performance.now();
+  const [client] = ctx.clients;
+  if (client === undefined) throw new Error("no channel");
+  const { escalationPolicy } = await client.call(
+    EscalationPolicyService.method.createEscalationPolicy,
+    {
+      name: `bench-policy-${Date.now()}`,
+      levels: [
+        {
+          targets: [{ kind: { case: "email", value: { address: "oncall@bench.example.com" } } }],
+          ackTimeout: { seconds: BigInt(ACK_TIMEOUT_SECONDS) },
+        },
+      ],
+    },
+  );
+  if (escalationPolicy === undefined) throw new Error("CreateEscalationPolicy returned no policy");
+  const count = Math.max(ctx.settings.services, ctx.settings.ackPool);
+  const ids: string[] = new Array(count);
+  await forEachConcurrent(ctx, range(count), ctx.settings.setupConcurrency, async (i, c) => {
+    const { monitoredService } = await c.call(PagerService.method.createMonitoredService, {
+      name: `bench-svc-${String(i).padStart(5, "0")}`,
+      escalationPolicyId: escalationPolicy.id,
+    });
+    if (monitoredService === undefined) throw new Error("CreateMonitoredService returned none");
+    ids[i] = monitoredService.id;
+  });
+  const rssMb = (readMemoryKb(ctx.server.pid)?.rssKb ?? 0) / 1024;
+  console.log(
+    `setup: 1 policy, ${ids.length} services in ` +
+      `${fixed((performance.now() - started) / 1000, 2)} s; server RSS after setup ` +
+      `${fixed(rssMb, 1)} MB`,
+  );
+  return ids;
+}
+
+/** What was measured and how, printed first so a pasted result carries its conditions. */
+function printPreamble(settings: Settings): void {
+  console.log("pager rpc-throughput bench");
+  console.log(
+    `machine: ${machineDescription()}; load generator and server share these cores with PostgreSQL`,
+  );
+  console.log(
+    `server: node${needsProbe(settings) ? " --import tsx --import ./bench/lib/server-probe.ts" : ""} dist/src/pager/main.js ` +
+      `(what npm start runs, own process), PAGER_LOG_LEVEL=${settings.serverLogLevel} so per-RPC and per-page ` +
+      "info logs do not dominate; timer worker and dispatcher on (defaults)",
+  );
+  console.log(
+    `load average at start: ${loadAverage()} (1/5/15 min; other work on this machine skews every figure)`,
+  );
+  console.log(
+    `load: @grpc/grpc-js, 1 channel (HTTP/2 connection) per ${settings.workersPerChannel} ` +
+      `workers; ${settings.seconds} s per phase and concurrency; concurrency ` +
+      `${settings.concurrencies.join(", ")}; ${settings.services} services for cycles, ` +
+      `${settings.ackPool} for acks`,
+  );
+}
+
+/** Prints each target with PASS/MISS; a miss is a finding, never a failure of the run. */
+function printTargets(phases: readonly Phase[], concurrency: number, rss: PeakRss): void {
+  console.log(
+    `\n== targets (at concurrency ${concurrency}; server peak RSS: sampled every 100 ms ` +
+      `${fixed(rss.sampledKb / 1024, 1)} MB, kernel VmHWM ${fixed(rss.hwmKb / 1024, 1)} MB)`,
+  );
+  const lines: string[][] = [];
+  const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
+  const base = healthRate(phases, concurrency);
+  for (const rpc of ["SendAlert", "AcknowledgeAlert"]) {
+    const row = phases
+      .flatMap((p) => p.rows)
+      .find((r) => r.rpc === rpc && r.concurrency === concurrency);
+    if (row === undefined) continue;
+    if (base !== null) {
+      const ratio = rate(row) / base;
+      lines.push([
+        `${rpc} rate / health rate @ ${concurrency}`,
+        `≥ ${TARGET_RATIO}`,
+        `${fixed(ratio, 3)} (${fixed(rate(row), 0)} / ${fixed(base, 0)} req/s)`,
+        verdict(ratio >= TARGET_RATIO),
+      ]);
+    }
+    lines.push([
+      `${rpc} p99 @ ${concurrency}`,
+      `≤ ${TARGET_P99_MS} ms`,
+      `${fixed(row.latency.p99, 2)} ms`,
+      verdict(row.latency.p99 <= TARGET_P99_MS),
+    ]);
+  }
+  const rssMb = Math.max(rss.sampledKb, rss.hwmKb) / 1024;
+  lines.push([
+    "server peak RSS",
+    `≤ ${TARGET_RSS_MB} MB`,
+    `${fixed(rssMb, 1)} MB`,
+    verdict(rssMb <= TARGET_RSS_MB),
+  ]);
+  console.log(table(["target", "wanted", "measured", "verdict"], lines, new Set()));
+  console.log(
+    "(SendAlert's rate is the cycle rate: in that phase the server also answers one " +
+      "ResolveAlert per SendAlert, so the ratio is conservative.)",
+  );
+}
+
 async function main(): Promise<number> {
   const settings = readSettings(process.env);
   printPreamble(settings);
@@ -38,12 +383,26 @@ async function main(): Promise<number> {
   console.log(`database: ${redacted.toString()} (created for this run, dropped at the end)`);
   let server: ServerProcess | null = null;
   const releaseInterrupts = cleanUpOnInterrupt(db, () => server);
-  const run = await runBench(settings, db, (started) => {
-    server = started;
+  const run = await runLoad({
+    settings,
+    db,
+    phases: [
+      ["health", healthPhase],
+      ["cycle", cyclePhase],
+      ["ack", ackPhase],
+    ],
+    setUp: setUpPolicyAndServices,
+    onServer: (started) => {
+      server = started;
+    },
   });
   releaseInterrupts();
   const stop = await tearDown(run.server, db);
-  printReport(settings, run, stop, db.name);
+  // Targets are judged at TARGET_CONCURRENCY, or the highest one run when it was left out.
+  const at = settings.concurrencies.includes(TARGET_CONCURRENCY)
+    ? TARGET_CONCURRENCY
+    : Math.max(...settings.concurrencies);
+  printLoadReport(settings, run, stop, db.name, () => printTargets(run.phases, at, run.peakRss));
   const failed =
     run.failure !== null || run.errors.total > 0 || stop.exitCode !== 0 || stop.dropError !== null;
   return failed ? 1 : 0;

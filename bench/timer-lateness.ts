@@ -7,9 +7,10 @@ import { mapConcurrently } from "../test/support/map-concurrently.js";
 import { type ServiceProcess, startServiceProcess } from "../test/support/service-process.js";
 import { createTestDatabase } from "../test/support/test-database.js";
 import { TEST_KEYS } from "../test/support/test-keys.js";
-import { LoadClient } from "./grpc-load-client.js";
-import { summarize } from "./latency-stats.js";
-import { readCpuMs } from "./proc-stats.js";
+import { readPositive } from "./lib/env-settings.js";
+import { LoadClient } from "./lib/grpc-load-client.js";
+import { summarize } from "./lib/latency-stats.js";
+import { readCpuMs } from "./lib/proc-stats.js";
 
 /**
  * `npm run bench:timer`: how late the timer service fires, and how many
@@ -36,12 +37,14 @@ const THROUGHPUT_TARGET = 500;
 const ASSUMED_SET_RATE = 200;
 
 const env = process.env;
+const integer = (name: string, fallback: number) =>
+  readPositive(env, name, fallback, { integer: true });
 const settings = {
-  timers: Number(env.BENCH_TIMERS ?? 10_000),
-  spreadMs: Number(env.BENCH_SPREAD_SECONDS ?? 60) * 1000,
-  burst: Number(env.BENCH_BURST ?? 10_000),
-  replicas: Number(env.BENCH_TIMER_REPLICAS ?? 1),
-  setConcurrency: Number(env.BENCH_SET_CONCURRENCY ?? 64),
+  timers: integer("BENCH_TIMERS", 10_000),
+  spreadMs: readPositive(env, "BENCH_SPREAD_SECONDS", 60) * 1000,
+  burst: integer("BENCH_BURST", 10_000),
+  replicas: integer("BENCH_TIMER_REPLICAS", 1),
+  setConcurrency: integer("BENCH_SET_CONCURRENCY", 64),
 };
 
 /** Arrival time of each callback by timer index; a second arrival is a duplicate. */
@@ -61,22 +64,7 @@ async function main(): Promise<number> {
   });
   const replicas: ServiceProcess[] = [];
   try {
-    for (let i = 0; i < settings.replicas; i++) {
-      const port = await freePort();
-      replicas.push(
-        await startServiceProcess(
-          "test/support/timer-main.ts",
-          {
-            ...timerEnv(),
-            DATABASE_URL: db.url,
-            TIMER_PORT: String(port),
-            TIMER_CALLBACK_ALLOWLIST: callee.endpoint,
-            TIMER_API_KEYS: TEST_KEYS.timerService,
-          },
-          `127.0.0.1:${port}`,
-        ),
-      );
-    }
+    replicas.push(...(await startReplicas(db.url, callee.endpoint)));
     const clients = replicas.map(
       (replica) => new LoadClient(replica.address, TEST_KEYS.timerService),
     );
@@ -89,15 +77,7 @@ async function main(): Promise<number> {
     arrivals.at.clear();
     const burst = await phase("burst", settings.burst, 0, run);
     for (const client of clients) client.close();
-    console.log("\n== targets");
-    console.log(
-      `p99 lateness (spread)   ${spread.p99.toFixed(0)} ms  target ≤ ${LATENESS_TARGET_MS} ms  ` +
-        (spread.p99 <= LATENESS_TARGET_MS ? "met" : "MISSED"),
-    );
-    console.log(
-      `throughput (burst)      ${burst.rate.toFixed(0)} callbacks/s  target ≥ ${THROUGHPUT_TARGET}  ` +
-        (burst.rate >= THROUGHPUT_TARGET ? "met" : "MISSED"),
-    );
+    printTargets(spread, burst);
     const lost = spread.missing + burst.missing;
     console.log(`missing callbacks: ${lost}; duplicates: ${arrivals.duplicates}`);
     return lost > 0 ? 1 : 0;
@@ -106,6 +86,41 @@ async function main(): Promise<number> {
     await callee.close();
     await db.drop();
   }
+}
+
+/** BENCH_TIMER_REPLICAS timer services on one database, calling back only `endpoint`. */
+async function startReplicas(databaseUrl: string, endpoint: string): Promise<ServiceProcess[]> {
+  const replicas: ServiceProcess[] = [];
+  for (let i = 0; i < settings.replicas; i++) {
+    const port = await freePort();
+    replicas.push(
+      await startServiceProcess(
+        "test/support/timer-main.ts",
+        {
+          ...timerEnv(),
+          DATABASE_URL: databaseUrl,
+          TIMER_PORT: String(port),
+          TIMER_CALLBACK_ALLOWLIST: endpoint,
+          TIMER_API_KEYS: TEST_KEYS.timerService,
+        },
+        `127.0.0.1:${port}`,
+      ),
+    );
+  }
+  return replicas;
+}
+
+/** Each target with its verdict; a miss is a finding, lost callbacks are the failure. */
+function printTargets(spread: { p99: number }, burst: { rate: number }): void {
+  console.log("\n== targets");
+  console.log(
+    `p99 lateness (spread)   ${spread.p99.toFixed(0)} ms  target ≤ ${LATENESS_TARGET_MS} ms  ` +
+      (spread.p99 <= LATENESS_TARGET_MS ? "met" : "MISSED"),
+  );
+  console.log(
+    `throughput (burst)      ${burst.rate.toFixed(0)} callbacks/s  target ≥ ${THROUGHPUT_TARGET}  ` +
+      (burst.rate >= THROUGHPUT_TARGET ? "met" : "MISSED"),
+  );
 }
 
 /** TIMER_* settings of this environment, which the replicas get. */

@@ -1,10 +1,13 @@
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { type LoopErrorHandler, PollingLoop } from "../platform/workers/polling-loop.js";
-import { AckTimerRelay } from "./adapters/postgres/ack-timer-relay.js";
-import { AckTimerWatchdog } from "./adapters/postgres/ack-timer-watchdog.js";
-import { AckTimerWorker } from "./adapters/postgres/ack-timer-worker.js";
+import { PostgresAckTimerRelayQueue } from "./adapters/postgres/ack-timer-relay-queue.js";
+import { PostgresDueAckTimerQueue } from "./adapters/postgres/due-ack-timer-queue.js";
+import { PostgresOverdueAckTimers } from "./adapters/postgres/overdue-ack-timers.js";
 import { TimerServiceClient } from "./adapters/timer-service/timer-service-client.js";
+import { AckTimerFiring } from "./app/ack-timer-firing.js";
+import { AckTimerRelay } from "./app/ack-timer-relay.js";
+import { AckTimerWatchdog } from "./app/ack-timer-watchdog.js";
 import { handleAcknowledgementTimeout } from "./app/handle-acknowledgement-timeout.js";
 import type { AppDeps, TimerChange } from "./app/ports.js";
 import type { Actor } from "./domain/actor.js";
@@ -47,27 +50,37 @@ const RELAY_RETRY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, m
  * PAGER_TIMER_WORKER=off, this process runs neither.
  */
 export function ackTimerWorkers(wiring: AckTimerWiring): AckTimerWorkers {
-  const { config, dataSource, deps, logger } = wiring;
-  const serviceUrl = config.timers.serviceUrl;
-  if (!config.timerWorker) return { mode: "off", loops: [], wake: () => {}, close: () => {} };
-  if (serviceUrl === null) {
-    const fire = async (timer: { alertId: string; level: number }) => {
-      const { outcome } = await handleAcknowledgementTimeout(deps, timer, TIMER_WORKER);
-      logger.info({ alert_id: timer.alertId, level: timer.level, outcome }, "timer fired");
-    };
-    const loop = new PollingLoop(
-      new AckTimerWorker(dataSource, deps.clock, fire, {
-        batchSize: wiring.batchSize,
-        leaseMs: config.workerLeaseMs,
-        maxIdleMs: wiring.maxIdleMs,
-      }),
-      wiring.onError("timer"),
-    );
-    const wake = (change: TimerChange) => {
-      if (change === "armed") loop.wake();
-    };
-    return { mode: "in-process", loops: [loop], wake, close: () => {} };
+  if (!wiring.config.timerWorker) {
+    return { mode: "off", loops: [], wake: () => {}, close: () => {} };
   }
+  return wiring.config.timers.serviceUrl === null
+    ? inProcessWorkers(wiring)
+    : externalWorkers(wiring, wiring.config.timers.serviceUrl);
+}
+
+/** One loop that fires due timers through the same use case as the RPC. */
+function inProcessWorkers(wiring: AckTimerWiring): AckTimerWorkers {
+  const { config, dataSource, deps, logger } = wiring;
+  const firing = new AckTimerFiring(
+    {
+      queue: new PostgresDueAckTimerQueue(dataSource),
+      fire: async (timer) =>
+        (await handleAcknowledgementTimeout(deps, timer, TIMER_WORKER)).outcome,
+      clock: deps.clock,
+      log: logger,
+    },
+    { batchSize: wiring.batchSize, leaseMs: config.workerLeaseMs, maxIdleMs: wiring.maxIdleMs },
+  );
+  const loop = new PollingLoop(firing, wiring.onError("timer"));
+  const wake = (change: TimerChange) => {
+    if (change === "armed") loop.wake();
+  };
+  return { mode: "in-process", loops: [loop], wake, close: () => {} };
+}
+
+/** The relay to the timer service, and the watchdog behind it. */
+function externalWorkers(wiring: AckTimerWiring, serviceUrl: string): AckTimerWorkers {
+  const { config, dataSource, deps, logger } = wiring;
   if (config.timers.apiKey === null || wiring.callbackSecret === null) {
     throw new Error("a timer service needs PAGER_TIMER_API_KEY and a timer callback key");
   }
@@ -79,22 +92,32 @@ export function ackTimerWorkers(wiring: AckTimerWiring): AckTimerWorkers {
     timeoutMs: Math.min(TIMER_SERVICE_TIMEOUT_MS, Math.floor(config.workerLeaseMs / 2)),
   });
   const relay = new PollingLoop(
-    new AckTimerRelay(dataSource, deps.clock, client, logger, {
-      batchSize: wiring.batchSize,
-      leaseMs: config.workerLeaseMs,
-      maxIdleMs: wiring.maxIdleMs,
-      retry: RELAY_RETRY,
-    }),
+    new AckTimerRelay(
+      {
+        queue: new PostgresAckTimerRelayQueue(dataSource),
+        timers: client,
+        clock: deps.clock,
+        log: logger,
+      },
+      {
+        batchSize: wiring.batchSize,
+        leaseMs: config.workerLeaseMs,
+        maxIdleMs: wiring.maxIdleMs,
+        retry: RELAY_RETRY,
+      },
+    ),
     wiring.onError("timer-relay"),
   );
   const graceMs = config.timers.watchdogGraceMs;
   const watchdog = new PollingLoop(
     new AckTimerWatchdog(
-      dataSource,
-      deps.clock,
-      logger,
+      {
+        overdue: new PostgresOverdueAckTimers(dataSource),
+        clock: deps.clock,
+        log: logger,
+        onRearm: () => relay.wake(),
+      },
       { graceMs, intervalMs: Math.min(15_000, Math.max(500, Math.floor(graceMs / 2))) },
-      () => relay.wake(),
     ),
     wiring.onError("timer-watchdog"),
   );

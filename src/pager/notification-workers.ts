@@ -6,7 +6,8 @@ import {
   type DeliveryChannels,
 } from "./adapters/channels/delivery-channels.js";
 import { createDataSource } from "./adapters/postgres/data-source.js";
-import { NotificationDispatcher } from "./adapters/postgres/notification-dispatcher.js";
+import { PostgresNotificationOutbox } from "./adapters/postgres/notification-outbox.js";
+import { NotificationDispatcher } from "./app/notification-dispatcher.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 
 /** This process's dispatcher, when the config runs one. */
@@ -62,17 +63,25 @@ export async function notificationWorkers(
   });
   await outboxDb.initialize();
   const loop = new PollingLoop(
-    new NotificationDispatcher(outboxDb, wiring.clock, channels.channelFor, logger, {
-      batchSize: wiring.batchSize,
-      maxInFlight: MAX_DELIVERIES_IN_FLIGHT,
-      leaseMs: config.workerLeaseMs,
-      maxIdleMs: wiring.maxIdleMs,
-      retry: {
-        maxAttempts: config.maxDeliveryAttempts,
-        baseDelayMs: config.deliveryRetryBaseMs,
-        maxDelayMs: Math.max(MAX_RETRY_DELAY_MS, config.deliveryRetryBaseMs),
+    new NotificationDispatcher(
+      {
+        outbox: new PostgresNotificationOutbox(outboxDb),
+        channelFor: channels.channelFor,
+        clock: wiring.clock,
+        log: logger,
       },
-    }),
+      {
+        batchSize: wiring.batchSize,
+        maxInFlight: MAX_DELIVERIES_IN_FLIGHT,
+        leaseMs: config.workerLeaseMs,
+        maxIdleMs: wiring.maxIdleMs,
+        retry: {
+          maxAttempts: config.maxDeliveryAttempts,
+          baseDelayMs: config.deliveryRetryBaseMs,
+          maxDelayMs: Math.max(MAX_RETRY_DELAY_MS, config.deliveryRetryBaseMs),
+        },
+      },
+    ),
     wiring.onError("dispatcher"),
   );
   return {

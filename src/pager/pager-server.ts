@@ -2,18 +2,20 @@ import type { Logger } from "pino";
 import { type Serving, serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
-import type { PollingLoop } from "../platform/workers/polling-loop.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
 import { UuidV7Generator } from "./adapters/system/uuid-v7.js";
 import { ApiKeyAuthenticator } from "./app/api-key-authenticator.js";
+import { ApiKeyIntegrationKeys } from "./app/api-key-integration-keys.js";
+import type { IntegrationKeyResolver } from "./app/integration-keys.js";
 import { KeyRateLimiter } from "./app/key-rate-limiter.js";
 import type { AppDeps, WorkSignals } from "./app/ports.js";
 import { notificationWorkers } from "./notification-workers.js";
 import { prepareServerKeys, type ServerKeys } from "./server-keys-setup.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 import { authenticationInterceptor } from "./transport/authentication-interceptor.js";
+import { integrationRoutes } from "./transport/integrations/integration-routes.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
 
 /** A running pager: where it listens and how to stop it. */
@@ -30,6 +32,12 @@ export interface PagerServerOptions {
   readonly databaseUrl: string;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /**
+   * Wraps how the integration endpoints (`/v2/enqueue`,
+   * `/integrations/alertmanager`) find their keys, which are API keys; tests
+   * use it to make the key store fail.
+   */
+  readonly integrationKeys?: (apiKeys: IntegrationKeyResolver) => IntegrationKeyResolver;
 }
 
 const IDLE_POLL_MS = 1000;
@@ -40,16 +48,19 @@ const LAST_USE_INTERVAL_MS = 60_000;
 const KEY_CACHE_ENTRIES = 10_000;
 
 /**
- * Wires the pager: database (migrated), its own keys, use cases, timer
- * worker, dispatcher, health and the gRPC/Connect server on one port behind
- * API-key authentication. Used by `main.ts` and by
+ * Wires the pager, in this order: settings, adapters (database, migrated;
+ * the use cases' dependencies; API-key authentication), the pager's own
+ * keys, the gRPC/Connect server with health and reflection on one port
+ * behind the keys, the workers (acknowledgement timers, dispatcher), and
+ * the shutdown that undoes it all in reverse. Used by `main.ts` and by
  * the end-to-end tests, so tests exercise exactly what ships.
  */
 export async function startPagerServer(options: PagerServerOptions): Promise<RunningPager> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+
   const dataSource = await openDatabase({ url: options.databaseUrl, poolSize: config.dbPoolSize });
-  const loops: PollingLoop[] = [];
+  // Rewired below to wake the workers, which need the listening address to exist.
   const signals: WorkSignals = { notificationsQueued: () => {}, timersChanged: () => {} };
   const tx = new TypeormTransactionRunner(dataSource);
   const authenticator = new ApiKeyAuthenticator(
@@ -61,9 +72,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     },
     (err) => logger.warn({ err }, "could not record when an API key was last used"),
   );
+  const limiter = new KeyRateLimiter(config.auth.defaultRateLimit, clock);
   const deps: AppDeps = { tx, clock, ids: new UuidV7Generator(), signals, keyCache: authenticator };
-  const workerError = (worker: string) => (err: unknown) =>
-    logger.error({ err, worker }, "worker round failed; retrying");
+  const integrationKeys = new ApiKeyIntegrationKeys(authenticator, limiter);
+
   let keys: ServerKeys;
   let serving: Serving;
   try {
@@ -73,23 +85,25 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       port: config.port,
       routes: (health) => pagerRoutes(deps, health),
       services: SERVED_SERVICES,
+      httpRoutes: integrationRoutes(deps, {
+        keys: options.integrationKeys?.(integrationKeys) ?? integrationKeys,
+        logger,
+      }),
       probe: () => dataSource.query("SELECT 1"),
       logger,
-      interceptors: [
-        authenticationInterceptor({
-          authenticator,
-          limiter: new KeyRateLimiter(config.auth.defaultRateLimit, clock),
-        }),
-      ],
+      interceptors: [authenticationInterceptor({ authenticator, limiter })],
       reach: config.reach,
       ownNames: ownNames(config),
     });
   } catch (error) {
-    // A port already taken must not leave the pool open behind the error.
+    // Keys that cannot be made, or a port already taken, must not leave the pool open.
     await dataSource.destroy();
     throw error;
   }
   const { server } = serving;
+
+  const workerError = (worker: string) => (err: unknown) =>
+    logger.error({ err, worker }, "worker round failed; retrying");
   // Timer callbacks come back to the listening address, known for sure only now (port 0).
   const timers = ackTimerWorkers({
     config,
@@ -102,8 +116,6 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
   });
-  signals.timersChanged = timers.wake;
-  loops.push(...timers.loops);
   // Pages carry the acknowledgement address, known for sure only once listening (port 0).
   const publicUrl = config.publicUrl ?? `http://${server.host}:${server.port}`;
   const dispatch = await notificationWorkers({
@@ -116,8 +128,9 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
   });
+  signals.timersChanged = timers.wake;
   signals.notificationsQueued = dispatch.wake;
-  loops.push(...dispatch.loops);
+  const loops = [...timers.loops, ...dispatch.loops];
   for (const loop of loops) loop.start();
   logger.info(
     {
@@ -132,6 +145,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     },
     "pager listening",
   );
+
   return {
     port: server.port,
     host: server.host,

@@ -9,8 +9,8 @@ import { DueTimeListener } from "./adapters/postgres/due-time-listener.js";
 import { PostgresDueTimerQueue } from "./adapters/postgres/due-timer-queue.js";
 import { TypeormTimerStore } from "./adapters/postgres/timer-store.js";
 import { loadTimerApiKeys } from "./api-keys-setup.js";
-import { TimerFiring } from "./app/fire-due-timers.js";
 import type { TimerDeps } from "./app/ports.js";
+import { type FiringOptions, TimerFiring } from "./app/timer-firing.js";
 import type { TimerConfig } from "./timer-config.js";
 import { apiKeyInterceptor } from "./transport/api-key-interceptor.js";
 import { TIMER_SERVED_SERVICES, timerRoutes } from "./transport/router.js";
@@ -32,16 +32,18 @@ export interface TimerServerOptions {
 }
 
 /**
- * Wires one timer service replica: its API keys, database (migrated), the
- * timer.v1 API behind them,
- * the firing loop woken by LISTEN/NOTIFY, health and reflection on one port.
- * Used by `main.ts` and by tests, so tests run what ships. Replicas
- * share nothing but the database.
+ * Wires one timer service replica, in this order: settings, adapters
+ * (its API keys; database, migrated; the callback sender), the timer.v1 API
+ * behind the keys, with health and reflection on one port, the firing loop
+ * woken by LISTEN/NOTIFY, and the shutdown that undoes it all in reverse.
+ * Used by `main.ts` and by tests, so tests run what ships. Replicas share
+ * nothing but the database.
  */
 export async function startTimerServer(options: TimerServerOptions): Promise<RunningTimerService> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const keys = await loadTimerApiKeys(config);
+
   const dataSource = await openTimerDatabase({
     url: options.databaseUrl,
     poolSize: config.dbPoolSize,
@@ -52,35 +54,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     allowlist: config.allowlist,
   };
   const sender = new GrpcCallbackSender();
-  const firing = new TimerFiring(
-    {
-      queue: new PostgresDueTimerQueue(dataSource),
-      sender,
-      clock,
-      allowlist: config.allowlist,
-      log: logger,
-    },
-    {
-      batchSize: config.batchSize,
-      maxInFlight: config.maxInFlight,
-      leaseMs: config.leaseMs,
-      deadlineMs: config.callbackDeadlineMs,
-      maxIdleMs: config.maxIdleMs,
-      retry: {
-        maxAttempts: config.maxAttempts,
-        baseDelayMs: config.retryBaseMs,
-        maxDelayMs: config.retryMaxMs,
-      },
-    },
-  );
-  const loop = new PollingLoop(firing, (err) =>
-    logger.error({ err }, "firing round failed; retrying"),
-  );
-  const listener = new DueTimeListener(
-    options.databaseUrl,
-    (fireTime) => loop.wakeWithin(fireTime.getTime() - clock.now().getTime()),
-    logger,
-  );
+
   const serving = await serve({
     host: config.host,
     port: config.port,
@@ -95,6 +69,25 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     await dataSource.destroy();
     throw error;
   });
+
+  const firing = new TimerFiring(
+    {
+      queue: new PostgresDueTimerQueue(dataSource),
+      sender,
+      clock,
+      allowlist: config.allowlist,
+      log: logger,
+    },
+    firingOptions(config),
+  );
+  const loop = new PollingLoop(firing, (err) =>
+    logger.error({ err }, "firing round failed; retrying"),
+  );
+  const listener = new DueTimeListener(
+    options.databaseUrl,
+    (fireTime) => loop.wakeWithin(fireTime.getTime() - clock.now().getTime()),
+    logger,
+  );
   await listener.start();
   loop.start();
   const { server } = serving;
@@ -107,6 +100,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     },
     "timer service listening",
   );
+
   return {
     port: server.port,
     host: server.host,
@@ -116,6 +110,22 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
       await loop.stop();
       sender.close();
       await dataSource.destroy();
+    },
+  };
+}
+
+/** The firing loop's pace and retries, as the operator set them. */
+function firingOptions(config: TimerConfig): FiringOptions {
+  return {
+    batchSize: config.batchSize,
+    maxInFlight: config.maxInFlight,
+    leaseMs: config.leaseMs,
+    deadlineMs: config.callbackDeadlineMs,
+    maxIdleMs: config.maxIdleMs,
+    retry: {
+      maxAttempts: config.maxAttempts,
+      baseDelayMs: config.retryBaseMs,
+      maxDelayMs: config.retryMaxMs,
     },
   };
 }

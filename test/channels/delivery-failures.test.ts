@@ -103,7 +103,7 @@ describe("delivery failures: retries, permanent refusals, RetryNotification", ()
       .withMessage("every page of this escalation level failed: nobody was reached")
       .filter((line) => line.alert_id === page.alertId);
     expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.include({ level: 0, pages: 1 });
+    expect(warnings[0]).to.include({ level: 40, escalation_level: 0, pages: 1 });
   });
 
   it("Twilio down throughout, then RetryNotification once it is back: delivered, attempts keep counting", async () => {

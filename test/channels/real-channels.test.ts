@@ -142,6 +142,8 @@ describe("real channels: email, SMS and webhook pages as received", () => {
       service: service.name,
       level: 1,
       message: "disk full on db-1",
+      details: {},
+      dedup_key: "",
       text: smsText,
       acknowledge_url: `${publicUrl}/pager.v1.PagerService/AcknowledgeAlert`,
     });

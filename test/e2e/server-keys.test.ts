@@ -44,7 +44,7 @@ describe("keys a pager makes for itself at start (real server, fresh database)",
         ...env,
       },
       logs,
-      db.url,
+      { databaseUrl: db.url },
     );
     running.push(h);
     return { h, logs };

@@ -1,6 +1,10 @@
 import type pg from "pg";
 import { pino } from "pino";
-import { type RunningPager, startPagerServer } from "../../src/pager/pager-server.js";
+import {
+  type PagerServerOptions,
+  type RunningPager,
+  startPagerServer,
+} from "../../src/pager/pager-server.js";
 import { readConfig } from "../../src/pager/settings/pager-config.js";
 import { assertionPool } from "./assertion-pool.js";
 import { testDatabaseUrl } from "./global-database.js";
@@ -36,13 +40,15 @@ export interface PagerHarness {
  * Webhooks go to the log unless a suite turns them on: fixtures use unreachable URLs.
  * Its admin key is the run's (PAGER_ADMIN_KEY), so no key file is written.
  * With `logs`, the server logs at info into it instead of to stdout. The
- * database is the run's shared one unless `databaseUrl` names another.
+ * database is the run's shared one unless `options.databaseUrl` names
+ * another; `options.integrationKeys` wraps how integration keys are found.
  */
 export async function startPagerHarness(
   env: Record<string, string> = {},
   logs?: LogRecorder,
-  databaseUrl?: string,
+  options: Pick<PagerServerOptions, "integrationKeys"> & { databaseUrl?: string } = {},
 ): Promise<PagerHarness> {
+  const { databaseUrl, ...serverOptions } = options;
   const url = databaseUrl ?? (await testDatabaseUrl());
   const clock = new TestClock();
   const pager = await startPagerServer({
@@ -59,6 +65,7 @@ export async function startPagerHarness(
         ? pino({ level: process.env.PAGER_TEST_LOG_LEVEL ?? "silent" })
         : pino({ level: "info" }, logs),
     clock,
+    ...serverOptions,
   });
   const address = `127.0.0.1:${pager.port}`;
   const client = new GrpcTestClient(address, TEST_KEYS.admin);

@@ -1,6 +1,6 @@
 import { DomainError } from "../../src/platform/errors/domain-error.js";
 
-/** The DomainError `run` throws; fails the test when it throws something else, or nothing. */
+/** The domain refusal `run` throws; fails the test when it throws nothing or something else. */
 export function refusal(run: () => unknown): DomainError {
   try {
     run();

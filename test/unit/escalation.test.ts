@@ -48,6 +48,8 @@ function alertIn(state: AlertState, currentLevel = 0): Alert {
     monitoredServiceId: "svc",
     escalationPolicyId: "policy",
     message: "down",
+    details: {},
+    dedupKey: "",
     state,
     currentLevel,
     acknowledgedBy: state === "acknowledged" ? "first" : "",
@@ -70,11 +72,17 @@ describe("escalation state machine", () => {
       const d = triggerAlert({ service: healthy, activeAlert: null }, policy, {
         alertId: "new",
         message: "down",
+        details: { severity: "critical" },
+        dedupKey: "srv01/mysql",
         now: T0,
       });
       expect(d.outcome).to.equal("created");
       expect(d.service).to.include({ health: "unhealthy", activeAlertId: "new" });
       expect(d.alert).to.include({ id: "new", state: "triggered", currentLevel: 0 });
+      expect(d.alert).to.deep.include({
+        details: { severity: "critical" },
+        dedupKey: "srv01/mysql",
+      });
       expect(d.alert.levels).to.deep.equal(policy.levels);
       expect(d.pages).to.deep.equal([{ level: 0, target: { kind: "email", address: "a@x.io" } }]);
       expect(d.timer).to.deep.equal({
@@ -90,6 +98,8 @@ describe("escalation state machine", () => {
         const d = triggerAlert({ service: serviceFor(active), activeAlert: active }, policy, {
           alertId: "new",
           message: "again",
+          details: { severity: "info" },
+          dedupKey: "other",
           now: LATER,
         });
         expect(d).to.deep.include({ outcome: "suppressed", alert: active, changed: false });

@@ -10,6 +10,8 @@ const page: PageDelivery = {
   monitoredServiceId: "0190b6c4-0000-7000-8000-000000000003",
   serviceName: "payments-api",
   message: "p99 latency above 2s",
+  details: {},
+  dedupKey: "",
 };
 
 /** The text people read; the exact layout is checked end to end in test/channels. */
@@ -37,5 +39,53 @@ describe("composePage", () => {
     );
     expect(multi.subject).to.equal("[pager] payments-api: disk full …");
     expect(multi.body).to.include("Message:  disk full\nsee runbook");
+  });
+});
+
+describe("composePage with details", () => {
+  const details = {
+    "custom.ping time": "1500ms",
+    source: "prod-datapipe03.example.com",
+    component: "mysql",
+    severity: "critical",
+    "custom.trace": "line one\nline two",
+  };
+
+  it("lists every detail in the email, severity and source first, values aligned", () => {
+    const { body } = composePage({ ...page, details }, "https://p.example.com");
+    const block = [
+      "Level:    1 (escalation levels count from 0)",
+      "",
+      "Details:",
+      "  severity:          critical",
+      "  source:            prod-datapipe03.example.com",
+      "  component:         mysql",
+      "  custom.ping time:  1500ms",
+      "  custom.trace:      line one",
+      "                     line two",
+      "",
+      "Acknowledge to stop the escalation (replace YOUR_NAME with your name):",
+    ].join("\n");
+    expect(body).to.include(block);
+  });
+
+  it("has no details block when there are none", () => {
+    expect(composePage(page, "https://p.example.com").body).not.to.include("Details:");
+  });
+
+  it("gives the SMS only severity and source, each cut short", () => {
+    const { short } = composePage(
+      { ...page, details: { ...details, source: "s".repeat(100) } },
+      "https://p.example.com",
+    );
+    expect(short).to.include(
+      `p99 latency above 2s (severity critical, source ${"s".repeat(59)}…; alert ${page.alertId}, level 1). `,
+    );
+    expect(short).not.to.include("mysql");
+    const severityOnly = composePage(
+      { ...page, details: { severity: "info" } },
+      "https://p.example.com",
+    );
+    expect(severityOnly.short).to.include(`(severity info; alert ${page.alertId}, level 1)`);
   });
 });

@@ -1,12 +1,15 @@
 import { expect } from "chai";
-import { TimerFiring } from "../../src/timer/app/fire-due-timers.js";
+import sinon from "sinon";
+import { systemClock } from "../../src/platform/time/system-clock.js";
 import type {
   CallbackResult,
   ClaimedTimer,
   DueTimerQueue,
   RecordedFailure,
 } from "../../src/timer/app/ports.js";
+import { TimerFiring } from "../../src/timer/app/timer-firing.js";
 import { CallbackAllowlist } from "../../src/timer/domain/callback-allowlist.js";
+import { MemoryLog } from "../support/memory-log.js";
 
 const ENDPOINT = "127.0.0.1:50051";
 
@@ -46,7 +49,7 @@ function firing(queue: FakeQueue, send: () => Promise<CallbackResult>) {
       sender: { send },
       clock: { now: () => new Date(1000) },
       allowlist: new CallbackAllowlist([`${ENDPOINT}/a.B/C`]),
-      log: { debug() {}, warn() {}, error() {} },
+      log: { debug() {}, info() {}, warn() {}, error() {} },
     },
     {
       batchSize: 10,
@@ -107,5 +110,77 @@ describe("timer firing (fakes)", () => {
     expect(byId.refused?.retryAt).to.equal(null);
     expect(byId.gone).to.include({ retryAt: null, attempts: 1 });
     expect(byId.gone?.error).to.match(/no longer on the callback allow-list/);
+  });
+
+  it("a callee that stays down: one warning, a summary per 30 s with the count, a line when it answers", async () => {
+    const clock = sinon.useFakeTimers({ now: 0, toFake: ["Date"] });
+    try {
+      const other = "127.0.0.1:50099";
+      const queue = new FakeQueue([]);
+      const log = new MemoryLog();
+      const down = new Set([ENDPOINT, other]);
+      const subject = new TimerFiring(
+        {
+          queue,
+          sender: {
+            send: async (callback) =>
+              down.has(callback.endpoint)
+                ? { ok: false, retryable: true, error: "UNAVAILABLE: connection refused" }
+                : { ok: true },
+          },
+          clock: systemClock,
+          allowlist: new CallbackAllowlist([ENDPOINT, other]),
+          log,
+        },
+        {
+          batchSize: 10,
+          maxInFlight: 10,
+          leaseMs: 10_000,
+          deadlineMs: 1000,
+          maxIdleMs: 500,
+          retry: { maxAttempts: 1000, baseDelayMs: 100, maxDelayMs: 1000 },
+        },
+        () => 0,
+      );
+      const fireAt = async (atMs: number, endpoint = ENDPOINT) => {
+        clock.setSystemTime(atMs);
+        queue.due.push(timer(`t${atMs}`, endpoint));
+        await subject.tick();
+        await subject.drain();
+      };
+      for (let at = 0; at <= 31_000; at += 1000) await fireAt(at);
+      await fireAt(31_500, other);
+      down.delete(ENDPOINT);
+      await fireAt(32_000);
+      const failing = "warn callback failed; will retry";
+      expect(log.summary()).to.deep.equal([
+        failing,
+        failing,
+        failing,
+        "debug timer fired",
+        "info callbacks to this endpoint succeed again",
+      ]);
+      expect(log.lines[0]?.fields).to.deep.include({
+        endpoint: ENDPOINT,
+        timer_id: "t0",
+        attempts: 1,
+        error: "UNAVAILABLE: connection refused",
+        failures: 1,
+      });
+      expect(log.lines[1]?.fields).to.include({
+        timer_id: "t30000",
+        failures: 30,
+        outage_ms: 30_000,
+      });
+      expect(log.lines[2]?.fields).to.include({ endpoint: other, failures: 1 });
+      expect(log.lines[4]?.fields).to.deep.equal({
+        endpoint: ENDPOINT,
+        failures_total: 32,
+        outage_ms: 32_000,
+      });
+      expect(queue.failures, "every failure is still recorded on its timer").to.have.length(33);
+    } finally {
+      clock.restore();
+    }
   });
 });

@@ -1,15 +1,28 @@
 import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
-import { acknowledgerOf, acknowledgeAlert as decideAcknowledge } from "../domain/escalation.js";
+import {
+  acknowledgerOf,
+  acknowledgeAlert as decideAcknowledge,
+  validateAcknowledger,
+} from "../domain/escalation.js";
+import type { MonitoredService } from "../domain/monitored-service.js";
 import { requireId } from "../domain/resource-id.js";
 import { applyDecision, signalAfterCommit } from "./apply-decision.js";
-import { lockAlertAndService } from "./locked-alert.js";
-import type { AppDeps } from "./ports.js";
+import { activeAlertOf, lockAlertAndService } from "./locked-alert.js";
+import { requireService } from "./manage-monitored-services.js";
+import type { AppDeps, UnitOfWork } from "./ports.js";
 
 /** AcknowledgeAlert's input as the transport hands it over. */
 export interface AcknowledgeAlertInput {
   readonly alertId: string;
   /** Empty: the actor's name. */
+  readonly acknowledgedBy: string;
+}
+
+/** An acknowledgement that names the service and the alert's deduplication key, not the alert. */
+export interface AcknowledgeActiveAlertInput {
+  readonly monitoredServiceId: string;
+  readonly dedupKey: string;
   readonly acknowledgedBy: string;
 }
 
@@ -25,13 +38,48 @@ export async function acknowledgeAlert(
 ): Promise<Alert> {
   const alertId = requireId(input.alertId, "alert_id");
   const acknowledgedBy = acknowledgerOf(input.acknowledgedBy, actor);
+  return acknowledgeLocked(deps, acknowledgedBy, (uow) => lockAlertAndService(uow, alertId));
+}
+
+/**
+ * A monitoring system acknowledges what it triggered: the service's active
+ * alert, when its deduplication key is `dedupKey`. Anything else (a healthy
+ * service, another incident) changes nothing and returns null, as PagerDuty
+ * drops an acknowledge for an alert that is not open. `actor` is the
+ * monitoring system's key.
+ */
+export async function acknowledgeActiveAlert(
+  deps: AppDeps,
+  input: AcknowledgeActiveAlertInput,
+  _actor: Actor,
+): Promise<Alert | null> {
+  const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
+  const acknowledgedBy = validateAcknowledger(input.acknowledgedBy);
+  return acknowledgeLocked(deps, acknowledgedBy, async (uow) => {
+    const service = await requireService(uow, serviceId, "monitored_service_id");
+    return { service, alert: await activeAlertOf(uow, service, input.dedupKey) };
+  });
+}
+
+/**
+ * Decides and writes the acknowledgement of whatever `lock` found, under its
+ * locks; null when it found no alert. `A` lets a lock that always finds one
+ * (or throws) promise an alert to its caller.
+ */
+async function acknowledgeLocked<A extends Alert | null>(
+  deps: AppDeps,
+  acknowledgedBy: string,
+  lock: (uow: UnitOfWork) => Promise<{ service: MonitoredService; alert: A }>,
+): Promise<A> {
   const decision = await deps.tx.run(async (uow) => {
-    const { alert, service } = await lockAlertAndService(uow, alertId);
+    const { alert, service } = await lock(uow);
+    if (alert === null) return null;
     const now = deps.clock.now();
     const decided = decideAcknowledge(alert, service, { acknowledgedBy, now });
     await applyDecision(uow, decided, { service, alertIsNew: false, now, ids: deps.ids });
     return decided;
   });
+  if (decision === null) return null as A;
   signalAfterCommit(deps.signals, decision);
-  return decision.alert;
+  return decision.alert as A;
 }

@@ -19,14 +19,28 @@ export class KeyRateLimiter {
 
   /** Takes a token for `key`, or refuses with RESOURCE_EXHAUSTED and when to retry. */
   take(key: ApiKey): void {
-    const limit = key.rateLimit ?? this.defaults;
-    const decision = takeToken(this.buckets.get(key.id), limit, this.clock.now().getTime());
-    this.buckets.set(key.id, decision.bucket);
-    if (decision.retryAfterMs === null) return;
+    const retryAfterMs = this.tryTake(key);
+    if (retryAfterMs === null) return;
+    const limit = this.limitOf(key);
     throw resourceExhausted(
       "RATE_LIMITED",
-      `the API key "${key.name}" may make ${limit.requestsPerSecond} calls per second (bursts of ${limit.burst}); retry after ${decision.retryAfterMs} ms`,
-      decision.retryAfterMs,
+      `the API key "${key.name}" may make ${limit.requestsPerSecond} calls per second (bursts of ${limit.burst}); retry after ${retryAfterMs} ms`,
+      retryAfterMs,
     );
+  }
+
+  /** Takes a token for `key`: null when it may go ahead, else how many ms until it may retry. */
+  tryTake(key: ApiKey): number | null {
+    const decision = takeToken(
+      this.buckets.get(key.id),
+      this.limitOf(key),
+      this.clock.now().getTime(),
+    );
+    this.buckets.set(key.id, decision.bucket);
+    return decision.retryAfterMs;
+  }
+
+  private limitOf(key: ApiKey): RateLimit {
+    return key.rateLimit ?? this.defaults;
   }
 }

@@ -19,11 +19,19 @@ export async function lockAlertAndService(
   return { alert, service };
 }
 
-/** Reads a service's active alert, which exists exactly while it is unhealthy. */
+/**
+ * Reads a service's active alert, which exists exactly while it is unhealthy.
+ * With `dedupKey`, only an active alert with that deduplication key counts:
+ * a monitoring system's acknowledge or resolve names the alert it is about,
+ * and must not touch another incident of the same service.
+ */
 export async function activeAlertOf(
   uow: UnitOfWork,
   service: MonitoredService,
+  dedupKey?: string,
 ): Promise<Alert | null> {
   if (service.activeAlertId === null) return null;
-  return uow.alerts.lock(service.activeAlertId);
+  const alert = await uow.alerts.lock(service.activeAlertId);
+  if (alert === null || dedupKey === undefined) return alert;
+  return alert.dedupKey === dedupKey ? alert : null;
 }

@@ -1,3 +1,4 @@
+import type { AlertDetails } from "../domain/alert-details.js";
 import type { Target } from "../domain/target.js";
 
 /** Everything a channel needs to write a page a person can act on. */
@@ -9,6 +10,10 @@ export interface PageDelivery {
   readonly monitoredServiceId: string;
   readonly serviceName: string;
   readonly message: string;
+  /** What monitoring said besides the message; the email lists it, the SMS shows its gist. */
+  readonly details: AlertDetails;
+  /** The monitoring system's deduplication key, "" when none; webhooks carry it. */
+  readonly dedupKey: string;
 }
 
 /** What the provider said when it accepted the page. */

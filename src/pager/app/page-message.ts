@@ -1,3 +1,4 @@
+import type { AlertDetails } from "../domain/alert-details.js";
 import type { PageDelivery } from "./notification-channel.js";
 
 /** A page as a person reads it: an email subject and body, and an SMS-sized text. */
@@ -12,6 +13,12 @@ const MAX_SUBJECT_MESSAGE = 120;
 /** Twilio refuses bodies over 1600 characters; the alert text is cut well before that. */
 const MAX_SHORT_MESSAGE = 300;
 const ACKNOWLEDGE_PATH = "/pager.v1.PagerService/AcknowledgeAlert";
+/** The details that tell at a glance how bad and where: listed first, and the only ones in an SMS. */
+const GIST_KEYS: readonly string[] = ["severity", "source"];
+/** How much of each gist value an SMS carries. */
+const MAX_GIST_VALUE = 60;
+/** Detail keys are padded to align their values, up to this width. */
+const MAX_KEY_PAD = 20;
 
 /**
  * Writes the page every channel sends. A person woken at night must see at
@@ -31,6 +38,7 @@ export function composePage(page: PageDelivery, publicUrl: string): PageMessage 
       `Alert:    ${page.alertId}`,
       `Level:    ${page.level} (escalation levels count from 0)`,
       "",
+      ...detailLines(page.details),
       "Acknowledge to stop the escalation (replace YOUR_API_KEY with your",
       "responder key and YOUR_NAME with your name):",
       "",
@@ -42,9 +50,35 @@ export function composePage(page: PageDelivery, publicUrl: string): PageMessage 
     ].join("\n"),
     short:
       `[pager] ${page.serviceName}: ${headline(page.message, MAX_SHORT_MESSAGE)} ` +
-      `(alert ${page.alertId}, level ${page.level}). ` +
+      `(${gistOf(page.details)}alert ${page.alertId}, level ${page.level}). ` +
       `Acknowledge: ${acknowledgeCommand(page.alertId, publicUrl, " ")}`,
   };
+}
+
+/**
+ * The email's "Details:" block, the gist first and the rest by key, values
+ * of several lines indented under their key; nothing when there are none.
+ */
+function detailLines(details: AlertDetails): string[] {
+  const keys = Object.keys(details);
+  if (keys.length === 0) return [];
+  const gist = GIST_KEYS.filter((key) => key in details);
+  const rest = keys.filter((key) => !GIST_KEYS.includes(key)).sort();
+  const pad = Math.min(MAX_KEY_PAD, Math.max(...keys.map((key) => key.length)) + 1);
+  const lines = [...gist, ...rest].map((key) => {
+    const value = (details[key] ?? "").split("\n").join(`\n    ${" ".repeat(pad)}`);
+    return `  ${`${key}:`.padEnd(pad + 1)} ${value}`;
+  });
+  return ["Details:", ...lines, ""];
+}
+
+/** "severity critical, source db-1; " for an SMS, or "" when the alert has neither. */
+function gistOf(details: AlertDetails): string {
+  const parts = GIST_KEYS.flatMap((key) => {
+    const value = details[key];
+    return value === undefined ? [] : [`${key} ${headline(value, MAX_GIST_VALUE)}`];
+  });
+  return parts.length === 0 ? "" : `${parts.join(", ")}; `;
 }
 
 /** Where AcknowledgeAlert is served over the Connect protocol (plain HTTP POST of JSON). */

@@ -8,10 +8,14 @@ import { activeAlertOf, lockAlertAndService } from "./locked-alert.js";
 import { requireService } from "./manage-monitored-services.js";
 import type { AppDeps, UnitOfWork } from "./ports.js";
 
-/** Exactly one subject, as the request's oneof guarantees. */
+/**
+ * Exactly one subject, as the request's oneof guarantees. A service's
+ * `dedupKey`, when given, limits the healthy event to the active alert with
+ * that deduplication key (a monitoring system resolving what it triggered).
+ */
 export type ResolveAlertInput =
   | { readonly alertId: string }
-  | { readonly monitoredServiceId: string };
+  | { readonly monitoredServiceId: string; readonly dedupKey?: string };
 
 /** The resolved alert (null when there was nothing to resolve) and the healthy service. */
 export interface ResolveAlertResult {
@@ -21,8 +25,9 @@ export interface ResolveAlertResult {
 
 /**
  * The healthy event. Naming the service resolves whatever is active (and is a
- * no-op on a healthy service, as monitoring repeats itself); naming the alert
- * resolves that one. `actor` is who made the call.
+ * no-op on a healthy service, as monitoring repeats itself; with a dedup key
+ * that is not the active alert's, too); naming the alert resolves that one.
+ * `actor` is who made the call.
  */
 export async function resolveAlert(
   deps: AppDeps,
@@ -58,6 +63,6 @@ function subjectLocker(
   const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
   return async (uow) => {
     const service = await requireService(uow, serviceId, "monitored_service_id");
-    return { service, alert: await activeAlertOf(uow, service) };
+    return { service, alert: await activeAlertOf(uow, service, input.dedupKey) };
   };
 }

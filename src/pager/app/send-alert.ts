@@ -1,5 +1,6 @@
 import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
+import { validateDedupKey, validateDetails } from "../domain/alert-details.js";
 import { type TriggerOutcome, triggerAlert, validateMessage } from "../domain/escalation.js";
 import { requireId } from "../domain/resource-id.js";
 import { applyDecision, signalAfterCommit } from "./apply-decision.js";
@@ -11,6 +12,10 @@ import type { AppDeps } from "./ports.js";
 export interface SendAlertInput {
   readonly monitoredServiceId: string;
   readonly message: string;
+  /** What else monitoring said; none when absent. */
+  readonly details?: Readonly<Record<string, string>>;
+  /** The monitoring system's deduplication key; none when absent or empty. */
+  readonly dedupKey?: string;
 }
 
 /**
@@ -25,6 +30,8 @@ export async function sendAlert(
 ): Promise<{ alert: Alert; outcome: TriggerOutcome }> {
   const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
   const message = validateMessage(input.message);
+  const details = validateDetails(input.details ?? {});
+  const dedupKey = validateDedupKey(input.dedupKey ?? "");
   const decision = await deps.tx.run(async (uow) => {
     const service = await requireService(uow, serviceId, "monitored_service_id");
     const activeAlert = await activeAlertOf(uow, service);
@@ -38,6 +45,8 @@ export async function sendAlert(
     const decided = triggerAlert({ service, activeAlert }, policy, {
       alertId: deps.ids.next(),
       message,
+      details,
+      dedupKey,
       now,
     });
     await applyDecision(uow, decided, { service, alertIsNew: true, now, ids: deps.ids });

@@ -1,3 +1,4 @@
+import type { AlertDetails } from "./alert-details.js";
 import type { EscalationLevel } from "./escalation-policy.js";
 
 /** Where an alert is in its life. */
@@ -12,6 +13,10 @@ export interface Alert {
   readonly monitoredServiceId: string;
   readonly escalationPolicyId: string;
   readonly message: string;
+  /** What monitoring said besides the message; set when the alert is created, never changed. */
+  readonly details: AlertDetails;
+  /** The monitoring system's deduplication key, "" when it gave none. */
+  readonly dedupKey: string;
   readonly state: AlertState;
   /** 0-based index of the last level paged. */
   readonly currentLevel: number;

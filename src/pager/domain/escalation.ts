@@ -1,6 +1,7 @@
 import { failedPrecondition, invalidArgument } from "../../platform/errors/domain-error.js";
 import type { Actor } from "./actor.js";
 import type { Alert } from "./alert.js";
+import type { AlertDetails } from "./alert-details.js";
 import type { EscalationPolicy } from "./escalation-policy.js";
 import type { MonitoredService } from "./monitored-service.js";
 import type { Target } from "./target.js";
@@ -83,7 +84,13 @@ export function validateMessage(message: string, field = "message"): string {
 export function triggerAlert(
   state: ServiceState,
   policy: EscalationPolicy,
-  event: { readonly alertId: string; readonly message: string; readonly now: Date },
+  event: {
+    readonly alertId: string;
+    readonly message: string;
+    readonly details: AlertDetails;
+    readonly dedupKey: string;
+    readonly now: Date;
+  },
 ): Decision<TriggerOutcome> {
   const { service, activeAlert } = state;
   if (service.health === "unhealthy" && activeAlert !== null) {
@@ -94,6 +101,8 @@ export function triggerAlert(
     monitoredServiceId: service.id,
     escalationPolicyId: policy.id,
     message: event.message,
+    details: event.details,
+    dedupKey: event.dedupKey,
     state: "triggered",
     currentLevel: 0,
     acknowledgedBy: "",

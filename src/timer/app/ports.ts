@@ -72,10 +72,3 @@ export type CallbackResult =
 export interface CallbackSender {
   send(callback: Callback, deadlineMs: number): Promise<CallbackResult>;
 }
-
-/** Where the firing loop reports; a pino logger fits. */
-export interface FiringLog {
-  debug(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}

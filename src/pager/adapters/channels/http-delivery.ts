@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { DeliveryError } from "../../app/notification-channel.js";
+import { httpDeliveryError } from "./http-delivery-error.js";
 
 /** One POST a channel makes to hand a page to its provider. */
 export interface DeliveryRequest {
@@ -24,10 +24,8 @@ const AGENTS = {
 };
 
 /**
- * POSTs a page and sorts the outcome the way retries need it: 2xx is
- * accepted and its body returned; 429, 5xx, network errors and timeouts are
- * transient; any other status (redirects included: a page must not wander)
- * is the provider refusing this page for good, with its reason.
+ * POSTs a page: 2xx is accepted and its body returned; anything else throws
+ * the DeliveryError `httpDeliveryError` sorts it into, transient or not.
  *
  * node:http rather than fetch: at hundreds of pages a second fetch cost
  * several times the CPU per request (bench/dispatcher-throughput.ts).
@@ -37,16 +35,12 @@ export async function postDelivery(request: DeliveryRequest): Promise<string> {
   try {
     response = await post(request);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DeliveryError(`${request.provider} unreachable: ${reason}`, false);
+    throw httpDeliveryError(request.provider, { unreachable: error });
   }
   const { status, body } = response;
   if (status >= 200 && status < 300) return body;
   const reason = request.reasonOf(body).trim().slice(0, MAX_REASON_LENGTH);
-  throw new DeliveryError(
-    `${request.provider} answered HTTP ${status}${reason === "" ? "" : `: ${reason}`}`,
-    status !== 429 && status < 500,
-  );
+  throw httpDeliveryError(request.provider, { status, reason });
 }
 
 /** One request, bounded as a whole (connect, send, answer) by `timeoutMs`. */

@@ -20,7 +20,7 @@ export class LogChannel implements NotificationChannel {
           alert_id: page.alertId,
           monitored_service_id: page.monitoredServiceId,
           service: page.serviceName,
-          level: page.level,
+          escalation_level: page.level,
           channel: page.target.kind,
           target: page.target,
           message: page.message,

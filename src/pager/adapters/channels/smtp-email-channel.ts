@@ -1,9 +1,4 @@
-import {
-  createTransport,
-  type NodemailerError,
-  type SMTPPoolSentMessageInfo,
-  type Transporter,
-} from "nodemailer";
+import { createTransport, type SMTPPoolSentMessageInfo, type Transporter } from "nodemailer";
 import {
   DeliveryError,
   type DeliveryReceipt,
@@ -13,6 +8,7 @@ import {
 import { composePage } from "../../app/page-message.js";
 import type { SmtpSettings } from "./channel-setup.js";
 import { requireTarget } from "./require-target.js";
+import { smtpFailure } from "./smtp-failure.js";
 
 /** Open SMTP connections; more lets a page storm go out in parallel. */
 const MAX_CONNECTIONS = 5;
@@ -67,19 +63,4 @@ export class SmtpEmailChannel implements NotificationChannel {
   close(): void {
     this.transport.close();
   }
-}
-
-/**
- * Nodemailer marks SMTP replies as `permanent` (5xx but 503) or not; errors
- * without a reply (connection refused, timeouts) are transient, except a
- * configuration error, which no retry can fix.
- */
-function smtpFailure(error: unknown, timeoutMs: number): DeliveryError {
-  const { code, response, permanent, message } = error as Partial<NodemailerError>;
-  if (code === "EABORT") return new DeliveryError(`SMTP: no answer within ${timeoutMs} ms`, false);
-  const reason = response ?? message ?? String(error);
-  return new DeliveryError(
-    `SMTP ${code ?? "error"}: ${reason}`,
-    permanent === true || code === "ECONFIG",
-  );
 }

@@ -34,6 +34,8 @@ export class WebhookChannel implements NotificationChannel {
       service: page.serviceName,
       level: page.level,
       message: page.message,
+      details: page.details,
+      dedup_key: page.dedupKey,
       text: composePage(page, this.publicUrl).short,
       acknowledge_url: acknowledgeUrl(this.publicUrl),
     });

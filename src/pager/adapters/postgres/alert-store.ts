@@ -36,7 +36,7 @@ export class TypeormAlertStore implements AlertStore {
   }
 
   async insert(alert: Alert): Promise<void> {
-    await this.repo.insert({ ...alert, levels: [...alert.levels] });
+    await this.repo.insert({ ...alert, details: { ...alert.details }, levels: [...alert.levels] });
   }
 
   /** Writes only what events change; the rest of an alert never moves. */

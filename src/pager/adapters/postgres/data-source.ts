@@ -13,7 +13,8 @@ import { NotificationEntity } from "./entities/notification-entity.js";
 import { InitialSchema1764201600000 } from "./migrations/1764201600000-initial-schema.js";
 import { NotificationDelivery1764288000000 } from "./migrations/1764288000000-notification-delivery.js";
 import { TimerRelay1764374400000 } from "./migrations/1764374400000-timer-relay.js";
-import { ApiKeys1764460800000 } from "./migrations/1764460800000-api-keys.js";
+import { AlertDetails1764460800000 } from "./migrations/1764460800000-alert-details.js";
+import { ApiKeys1764547200000 } from "./migrations/1764547200000-api-keys.js";
 
 /** Arbitrary but fixed: every pager process migrating the same database takes this lock. */
 const MIGRATION_LOCK_KEY = 7_256_330_001;
@@ -34,7 +35,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       InitialSchema1764201600000,
       NotificationDelivery1764288000000,
       TimerRelay1764374400000,
-      ApiKeys1764460800000,
+      AlertDetails1764460800000,
+      ApiKeys1764547200000,
     ],
     migrationsTableName: "pager_migrations",
   });

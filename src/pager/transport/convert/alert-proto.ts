@@ -21,6 +21,8 @@ export function toAlertPb(alert: Alert): AlertPb {
     monitoredServiceId: alert.monitoredServiceId,
     escalationPolicyId: alert.escalationPolicyId,
     message: alert.message,
+    details: { ...alert.details },
+    dedupKey: alert.dedupKey,
     state: TO_PB[alert.state],
     currentLevel: alert.currentLevel,
     acknowledgedBy: alert.acknowledgedBy,

@@ -8,6 +8,8 @@ export interface AlertRow {
   monitoredServiceId: string;
   escalationPolicyId: string;
   message: string;
+  details: Record<string, string>;
+  dedupKey: string;
   state: AlertState;
   currentLevel: number;
   acknowledgedBy: string;
@@ -26,6 +28,8 @@ export const AlertEntity = new EntitySchema<AlertRow>({
     monitoredServiceId: { type: "uuid", name: "monitored_service_id" },
     escalationPolicyId: { type: "uuid", name: "escalation_policy_id" },
     message: { type: "text" },
+    details: { type: "jsonb" },
+    dedupKey: { type: "text", name: "dedup_key" },
     state: { type: "text" },
     currentLevel: { type: "integer", name: "current_level" },
     acknowledgedBy: { type: "text", name: "acknowledged_by" },

@@ -1,0 +1,145 @@
+import { expect } from "chai";
+import { type Target, targetKey, validateTarget } from "../../src/pager/domain/target.js";
+import { DomainError } from "../../src/platform/errors/domain-error.js";
+
+const FIELD = "levels[0].targets[1]";
+
+describe("targets: validation and identity", () => {
+  const valid: { name: string; input: Target; stored: Target; key: string }[] = [
+    {
+      name: "an email address, trimmed; its key ignores case",
+      input: { kind: "email", address: "  Ana@Example.COM " },
+      stored: { kind: "email", address: "Ana@Example.COM" },
+      key: "email:ana@example.com",
+    },
+    {
+      name: "an E.164 number, trimmed",
+      input: { kind: "sms", phoneNumber: " +14155550123" },
+      stored: { kind: "sms", phoneNumber: "+14155550123" },
+      key: "sms:+14155550123",
+    },
+    {
+      name: "the shortest E.164 number",
+      input: { kind: "sms", phoneNumber: "+12" },
+      stored: { kind: "sms", phoneNumber: "+12" },
+      key: "sms:+12",
+    },
+    {
+      name: "an https webhook, trimmed; its key keeps case (paths are case-sensitive)",
+      input: { kind: "webhook", url: " https://hooks.example.com/Pager?x=1 " },
+      stored: { kind: "webhook", url: "https://hooks.example.com/Pager?x=1" },
+      key: "webhook:https://hooks.example.com/Pager?x=1",
+    },
+    {
+      name: "an http webhook on a port",
+      input: { kind: "webhook", url: "http://127.0.0.1:8080/hook" },
+      stored: { kind: "webhook", url: "http://127.0.0.1:8080/hook" },
+      key: "webhook:http://127.0.0.1:8080/hook",
+    },
+  ];
+  for (const row of valid) {
+    it(`accepts ${row.name}`, () => {
+      const stored = validateTarget(row.input, FIELD);
+      expect(stored).to.deep.equal(row.stored);
+      expect(targetKey(stored)).to.equal(row.key);
+    });
+  }
+
+  const invalid: { name: string; input: Target; field: string; problem: RegExp }[] = [
+    {
+      name: "an address without @",
+      input: { kind: "email", address: "ana.example.com" },
+      field: "email.address",
+      problem: /is not an email address/,
+    },
+    {
+      name: "an address without a domain dot",
+      input: { kind: "email", address: "ana@localhost" },
+      field: "email.address",
+      problem: /expected name@domain\.tld/,
+    },
+    {
+      name: "an address with a space inside",
+      input: { kind: "email", address: "ana maria@example.com" },
+      field: "email.address",
+      problem: /is not an email address/,
+    },
+    {
+      name: "an empty address",
+      input: { kind: "email", address: "" },
+      field: "email.address",
+      problem: /is not an email address/,
+    },
+    {
+      name: "an address over 2048 characters",
+      input: { kind: "email", address: `${"a".repeat(2040)}@example.com` },
+      field: "email.address",
+      problem: /is not an email address/,
+    },
+    {
+      name: "a national number",
+      input: { kind: "sms", phoneNumber: "0612345678" },
+      field: "sms.phone_number",
+      problem: /is not an E\.164 phone number/,
+    },
+    {
+      name: "a number with spaces",
+      input: { kind: "sms", phoneNumber: "+1 415 555 0123" },
+      field: "sms.phone_number",
+      problem: /e\.g\. \+14155550123/,
+    },
+    {
+      name: "a number with a leading zero",
+      input: { kind: "sms", phoneNumber: "+0412345678" },
+      field: "sms.phone_number",
+      problem: /E\.164/,
+    },
+    {
+      name: "a number of 16 digits",
+      input: { kind: "sms", phoneNumber: "+1234567890123456" },
+      field: "sms.phone_number",
+      problem: /2 to 15 digits/,
+    },
+    {
+      name: "a relative URL",
+      input: { kind: "webhook", url: "/hook" },
+      field: "webhook.url",
+      problem: /is not an absolute http or https URL/,
+    },
+    {
+      name: "another scheme",
+      input: { kind: "webhook", url: "ftp://example.com/hook" },
+      field: "webhook.url",
+      problem: /http or https/,
+    },
+    {
+      name: "a URL over 2048 characters",
+      input: { kind: "webhook", url: `https://example.com/${"a".repeat(2048)}` },
+      field: "webhook.url",
+      problem: /http or https/,
+    },
+  ];
+  for (const row of invalid) {
+    it(`refuses ${row.name}, naming the field`, () => {
+      let error: unknown;
+      try {
+        validateTarget(row.input, FIELD);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(DomainError);
+      expect(error).to.include({ kind: "invalid-argument", field: `${FIELD}.${row.field}` });
+      expect((error as Error).message).to.match(row.problem);
+      expect((error as Error).message.startsWith(`${FIELD}.${row.field}: `)).to.equal(true);
+    });
+  }
+
+  it("keys tell the channels apart: the same text on two channels is two targets", () => {
+    const keys = [
+      targetKey({ kind: "email", address: "x@example.com" }),
+      targetKey({ kind: "webhook", url: "x@example.com" }),
+      targetKey({ kind: "sms", phoneNumber: "x@example.com" }),
+    ];
+    expect(new Set(keys).size).to.equal(3);
+  });
+});
