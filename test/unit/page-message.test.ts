@@ -64,7 +64,8 @@ describe("composePage with details", () => {
       "  custom.trace:      line one",
       "                     line two",
       "",
-      "Acknowledge to stop the escalation (replace YOUR_NAME with your name):",
+      "Acknowledge to stop the escalation (replace YOUR_API_KEY with your",
+      "responder key and YOUR_NAME with your name):",
     ].join("\n");
     expect(body).to.include(block);
   });

@@ -45,7 +45,7 @@ export function authorize(
     throw new DomainError(
       "permission-denied",
       "INTEGRATION_KEY_NEEDS_SERVICE",
-      `integration keys call ${method} naming monitored_service_id only`,
+      `monitored_service_id: integration keys call ${method} naming the monitored service, never an alert`,
       "monitored_service_id",
     );
   }
