@@ -53,7 +53,9 @@ describe("two timer service replicas, a thousand timers due in the same second",
     await sys?.stop();
   });
 
-  it("delivers every callback once, loses none, and the pager escalates each alert once", async () => {
+  it("delivers every callback once, loses none, and the pager escalates each alert once", async function () {
+    // A thousand services, alerts and timers are set up first: minutes on a busy machine.
+    this.timeout(300_000);
     const tag = uniqueName("burst");
     const { escalationPolicy } = await sys.client.call(
       EscalationPolicyService.method.createEscalationPolicy,
