@@ -38,8 +38,3 @@ export type IntegrationKeyAnswer =
 export interface IntegrationKeyResolver {
   resolve(secret: string): Promise<IntegrationKeyAnswer>;
 }
-
-/** Knows no key at all: every event is refused until real integration keys are wired in. */
-export const NO_INTEGRATION_KEYS: IntegrationKeyResolver = {
-  resolve: async () => ({ kind: "refused" }),
-};
