@@ -5,6 +5,7 @@ import { FakeTwilio } from "../test/support/fake-twilio.js";
 import { FakeWebhookReceiver } from "../test/support/fake-webhook-receiver.js";
 import { mapConcurrently } from "../test/support/map-concurrently.js";
 import { target } from "../test/support/pager-fixtures.js";
+import { TEST_KEYS } from "../test/support/test-keys.js";
 import { type BenchDatabase, createBenchDatabase } from "./lib/bench-database.js";
 import { summarizeProfiles } from "./lib/cpu-profile-summary.js";
 import { adminUrl, readChoice, readPositive } from "./lib/env-settings.js";
@@ -218,7 +219,7 @@ interface Run {
  */
 async function queueBacklog(run: Run, backlogAlerts: number, sustainedAlerts: number) {
   const quiet = await run.start({ PAGER_DISPATCHER: "off" });
-  const client = new LoadClient(quiet.address);
+  const client = new LoadClient(quiet.address, TEST_KEYS.admin);
   const services = await createServices(client, run.provider, backlogAlerts + sustainedAlerts);
   const queueing = performance.now();
   await mapConcurrently(services.slice(0, backlogAlerts), SETUP_CONCURRENCY, (id) =>
@@ -255,7 +256,7 @@ async function sustain(
 ) {
   const { settings } = run;
   const alertsPerSecond = settings.rate / settings.targets;
-  const client = new LoadClient(server.address);
+  const client = new LoadClient(server.address, TEST_KEYS.admin);
   const cpuBefore = readCpuMs(server.pid) ?? 0;
   if (settings.profile === "sustained") await server.probe({ type: "begin", profile: true });
   const started = performance.now();

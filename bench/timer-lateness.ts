@@ -6,6 +6,7 @@ import { freePort } from "../test/support/free-port.js";
 import { mapConcurrently } from "../test/support/map-concurrently.js";
 import { type ServiceProcess, startServiceProcess } from "../test/support/service-process.js";
 import { createTestDatabase } from "../test/support/test-database.js";
+import { TEST_KEYS } from "../test/support/test-keys.js";
 import { readPositive } from "./lib/env-settings.js";
 import { LoadClient } from "./lib/grpc-load-client.js";
 import { summarize } from "./lib/latency-stats.js";
@@ -64,7 +65,9 @@ async function main(): Promise<number> {
   const replicas: ServiceProcess[] = [];
   try {
     replicas.push(...(await startReplicas(db.url, callee.endpoint)));
-    const clients = replicas.map((replica) => new LoadClient(replica.address));
+    const clients = replicas.map(
+      (replica) => new LoadClient(replica.address, TEST_KEYS.timerService),
+    );
     console.log(
       `timer bench: ${settings.replicas} replica(s), callee in this process, ` +
         `database ${env.DATABASE_URL ? "on DATABASE_URL's server" : "embedded"}`,
@@ -98,6 +101,7 @@ async function startReplicas(databaseUrl: string, endpoint: string): Promise<Ser
           DATABASE_URL: databaseUrl,
           TIMER_PORT: String(port),
           TIMER_CALLBACK_ALLOWLIST: endpoint,
+          TIMER_API_KEYS: TEST_KEYS.timerService,
         },
         `127.0.0.1:${port}`,
       ),

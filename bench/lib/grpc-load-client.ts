@@ -13,11 +13,15 @@ import { grpcUnary } from "../../test/support/grpc-unary.js";
  * server share a machine. Each instance opens its own HTTP/2 connection (a
  * local subchannel pool), so "one channel per 8 workers" really spreads the
  * calls over several connections instead of multiplexing them all onto one.
+ * Every call presents `apiKey`, when given.
  */
 export class LoadClient {
   private readonly client: grpc.Client;
 
-  constructor(address: string) {
+  constructor(
+    address: string,
+    private readonly apiKey: string | null,
+  ) {
     this.client = new grpc.Client(address, grpc.credentials.createInsecure(), {
       "grpc.use_local_subchannel_pool": 1,
       "grpc.max_receive_message_length": 16 * 1024 * 1024,
@@ -30,7 +34,7 @@ export class LoadClient {
     input: MessageInitShape<I>,
     deadlineMs = 30_000,
   ): Promise<MessageShape<O>> {
-    return grpcUnary(this.client, method, input, deadlineMs);
+    return grpcUnary(this.client, method, input, deadlineMs, this.apiKey);
   }
 
   close(): void {

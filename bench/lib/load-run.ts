@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TEST_KEYS } from "../../test/support/test-keys.js";
 import type { BenchDatabase } from "./bench-database.js";
 import { ErrorTally } from "./error-tally.js";
 import { LoadClient } from "./grpc-load-client.js";
@@ -69,7 +70,9 @@ export async function runLoad<S extends LoadSettings>(plan: LoadPlan<S>): Promis
     sampler = new RssSampler(server.pid);
     sampler.start();
     const channels = Math.ceil(Math.max(...settings.concurrencies) / settings.workersPerChannel);
-    const clients = range(channels).map(() => new LoadClient(server?.address ?? ""));
+    const clients = range(channels).map(
+      () => new LoadClient(server?.address ?? "", TEST_KEYS.admin),
+    );
     ctx = {
       settings,
       server,

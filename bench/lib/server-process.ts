@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
+import { TEST_KEYS } from "../../test/support/test-keys.js";
 import { LoadClient } from "./grpc-load-client.js";
 import type { ProbeReply, ProbeRequest } from "./server-probe.js";
 
@@ -63,7 +64,11 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     {
       env: {
         ...process.env,
+        // The bench measures the server, not the per-key rate limit it would hit.
+        PAGER_RATE_LIMIT_PER_SECOND: "1000000",
+        PAGER_RATE_LIMIT_BURST: "1000000",
         ...options.env,
+        PAGER_ADMIN_KEY: TEST_KEYS.admin,
         PAGER_HOST: "127.0.0.1",
         PAGER_PORT: String(port),
         DATABASE_URL: options.databaseUrl,
@@ -147,7 +152,7 @@ function askProbe(child: ChildProcess, request: ProbeRequest): Promise<ProbeRepl
 }
 
 async function waitServing(address: string, child: ChildProcess, timeoutMs: number) {
-  const client = new LoadClient(address);
+  const client = new LoadClient(address, null);
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {

@@ -10,6 +10,7 @@ import { AckTimerRelay } from "./app/ack-timer-relay.js";
 import { AckTimerWatchdog } from "./app/ack-timer-watchdog.js";
 import { handleAcknowledgementTimeout } from "./app/handle-acknowledgement-timeout.js";
 import type { AppDeps, TimerChange } from "./app/ports.js";
+import type { Actor } from "./domain/actor.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 
 /** The loops that make acknowledgement timers happen, in the mode the config chose. */
@@ -29,14 +30,16 @@ export interface AckTimerWiring {
   readonly deps: AppDeps;
   readonly logger: Logger;
   readonly listening: { readonly host: string; readonly port: number };
+  /** The timer-role secret every callback carries; set whenever a timer service is used. */
+  readonly callbackSecret: string | null;
   readonly onError: (worker: string) => LoopErrorHandler;
   readonly batchSize: number;
   readonly maxIdleMs: number;
 }
 
 const TIMER_SERVICE_TIMEOUT_MS = 5000;
-/** What the timeline names as the actor of an in-process timer's callback. */
-const TIMER_ACTOR = { kind: "system", name: "timer" } as const;
+/** Who escalates when timers fire in this process. */
+const TIMER_WORKER: Actor = { kind: "system", name: "timer worker" };
 const RELAY_RETRY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 10_000 };
 
 /**
@@ -62,7 +65,7 @@ function inProcessWorkers(wiring: AckTimerWiring): AckTimerWorkers {
     {
       queue: new PostgresDueAckTimerQueue(dataSource),
       fire: async (timer) =>
-        (await handleAcknowledgementTimeout(deps, { ...timer, actor: TIMER_ACTOR })).outcome,
+        (await handleAcknowledgementTimeout(deps, timer, TIMER_WORKER)).outcome,
       clock: deps.clock,
       log: logger,
     },
@@ -78,9 +81,14 @@ function inProcessWorkers(wiring: AckTimerWiring): AckTimerWorkers {
 /** The relay to the timer service, and the watchdog behind it. */
 function externalWorkers(wiring: AckTimerWiring, serviceUrl: string): AckTimerWorkers {
   const { config, dataSource, deps, logger } = wiring;
+  if (config.timers.apiKey === null || wiring.callbackSecret === null) {
+    throw new Error("a timer service needs PAGER_TIMER_API_KEY and a timer callback key");
+  }
   const client = new TimerServiceClient({
     url: serviceUrl,
+    apiKey: config.timers.apiKey,
     callbackEndpoint: config.timers.callbackEndpoint ?? callbackEndpointOf(wiring.listening),
+    callbackSecret: wiring.callbackSecret,
     timeoutMs: Math.min(TIMER_SERVICE_TIMEOUT_MS, Math.floor(config.workerLeaseMs / 2)),
   });
   const relay = new PollingLoop(

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { serve } from "../platform/server/serve.js";
+import { type Serving, serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
@@ -11,10 +11,15 @@ import { HmacAckLinkTokens } from "./adapters/system/hmac-ack-link-tokens.js";
 import { UuidV7Generator } from "./adapters/system/uuid-v7.js";
 import type { AckLinkDeps } from "./app/acknowledgement-links.js";
 import { AlertChangeFeed } from "./app/alert-change-feed.js";
-import { type IntegrationKeyResolver, NO_INTEGRATION_KEYS } from "./app/integration-keys.js";
+import { ApiKeyAuthenticator } from "./app/api-key-authenticator.js";
+import { ApiKeyIntegrationKeys } from "./app/api-key-integration-keys.js";
+import type { IntegrationKeyResolver } from "./app/integration-keys.js";
+import { KeyRateLimiter } from "./app/key-rate-limiter.js";
 import type { WorkSignals } from "./app/ports.js";
 import { notificationWorkers } from "./notification-workers.js";
+import { prepareServerKeys, type ServerKeys } from "./server-keys-setup.js";
 import type { PagerConfig } from "./settings/pager-config.js";
+import { authenticationInterceptor } from "./transport/authentication-interceptor.js";
 import { integrationRoutes } from "./transport/integrations/integration-routes.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
 
@@ -33,23 +38,29 @@ export interface PagerServerOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   /**
-   * Who may page through the integration endpoints (`/v2/enqueue`,
-   * `/integrations/alertmanager`); without it every key is refused.
+   * Wraps how the integration endpoints (`/v2/enqueue`,
+   * `/integrations/alertmanager`) find their keys, which are API keys; tests
+   * use it to make the key store fail.
    */
-  readonly integrationKeys?: IntegrationKeyResolver;
+  readonly integrationKeys?: (apiKeys: IntegrationKeyResolver) => IntegrationKeyResolver;
 }
 
 const IDLE_POLL_MS = 1000;
 const BATCH_SIZE = 100;
+/** last_use_time moves at most this often per key and process: "to the nearest minute". */
+const LAST_USE_INTERVAL_MS = 60_000;
+/** Secrets remembered by the authenticator, known or not. */
+const KEY_CACHE_ENTRIES = 10_000;
 const WATCH_BATCH_SIZE = 500;
 const WATCH_MAX_BACKLOG = 10_000;
 
 /**
  * Wires the pager, in this order: settings, adapters (database, migrated;
- * the use cases' dependencies, the live feed of alert changes), the
- * gRPC/Connect server with health and reflection on one port, the workers
- * (acknowledgement timers, dispatcher), and the shutdown that undoes it all
- * in reverse. Used by `main.ts` and by
+ * the use cases' dependencies; API-key authentication; acknowledgement-link
+ * tokens; the live feed of alert changes), the pager's own
+ * keys, the gRPC/Connect server with health and reflection on one port
+ * behind the keys, the workers (acknowledgement timers, dispatcher), and
+ * the shutdown that undoes it all in reverse. Used by `main.ts` and by
  * the end-to-end tests, so tests exercise exactly what ships.
  */
 export async function startPagerServer(options: PagerServerOptions): Promise<RunningPager> {
@@ -64,20 +75,18 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     timersChanged: () => {},
     eventsRecorded: () => {},
   };
-  const deps: AckLinkDeps = {
-    tx: new TypeormTransactionRunner(dataSource),
-    clock,
-    ids: new UuidV7Generator(),
-    signals,
-    // The operator's key when set; else one kept in the database, the same for every replica.
-    ackLinks: new HmacAckLinkTokens(
-      timeline.ackLinkSecret === null
-        ? await sharedSecret(dataSource, "ack-link")
-        : Buffer.from(timeline.ackLinkSecret, "utf8"),
-      timeline.ackLinkLifetimeMs,
-      clock,
-    ),
-  };
+  const tx = new TypeormTransactionRunner(dataSource);
+  const authenticator = new ApiKeyAuthenticator(
+    { tx, clock },
+    {
+      cacheTtlMs: config.auth.keyCacheTtlMs,
+      lastUseIntervalMs: LAST_USE_INTERVAL_MS,
+      maxEntries: KEY_CACHE_ENTRIES,
+    },
+    (err) => logger.warn({ err }, "could not record when an API key was last used"),
+  );
+  const limiter = new KeyRateLimiter(config.auth.defaultRateLimit, clock);
+  const integrationKeys = new ApiKeyIntegrationKeys(authenticator, limiter);
   const workerError = (worker: string) => (err: unknown) =>
     logger.error({ err, worker }, "worker round failed; retrying");
   const feed = new AlertChangeFeed(
@@ -92,22 +101,46 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   );
   signals.eventsRecorded = () => feed.wake();
 
-  const serving = await serve({
-    host: config.host,
-    port: config.port,
-    routes: (health) => pagerRoutes(deps, feed, health),
-    services: SERVED_SERVICES,
-    httpRoutes: integrationRoutes(deps, {
-      keys: options.integrationKeys ?? NO_INTEGRATION_KEYS,
+  let deps: AckLinkDeps;
+  let keys: ServerKeys;
+  let serving: Serving;
+  try {
+    deps = {
+      tx,
+      clock,
+      ids: new UuidV7Generator(),
+      signals,
+      keyCache: authenticator,
+      // The operator's key when set; else one kept in the database, the same for every replica.
+      ackLinks: new HmacAckLinkTokens(
+        timeline.ackLinkSecret === null
+          ? await sharedSecret(dataSource, "ack-link")
+          : Buffer.from(timeline.ackLinkSecret, "utf8"),
+        timeline.ackLinkLifetimeMs,
+        clock,
+      ),
+    };
+    keys = await prepareServerKeys(config, deps, logger);
+    serving = await serve({
+      host: config.host,
+      port: config.port,
+      routes: (health) => pagerRoutes(deps, feed, health),
+      services: SERVED_SERVICES,
+      httpRoutes: integrationRoutes(deps, {
+        keys: options.integrationKeys?.(integrationKeys) ?? integrationKeys,
+        logger,
+      }),
+      probe: () => dataSource.query("SELECT 1"),
       logger,
-    }),
-    probe: () => dataSource.query("SELECT 1"),
-    logger,
-  }).catch(async (error: unknown) => {
-    // A port already taken must not leave the pool open behind the error.
+      interceptors: [authenticationInterceptor({ authenticator, limiter })],
+      reach: config.reach,
+      ownNames: ownNames(config),
+    });
+  } catch (error) {
+    // Keys that cannot be made or read, or a port already taken, must not leave the pool open.
     await dataSource.destroy();
     throw error;
-  });
+  }
   const { server } = serving;
 
   // Timer callbacks come back to the listening address, known for sure only now (port 0).
@@ -117,6 +150,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     deps,
     logger,
     listening: server,
+    callbackSecret: keys.callbackSecret,
     onError: workerError,
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
@@ -151,6 +185,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       dispatcher: config.dispatcher,
       public_url: publicUrl,
       channels: dispatch.channels,
+      admin_key: keys.adminKey,
+      timer_callback_key: keys.callbackKey,
     },
     "pager listening",
   );
@@ -169,4 +205,13 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       await dataSource.destroy();
     },
   };
+}
+
+/** The names clients reach this pager by, besides its listening address: always allowed as Host. */
+function ownNames(config: PagerConfig): string[] {
+  const names: string[] = [];
+  if (config.publicUrl !== null) names.push(new URL(config.publicUrl).hostname);
+  const callback = config.timers.callbackEndpoint;
+  if (callback !== null) names.push(callback.slice(0, callback.lastIndexOf(":")));
+  return names;
 }

@@ -1,4 +1,9 @@
-import { type ProcessSettings, readProcessSettings } from "../platform/program/process-settings.js";
+import {
+  type ProcessSettings,
+  readProcessSettings,
+  stateFile,
+} from "../platform/program/process-settings.js";
+import { SECRET_PATTERN, SECRET_SHAPE } from "../platform/secrets/random-secret.js";
 import { type Env, integer } from "../platform/settings/env-values.js";
 import { CallbackAllowlist } from "./domain/callback-allowlist.js";
 
@@ -17,9 +22,13 @@ export interface TimerConfig extends ProcessSettings {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly maxIdleMs: number;
+  /** TIMER_API_KEYS: the secrets callers may present; null: read them from `apiKeysFile`. */
+  readonly apiKeys: readonly string[] | null;
+  /** One secret per line; made with one fresh secret on a first start without TIMER_API_KEYS. */
+  readonly apiKeysFile: string;
 }
 
-const DEFAULT_ALLOWLIST = "127.0.0.1:50051";
+const DEFAULT_ALLOWLIST = "127.0.0.1:50051/pager.v1.PagerService/HandleAcknowledgementTimeout";
 
 /** Parses the environment; throws a message naming the variable on bad values. */
 export function readTimerConfig(env: Env): TimerConfig {
@@ -32,13 +41,14 @@ export function readTimerConfig(env: Env): TimerConfig {
     );
   }
   const retryBaseMs = integer(env, "TIMER_RETRY_BASE_MS", 1000, 1, 3_600_000);
+  const base = readProcessSettings(env, "TIMER", {
+    port: 50052,
+    dataDir: ".pager-data/timer-postgres",
+    dbPoolSize: 10,
+    databaseUrlFrom: ["TIMER_DATABASE_URL", "DATABASE_URL"],
+  });
   return {
-    ...readProcessSettings(env, "TIMER", {
-      port: 50052,
-      dataDir: ".pager-data/timer-postgres",
-      dbPoolSize: 10,
-      databaseUrlFrom: ["TIMER_DATABASE_URL", "DATABASE_URL"],
-    }),
+    ...base,
     allowlist: readAllowlist(env),
     leaseMs,
     batchSize: integer(env, "TIMER_BATCH_SIZE", 100, 1, 10_000),
@@ -48,7 +58,27 @@ export function readTimerConfig(env: Env): TimerConfig {
     retryBaseMs,
     retryMaxMs: Math.max(retryBaseMs, integer(env, "TIMER_RETRY_MAX_MS", 30_000, 1, 86_400_000)),
     maxIdleMs: integer(env, "TIMER_MAX_IDLE_MS", 1000, 10, 60_000),
+    apiKeys: readApiKeys(env),
+    apiKeysFile: env.TIMER_API_KEYS_FILE || stateFile(base.dataDir, "timer-api-keys"),
   };
+}
+
+/** Several keys at once let callers move to a new one before the old one is removed. */
+function readApiKeys(env: Env): string[] | null {
+  const raw = env.TIMER_API_KEYS;
+  if (raw === undefined || raw.trim() === "") return null;
+  const keys = raw
+    .split(",")
+    .map((key) => key.trim())
+    .filter((key) => key !== "");
+  keys.forEach((key, index) => {
+    if (!SECRET_PATTERN.test(key)) {
+      throw new Error(
+        `TIMER_API_KEYS: entry ${index + 1} must be ${SECRET_SHAPE} (values are not shown)`,
+      );
+    }
+  });
+  return keys;
 }
 
 function readAllowlist(env: Env): CallbackAllowlist {
@@ -60,7 +90,7 @@ function readAllowlist(env: Env): CallbackAllowlist {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `TIMER_CALLBACK_ALLOWLIST="${raw}" must be comma-separated host:port endpoints: ${reason}`,
+      `TIMER_CALLBACK_ALLOWLIST="${raw}" must be comma-separated host:port/package.Service/Method entries (or host:port for every method): ${reason}`,
     );
   }
 }

@@ -8,9 +8,11 @@ import { openTimerDatabase } from "./adapters/postgres/data-source.js";
 import { DueTimeListener } from "./adapters/postgres/due-time-listener.js";
 import { PostgresDueTimerQueue } from "./adapters/postgres/due-timer-queue.js";
 import { TypeormTimerStore } from "./adapters/postgres/timer-store.js";
+import { loadTimerApiKeys } from "./api-keys-setup.js";
 import type { TimerDeps } from "./app/ports.js";
 import { type FiringOptions, TimerFiring } from "./app/timer-firing.js";
 import type { TimerConfig } from "./timer-config.js";
+import { apiKeyInterceptor } from "./transport/api-key-interceptor.js";
 import { TIMER_SERVED_SERVICES, timerRoutes } from "./transport/router.js";
 
 /** A running timer service: where it listens and how to stop it. */
@@ -31,14 +33,16 @@ export interface TimerServerOptions {
 
 /**
  * Wires one timer service replica, in this order: settings, adapters
- * (database, migrated; the callback sender), the timer.v1 API with health and
- * reflection on one port, the firing loop woken by LISTEN/NOTIFY, and the
- * shutdown that undoes it all in reverse. Used by `main.ts` and by tests, so
- * tests run what ships. Replicas share nothing but the database.
+ * (its API keys; database, migrated; the callback sender), the timer.v1 API
+ * behind the keys, with health and reflection on one port, the firing loop
+ * woken by LISTEN/NOTIFY, and the shutdown that undoes it all in reverse.
+ * Used by `main.ts` and by tests, so tests run what ships. Replicas share
+ * nothing but the database.
  */
 export async function startTimerServer(options: TimerServerOptions): Promise<RunningTimerService> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+  const keys = await loadTimerApiKeys(config);
 
   const dataSource = await openTimerDatabase({
     url: options.databaseUrl,
@@ -59,6 +63,8 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     probe: () => dataSource.query("SELECT 1"),
     logger,
     errorDomain: "timer.v1",
+    interceptors: [apiKeyInterceptor(keys.hashes)],
+    reach: config.reach,
   }).catch(async (error: unknown) => {
     await dataSource.destroy();
     throw error;
@@ -86,7 +92,12 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
   loop.start();
   const { server } = serving;
   logger.info(
-    { host: server.host, port: server.port, callback_allowlist: config.allowlist.entries() },
+    {
+      host: server.host,
+      port: server.port,
+      callback_allowlist: config.allowlist.entries(),
+      api_keys: keys.source,
+    },
     "timer service listening",
   );
 

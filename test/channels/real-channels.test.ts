@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect } from "chai";
+import { ApiKeyRole, ApiKeyService } from "../../gen/pager/v1/api_key_service_pb.js";
 import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
 import {
   type ChannelHarness,
@@ -81,6 +82,7 @@ describe("real channels: email, SMS and webhook pages as received", () => {
     const publicUrl = `http://${h.address}`;
     const command =
       `curl -s -H 'content-type: application/json' ` +
+      `-H 'authorization: Bearer YOUR_API_KEY' ` +
       `-d '{"alertId":"${alertId}","acknowledgedBy":"YOUR_NAME"}' ` +
       `${publicUrl}/pager.v1.PagerService/AcknowledgeAlert`;
 
@@ -97,9 +99,11 @@ describe("real channels: email, SMS and webhook pages as received", () => {
         "",
         `  ${link}`,
         "",
-        "Without a browser, run this (replace YOUR_NAME with your name):",
+        "Or, with a responder key, run this (replace YOUR_API_KEY with your key",
+        "and YOUR_NAME with your name):",
         "",
         "curl -s -H 'content-type: application/json' \\",
+        "  -H 'authorization: Bearer YOUR_API_KEY' \\",
         `  -d '{"alertId":"${alertId}","acknowledgedBy":"YOUR_NAME"}' \\`,
         `  ${publicUrl}/pager.v1.PagerService/AcknowledgeAlert`,
         "",
@@ -176,8 +180,13 @@ describe("real channels: email, SMS and webhook pages as received", () => {
     expect(byChannel.get("1:sms")?.providerMessageId).to.equal(sms?.sid);
     expect(webhookPage?.providerMessageId).to.equal("");
 
-    // The page's own instructions work: run the command the SMS gave, as pasted.
-    const acknowledge = command.replace("YOUR_NAME", "ana");
+    // The page's own instructions work: run the command the SMS gave, as pasted
+    // with a responder's key.
+    const { secret } = await h.client.call(ApiKeyService.method.createApiKey, {
+      name: uniqueName("responder"),
+      role: ApiKeyRole.RESPONDER,
+    });
+    const acknowledge = command.replace("YOUR_NAME", "ana").replace("YOUR_API_KEY", secret);
     await promisify(execFile)("sh", ["-c", acknowledge]);
     const { alert: after } = await h.client.call(method.getAlert, { alertId });
     expect(after).to.include({ state: AlertState.ACKNOWLEDGED, acknowledgedBy: "ana" });

@@ -1,12 +1,13 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
 import { AcknowledgementLinkService } from "../../gen/pager/v1/acknowledgement_link_service_pb.js";
 import { ActorKind } from "../../gen/pager/v1/alert_event_pb.js";
 import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
+import { connectTransport } from "../support/api-keys.js";
 import { type ChannelHarness, startChannelHarness } from "../support/channel-harness.js";
+import { GrpcTestClient } from "../support/grpc-client.js";
 import {
   AlertState,
   createServiceWithTargets,
@@ -26,11 +27,15 @@ const LIFETIME_MS = 60_000;
  */
 describe("acknowledgement links", () => {
   let h: ChannelHarness;
+  /** No API key: what a paged person's browser has. */
+  let keyless: GrpcTestClient;
 
   before(async () => {
     h = await startChannelHarness({ PAGER_ACK_LINK_TTL_MS: String(LIFETIME_MS) });
+    keyless = new GrpcTestClient(h.address, null);
   });
   after(async () => {
+    keyless?.close();
     await h?.stop();
   });
 
@@ -58,18 +63,16 @@ describe("acknowledgement links", () => {
     return { address, service, alert, token: link[1] };
   }
 
+  /** The link's page calls with the token alone: no API key. */
   function connectLinks() {
-    return createClient(
-      AcknowledgementLinkService,
-      createConnectTransport({ baseUrl: `http://${h.address}`, httpVersion: "1.1" }),
-    );
+    return createClient(AcknowledgementLinkService, connectTransport(`http://${h.address}`, null));
   }
 
   /** How each of the service's two RPCs refuses `token`. */
   async function bothRefusing(token: string) {
     return [
-      await h.client.fail(links.getAcknowledgementLink, { token }),
-      await h.client.fail(links.acknowledgeByLink, { token }),
+      await keyless.fail(links.getAcknowledgementLink, { token }),
+      await keyless.fail(links.acknowledgeByLink, { token }),
     ];
   }
 
@@ -80,7 +83,7 @@ describe("acknowledgement links", () => {
 
   it("the emailed link reads the alert and changes nothing; only AcknowledgeByLink acknowledges, as the target", async () => {
     const { address, service, alert, token } = await pagedByEmail();
-    const read = await h.client.call(links.getAcknowledgementLink, { token });
+    const read = await keyless.call(links.getAcknowledgementLink, { token });
     expect(read.alert).to.include({ id: alert.id, state: AlertState.TRIGGERED });
     expect(read.monitoredServiceName).to.equal(service.name);
     expect(read.target?.kind).to.deep.include({ case: "email" });
@@ -98,7 +101,7 @@ describe("acknowledgement links", () => {
 
     const acked = await connectLinks().acknowledgeByLink({ token });
     expect(acked.alert).to.include({ state: AlertState.ACKNOWLEDGED, acknowledgedBy: address });
-    const again = await h.client.call(links.acknowledgeByLink, { token });
+    const again = await keyless.call(links.acknowledgeByLink, { token });
     expect(again.alert?.acknowledgeTime).to.deep.equal(acked.alert?.acknowledgeTime);
     const timeline = await timelineOf(alert.id);
     const acknowledged = timeline.filter((e) => e.kind.case === "acknowledged");
@@ -126,7 +129,7 @@ describe("acknowledgement links", () => {
         expect(failure.details).to.match(/^token: this acknowledgement link is not valid/);
       }
     }
-    const empty = await h.client.fail(links.acknowledgeByLink, { token: "" });
+    const empty = await keyless.fail(links.acknowledgeByLink, { token: "" });
     expect(empty.code).to.equal(grpc.status.INVALID_ARGUMENT);
     expect(empty.details).to.match(/^token: is required/);
     for (const alert of [mine.alert, theirs.alert]) {
@@ -138,9 +141,9 @@ describe("acknowledgement links", () => {
   it("a resolved alert's link still reads but cannot acknowledge; an expired link is refused", async () => {
     const { alert, token } = await pagedByEmail();
     await h.client.call(method.resolveAlert, { subject: { case: "alertId", value: alert.id } });
-    const read = await h.client.call(links.getAcknowledgementLink, { token });
+    const read = await keyless.call(links.getAcknowledgementLink, { token });
     expect(read.alert?.state).to.equal(AlertState.RESOLVED);
-    const resolved = await h.client.fail(links.acknowledgeByLink, { token });
+    const resolved = await keyless.fail(links.acknowledgeByLink, { token });
     expect(resolved.code).to.equal(grpc.status.FAILED_PRECONDITION);
 
     h.clock.advance(LIFETIME_MS + 1000);

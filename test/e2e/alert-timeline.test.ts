@@ -5,6 +5,7 @@ import {
   type AlertEvent,
   IgnoredTimeoutReason,
 } from "../../gen/pager/v1/alert_event_pb.js";
+import { ApiKeyService } from "../../gen/pager/v1/api_key_service_pb.js";
 import { MonitoredServiceHealth } from "../../gen/pager/v1/monitored_service_pb.js";
 import { NotificationService } from "../../gen/pager/v1/notification_pb.js";
 import { PagerService, SendAlertOutcome } from "../../gen/pager/v1/pager_service_pb.js";
@@ -76,6 +77,12 @@ describe("alert timeline (ListAlertEvents)", () => {
     return all;
   }
 
+  /** How the timeline names the harness's client: its admin key, by name. */
+  async function callerName(): Promise<string> {
+    const { apiKey } = await h.client.call(ApiKeyService.method.getCurrentApiKey, {});
+    return `API_KEY:${apiKey?.name}`;
+  }
+
   async function pageState(alertId: string, level: number, state: NotificationState) {
     return eventually(async () => {
       const page = (await notificationsOf(h.client, alertId)).find((n) => n.level === level);
@@ -111,7 +118,7 @@ describe("alert timeline (ListAlertEvents)", () => {
     await h.client.call(method.resolveAlert, { subject: { case: "alertId", value: alertId } });
 
     const timeline = await timelineOf(alertId);
-    const caller = "SYSTEM:unauthenticated";
+    const caller = await callerName();
     const dispatcher = "SYSTEM:dispatcher";
     expect(timeline.map(line)).to.deep.equal([
       `triggered by ${caller}`,
@@ -198,10 +205,12 @@ describe("alert timeline (ListAlertEvents)", () => {
     await h.client.call(method.handleAcknowledgementTimeout, { alertId, level: 0 });
     await h.client.call(method.handleAcknowledgementTimeout, { alertId, level: 3 });
     const ignored = (await timelineOf(alertId)).filter((e) => e.kind.case === "timeoutIgnored");
+    const caller = await callerName();
     expect(ignored.map(line)).to.deep.equal([
-      "timeoutIgnored L0 ACKNOWLEDGED by SYSTEM:unauthenticated",
-      "timeoutIgnored L3 ACKNOWLEDGED by SYSTEM:unauthenticated",
+      `timeoutIgnored L0 ACKNOWLEDGED by ${caller}`,
+      `timeoutIgnored L3 ACKNOWLEDGED by ${caller}`,
     ]);
+    expect(ignored.every((e) => e.actor?.apiKeyId !== "")).to.equal(true);
     const { alert: after } = await h.client.call(method.getAlert, { alertId });
     expect(after).to.include({
       state: AlertState.ACKNOWLEDGED,

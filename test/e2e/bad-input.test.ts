@@ -259,7 +259,7 @@ describe("bad input gets a precise status naming the field, and writes nothing",
       expect(unknown.details).to.contain("escalation_policy_id");
     });
 
-    it("missing fields: message, acknowledged_by, resolve subject, negative level, bad paging", async () => {
+    it("missing or wrong fields: message, acknowledged_by too long, resolve subject, negative level, bad paging", async () => {
       const { service } = await createServiceWithPolicy(h.client);
       const cases = [
         [
@@ -267,7 +267,10 @@ describe("bad input gets a precise status naming the field, and writes nothing",
           "message",
         ],
         [
-          await h.client.fail(pager.acknowledgeAlert, { alertId: UNKNOWN, acknowledgedBy: "" }),
+          await h.client.fail(pager.acknowledgeAlert, {
+            alertId: UNKNOWN,
+            acknowledgedBy: "x".repeat(201),
+          }),
           "acknowledged_by",
         ],
         [await h.client.fail(pager.resolveAlert, {}), "subject"],

@@ -20,6 +20,7 @@ import {
 } from "../support/pager-fixtures.js";
 import { eventually } from "../support/pager-harness.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { pagerKeyEnv, TEST_KEYS } from "../support/test-keys.js";
 import { TIMEOUT_METHOD } from "../support/timer-system.js";
 
 const WARN = 40;
@@ -67,10 +68,10 @@ describe("log lines: JSON with the intended pino level, through outages and a fa
   before(async () => {
     db = await createTestDatabase();
     let refused = 0;
-    proxy = await startCallbackServer([TIMEOUT_METHOD], async (request, method) => {
+    proxy = await startCallbackServer([TIMEOUT_METHOD], async (request, method, metadata) => {
       if (refused++ === 0) throw { code: GrpcStatus.UNAVAILABLE, details: "pager restarting" };
       if (forward === null) throw { code: GrpcStatus.UNAVAILABLE, details: "no pager yet" };
-      return forward.handle(request, method);
+      return forward.handle(request, method, metadata);
     });
   });
   after(async () => {
@@ -94,12 +95,14 @@ describe("log lines: JSON with the intended pino level, through outages and a fa
         PAGER_DELIVERY_RETRY_BASE_MS: "20",
         PAGER_DELIVERY_TIMEOUT_MS: "500",
         PAGER_SHUTDOWN_GRACE_MS: "1000",
+        PAGER_TIMER_API_KEY: TEST_KEYS.timerService,
+        ...pagerKeyEnv(),
       }),
       databaseUrl: db.url,
       logger: pino({ level: "debug" }, pagerLogs),
     });
     forward = forwardTo(`127.0.0.1:${pager.port}`);
-    client = new GrpcTestClient(`127.0.0.1:${pager.port}`);
+    client = new GrpcTestClient(`127.0.0.1:${pager.port}`, TEST_KEYS.admin);
     const tag = uniqueName("logs");
     const { escalationPolicy } = await client.call(
       EscalationPolicyService.method.createEscalationPolicy,
@@ -130,7 +133,8 @@ describe("log lines: JSON with the intended pino level, through outages and a fa
     timer = await startTimerServer({
       config: readTimerConfig({
         TIMER_PORT: String(timerPort),
-        TIMER_CALLBACK_ALLOWLIST: proxy.endpoint,
+        TIMER_CALLBACK_ALLOWLIST: `${proxy.endpoint}/${TIMEOUT_METHOD}`,
+        TIMER_API_KEYS: TEST_KEYS.timerService,
         TIMER_RETRY_BASE_MS: "50",
         TIMER_RETRY_MAX_MS: "200",
         TIMER_SHUTDOWN_GRACE_MS: "1000",

@@ -9,7 +9,8 @@ import {
 import { TimerService, TimerState } from "../../gen/timer/v1/timer_service_pb.js";
 import { uniqueName } from "../support/pager-fixtures.js";
 import { eventually } from "../support/pager-harness.js";
-import { TIMEOUT_METHOD, TimerSystem } from "../support/timer-system.js";
+import { TEST_KEYS } from "../support/test-keys.js";
+import { CALLBACK_METADATA, TIMEOUT_METHOD, TimerSystem } from "../support/timer-system.js";
 
 const { method } = PagerService;
 
@@ -30,8 +31,16 @@ describe("pager + timer service as separate processes", () => {
     await sys?.stop();
   });
 
-  /** What the timer service would send for (alert, level), delivered at `inMs` by a timer of ours. */
-  async function callbackIn(alertId: string, level: number, inMs: number) {
+  /**
+   * What the timer service would send for (alert, level), delivered at `inMs`
+   * by a timer of ours, carrying `metadata` (the pager's own credential).
+   */
+  async function callbackIn(
+    alertId: string,
+    level: number,
+    inMs: number,
+    metadata: Record<string, string> = CALLBACK_METADATA,
+  ) {
     const timerId = uniqueName("test-callback");
     const request = create(HandleAcknowledgementTimeoutRequestSchema, { alertId, level });
     await sys.timers.call(TimerService.method.setTimer, {
@@ -41,6 +50,7 @@ describe("pager + timer service as separate processes", () => {
         endpoint: sys.proxy.endpoint,
         method: TIMEOUT_METHOD,
         request: toBinary(HandleAcknowledgementTimeoutRequestSchema, request),
+        metadata,
       },
     });
     return timerId;
@@ -140,6 +150,35 @@ describe("pager + timer service as separate processes", () => {
       );
       expect(rowCount).to.equal(0);
     });
+  });
+
+  it("the pager's timers carry its timer-role key; a callback without it, or with another key, is refused and pages nobody", async () => {
+    const alertId = await sys.alert(await sys.serviceWithDelays([60, 60]));
+    const armed = `pager-ack-${alertId}-0-0`;
+    await eventually(async () => expect(await timerState(armed)).to.equal(TimerState.SCHEDULED));
+    const { timer } = await sys.timers.call(TimerService.method.getTimer, { timerId: armed });
+    expect(timer?.callback?.metadata, "never shown back").to.deep.equal({});
+    const stored = await sys.sql.query<{ metadata: Record<string, string> }>(
+      "SELECT metadata FROM timer.timers WHERE timer_id = $1",
+      [armed],
+    );
+    expect(stored.rows[0]?.metadata).to.deep.equal(CALLBACK_METADATA);
+
+    const forged = [
+      await callbackIn(alertId, 0, 0, {}),
+      await callbackIn(alertId, 0, 0, { authorization: `Bearer ${TEST_KEYS.timerService}` }),
+    ];
+    for (const timerId of forged) {
+      const failed = await eventually(async () => {
+        const { timer: t } = await sys.timers.call(TimerService.method.getTimer, { timerId });
+        expect(t?.state).to.equal(TimerState.FAILED);
+        return t;
+      });
+      expect(failed?.lastError).to.match(/^UNAUTHENTICATED: a valid API key is required/);
+    }
+    expect(await sys.pagedLevels(alertId)).to.deep.equal([0]);
+    const { alert } = await sys.client.call(method.getAlert, { alertId });
+    expect(alert?.currentLevel).to.equal(0);
   });
 
   it("the watchdog re-arms a timer the timer service lost, logs it, and the alert escalates", async () => {

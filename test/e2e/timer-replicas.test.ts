@@ -11,7 +11,7 @@ import { TimerService } from "../../gen/timer/v1/timer_service_pb.js";
 import { mapConcurrently } from "../support/map-concurrently.js";
 import { seconds, target, uniqueName } from "../support/pager-fixtures.js";
 import { eventually } from "../support/pager-harness.js";
-import { TIMEOUT_METHOD, TimerSystem } from "../support/timer-system.js";
+import { CALLBACK_METADATA, TIMEOUT_METHOD, TimerSystem } from "../support/timer-system.js";
 
 const TIMERS = 1000;
 const CLIENT_CONCURRENCY = 32;
@@ -53,7 +53,9 @@ describe("two timer service replicas, a thousand timers due in the same second",
     await sys?.stop();
   });
 
-  it("delivers every callback once, loses none, and the pager escalates each alert once", async () => {
+  it("delivers every callback once, loses none, and the pager escalates each alert once", async function () {
+    // A thousand services, alerts and timers are set up first: minutes on a busy machine.
+    this.timeout(300_000);
     const tag = uniqueName("burst");
     const { escalationPolicy } = await sys.client.call(
       EscalationPolicyService.method.createEscalationPolicy,
@@ -93,6 +95,7 @@ describe("two timer service replicas, a thousand timers due in the same second",
             HandleAcknowledgementTimeoutRequestSchema,
             create(HandleAcknowledgementTimeoutRequestSchema, { alertId, level: 0 }),
           ),
+          metadata: CALLBACK_METADATA,
         },
       }),
     );

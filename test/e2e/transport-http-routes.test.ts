@@ -40,6 +40,7 @@ describe("transport: plain HTTP routes next to the API on one port", () => {
       services: [],
       probe: async () => {},
       logger: pino({ level: "silent" }),
+      reach: { allowedHosts: [], corsOrigins: [] },
       httpRoutes: [
         exactPath("/hello", (_request, response) => {
           response.writeHead(200, { "content-type": "text/plain" });

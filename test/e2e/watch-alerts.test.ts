@@ -1,9 +1,9 @@
 import { createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
 import pg from "pg";
 import { PagerService, type WatchAlertsResponse } from "../../gen/pager/v1/pager_service_pb.js";
+import { connectTransport } from "../support/api-keys.js";
 import { testDatabaseUrl } from "../support/global-database.js";
 import {
   AlertState,
@@ -13,6 +13,7 @@ import {
 } from "../support/pager-fixtures.js";
 import { eventually, type PagerHarness, startPagerHarness } from "../support/pager-harness.js";
 import { StreamRecorder } from "../support/stream-recorder.js";
+import { TEST_KEYS } from "../support/test-keys.js";
 
 const { method } = PagerService;
 
@@ -108,7 +109,7 @@ describe("WatchAlerts: live alert changes across replicas", () => {
     const { service } = await createServiceWithPolicy(a.client);
     const client = createClient(
       PagerService,
-      createConnectTransport({ baseUrl: `http://${a.address}`, httpVersion: "1.1" }),
+      connectTransport(`http://${a.address}`, TEST_KEYS.admin),
     );
     const abort = new AbortController();
     const recorder = StreamRecorder.connect(
@@ -323,7 +324,7 @@ describe("WatchAlerts: limits and shutdown", () => {
     const grpcWatch = StreamRecorder.grpc(h.client.stream(method.watchAlerts, {}));
     const connect = createClient(
       PagerService,
-      createConnectTransport({ baseUrl: `http://${h.address}`, httpVersion: "1.1" }),
+      connectTransport(`http://${h.address}`, TEST_KEYS.admin),
     );
     const connectWatch = StreamRecorder.connect(connect.watchAlerts({}));
     await grpcWatch.waitFor(snapshotComplete);

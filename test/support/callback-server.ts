@@ -4,6 +4,8 @@ import * as grpc from "@grpc/grpc-js";
 export interface ReceivedCall {
   readonly method: string;
   readonly request: Buffer;
+  /** The metadata the call carried, e.g. its `authorization`. */
+  readonly metadata: Readonly<Record<string, string>>;
   /** performance.timeOrigin + performance.now() at arrival, in ms. */
   readonly atMs: number;
   /** The response sent, once answered OK. */
@@ -16,7 +18,11 @@ export interface ReceivedCall {
  * Answers a call: resolves with the response bytes, or rejects with
  * `{ code, details }` (a grpc-js status) to fail it.
  */
-export type CallHandler = (request: Buffer, method: string) => Promise<Buffer> | Buffer;
+export type CallHandler = (
+  request: Buffer,
+  method: string,
+  metadata: grpc.Metadata,
+) => Promise<Buffer> | Buffer;
 
 /** A gRPC server that takes whatever bytes it is sent; see {@link startCallbackServer}. */
 export interface CallbackServer {
@@ -57,11 +63,12 @@ export async function startCallbackServer(
       const entry: ReceivedCall = {
         method,
         request: call.request,
+        metadata: textMetadata(call.metadata),
         atMs: performance.timeOrigin + performance.now(),
       };
       received.push(entry);
       Promise.resolve()
-        .then(() => handle(call.request, method))
+        .then(() => handle(call.request, method, call.metadata))
         .then(
           (response) => {
             entry.response = response;
@@ -98,25 +105,46 @@ export async function startCallbackServer(
 }
 
 /**
- * A handler that passes each call on to `address` unchanged and hands back
- * its answer: put between the timer service and the pager, it lets a test
- * see every callback and the pager's reply to it.
+ * A handler that passes each call on to `address` unchanged, metadata
+ * included, and hands back its answer: put between the timer service and the
+ * pager, it lets a test see every callback and the pager's reply to it.
  */
 export function forwardTo(address: string): { handle: CallHandler; close(): void } {
   const client = new grpc.Client(address, grpc.credentials.createInsecure(), {
     "grpc.initial_reconnect_backoff_ms": 100,
     "grpc.max_reconnect_backoff_ms": 500,
   });
-  const handle: CallHandler = (request, method) =>
+  const handle: CallHandler = (request, method, metadata) =>
     new Promise((resolve, reject) => {
+      const forwarded = new grpc.Metadata();
+      for (const [key, value] of Object.entries(textMetadata(metadata))) forwarded.set(key, value);
       client.makeUnaryRequest(
         `/${method}`,
         (bytes: Buffer) => bytes,
         (bytes: Buffer) => bytes,
         request,
+        forwarded,
         { deadline: Date.now() + 10_000 },
         (error, response) => (error ? reject(error) : resolve(response ?? Buffer.alloc(0))),
       );
     });
   return { handle, close: () => client.close() };
+}
+
+/** The text entries of call metadata, without what the HTTP/2 transport itself adds. */
+function textMetadata(metadata: grpc.Metadata): Record<string, string> {
+  const transport = new Set([
+    "user-agent",
+    "content-type",
+    "te",
+    "grpc-accept-encoding",
+    "grpc-encoding",
+  ]);
+  return Object.fromEntries(
+    Object.entries(metadata.getMap()).flatMap(([key, value]) =>
+      typeof value === "string" && !transport.has(key) && !key.startsWith(":")
+        ? [[key, value]]
+        : [],
+    ),
+  );
 }

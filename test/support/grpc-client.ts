@@ -20,12 +20,16 @@ export interface GrpcFailure {
 /**
  * A real @grpc/grpc-js client (HTTP/2, the protocol clients in other
  * languages use), driven by our generated descriptors instead of .proto
- * loading, so tests speak exactly the published contract.
+ * loading, so tests speak exactly the published contract. It presents
+ * `apiKey` (as `authorization: Bearer <key>`) on every call; null: none.
  */
 export class GrpcTestClient {
   private readonly client: grpc.Client;
 
-  constructor(address: string) {
+  constructor(
+    address: string,
+    private readonly apiKey: string | null,
+  ) {
     this.client = new grpc.Client(address, grpc.credentials.createInsecure());
   }
 
@@ -33,7 +37,7 @@ export class GrpcTestClient {
     method: DescMethodUnary<I, O>,
     input: MessageInitShape<I>,
   ): Promise<MessageShape<O>> {
-    return grpcUnary(this.client, method, input);
+    return grpcUnary(this.client, method, input, 30_000, this.apiKey);
   }
 
   /** Opens a server stream; the caller reads it and cancels it when done. */
@@ -41,11 +45,14 @@ export class GrpcTestClient {
     method: DescMethodServerStreaming<I, O>,
     input: MessageInitShape<I>,
   ): grpc.ClientReadableStream<MessageShape<O>> {
+    const metadata = new grpc.Metadata();
+    if (this.apiKey !== null) metadata.set("authorization", `Bearer ${this.apiKey}`);
     return this.client.makeServerStreamRequest(
       `/${method.parent.typeName}/${method.name}`,
       (message: MessageShape<I>) => Buffer.from(toBinary(method.input, message)),
       (bytes: Buffer) => fromBinary(method.output, bytes),
       create(method.input, input),
+      metadata,
     );
   }
 

@@ -10,6 +10,7 @@ import { assertionPool } from "./assertion-pool.js";
 import { testDatabaseUrl } from "./global-database.js";
 import { GrpcTestClient } from "./grpc-client.js";
 import type { LogRecorder } from "./log-recorder.js";
+import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
 
 /** A clock the test moves by hand; the server reads it for every decision and timer. */
 export class TestClock {
@@ -25,6 +26,7 @@ export class TestClock {
 /** A real pager on a real port, a real database, and a grpc-js client to it. */
 export interface PagerHarness {
   readonly pager: RunningPager;
+  /** Presents the admin key, which may call everything. */
   readonly client: GrpcTestClient;
   readonly clock: TestClock;
   readonly address: string;
@@ -36,21 +38,25 @@ export interface PagerHarness {
 /**
  * Starts the same server `npm start` runs, on port 0, with settings overridable per suite.
  * Webhooks go to the log unless a suite turns them on: fixtures use unreachable URLs.
- * With `logs`, the server logs at info into it instead of to stdout; with
- * `integrationKeys`, those keys may page through the integration endpoints.
+ * Its admin key is the run's (PAGER_ADMIN_KEY), so no key file is written.
+ * With `logs`, the server logs at info into it instead of to stdout. The
+ * database is the run's shared one unless `options.databaseUrl` names
+ * another; `options.integrationKeys` wraps how integration keys are found.
  */
 export async function startPagerHarness(
   env: Record<string, string> = {},
   logs?: LogRecorder,
-  options: Pick<PagerServerOptions, "integrationKeys"> = {},
+  options: Pick<PagerServerOptions, "integrationKeys"> & { databaseUrl?: string } = {},
 ): Promise<PagerHarness> {
-  const url = await testDatabaseUrl();
+  const { databaseUrl, ...serverOptions } = options;
+  const url = databaseUrl ?? (await testDatabaseUrl());
   const clock = new TestClock();
   const pager = await startPagerServer({
     config: readConfig({
       PAGER_PORT: "0",
       PAGER_SHUTDOWN_GRACE_MS: "2000",
       PAGER_WEBHOOK_DELIVERY: "off",
+      ...pagerKeyEnv(),
       ...env,
     }),
     databaseUrl: url,
@@ -59,10 +65,10 @@ export async function startPagerHarness(
         ? pino({ level: process.env.PAGER_TEST_LOG_LEVEL ?? "silent" })
         : pino({ level: "info" }, logs),
     clock,
-    ...options,
+    ...serverOptions,
   });
   const address = `127.0.0.1:${pager.port}`;
-  const client = new GrpcTestClient(address);
+  const client = new GrpcTestClient(address, TEST_KEYS.admin);
   const db = assertionPool(url);
   return {
     pager,

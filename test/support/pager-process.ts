@@ -1,10 +1,12 @@
 import { freePort } from "./free-port.js";
 import { GrpcTestClient } from "./grpc-client.js";
 import { startServiceProcess } from "./service-process.js";
+import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
 
 /** A pager running as its own OS process, as `npm start` runs it, and a client to it. */
 export interface PagerProcess {
   readonly address: string;
+  /** Presents the admin key. */
   readonly client: GrpcTestClient;
   /** SIGKILL: no shutdown, no cleanup, claims left as they are. */
   kill(): Promise<void>;
@@ -24,13 +26,14 @@ export async function startPagerProcess(env: Record<string, string>): Promise<Pa
     "test/support/pager-main.ts",
     {
       PAGER_LOG_LEVEL: process.env.PAGER_TEST_LOG_LEVEL ?? "warn",
+      ...pagerKeyEnv(),
       ...env,
       PAGER_HOST: "127.0.0.1",
       PAGER_PORT: String(port),
     },
     address,
   );
-  const client = new GrpcTestClient(address);
+  const client = new GrpcTestClient(address, TEST_KEYS.admin);
   const end = async (signal: NodeJS.Signals) => {
     client.close();
     await service.kill(signal);

@@ -94,7 +94,7 @@ async function waitServing(address: string, child: ChildProcess): Promise<void> 
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`exited during start (code ${child.exitCode}, ${child.signalCode})`);
     }
-    const client = new GrpcTestClient(address);
+    const client = new GrpcTestClient(address, null);
     const status = await client
       .call(Health.method.check, { service: "" })
       .then((r) => r.status)

@@ -14,9 +14,13 @@ import { GrpcTestClient } from "./grpc-client.js";
 import { seconds, target, uniqueName } from "./pager-fixtures.js";
 import { type ServiceProcess, startServiceProcess } from "./service-process.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
 
 /** The fully qualified timer callback method of the pager. */
 export const TIMEOUT_METHOD = `${PagerService.typeName}/${PagerService.method.handleAcknowledgementTimeout.name}`;
+
+/** What the pager's own callbacks carry: its timer-role key (PAGER_TIMER_CALLBACK_KEY). */
+export const CALLBACK_METADATA = { authorization: `Bearer ${TEST_KEYS.timerCallback}` };
 
 /** One timer callback the pager received through the proxy, decoded. */
 export interface SeenCallback {
@@ -55,8 +59,8 @@ export class TimerSystem {
     private readonly timerEnv: Record<string, string>,
   ) {
     this.pagerEndpoint = `127.0.0.1:${pagerPort}`;
-    this.client = new GrpcTestClient(this.pagerEndpoint);
-    this.timers = new GrpcTestClient(`127.0.0.1:${timerPorts[0]}`);
+    this.client = new GrpcTestClient(this.pagerEndpoint, TEST_KEYS.admin);
+    this.timers = new GrpcTestClient(`127.0.0.1:${timerPorts[0]}`, TEST_KEYS.timerService);
   }
 
   /** A fresh database, ports for the pager and `replicas` timer services, and the proxy; nothing started. */
@@ -72,9 +76,9 @@ export class TimerSystem {
     );
     const forwarder = forwardTo(`127.0.0.1:${pagerPort}`);
     const gate = { open: Promise.resolve() };
-    const proxy = await startCallbackServer([TIMEOUT_METHOD], async (request, method) => {
+    const proxy = await startCallbackServer([TIMEOUT_METHOD], async (request, method, metadata) => {
       await gate.open;
-      return forwarder.handle(request, method);
+      return forwarder.handle(request, method, metadata);
     });
     return new TimerSystem(
       db,
@@ -100,6 +104,8 @@ export class TimerSystem {
         PAGER_TIMER_CALLBACK_URL: `http://${this.proxy.endpoint}`,
         PAGER_WEBHOOK_DELIVERY: "off",
         PAGER_LOG_LEVEL: "warn",
+        PAGER_TIMER_API_KEY: TEST_KEYS.timerService,
+        ...pagerKeyEnv(),
         ...this.pagerEnv,
       },
       `127.0.0.1:${this.pagerPort}`,
@@ -116,7 +122,10 @@ export class TimerSystem {
       {
         DATABASE_URL: this.db.url,
         TIMER_PORT: String(port),
-        TIMER_CALLBACK_ALLOWLIST: `${this.proxy.endpoint},${this.pagerEndpoint}`,
+        TIMER_CALLBACK_ALLOWLIST: [this.proxy.endpoint, this.pagerEndpoint]
+          .map((endpoint) => `${endpoint}/${TIMEOUT_METHOD}`)
+          .join(","),
+        TIMER_API_KEYS: TEST_KEYS.timerService,
         TIMER_LEASE_MS: "2000",
         TIMER_CALLBACK_DEADLINE_MS: "1500",
         TIMER_RETRY_BASE_MS: "200",

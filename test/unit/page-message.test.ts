@@ -29,12 +29,13 @@ describe("composePage", () => {
     const link = "https://pager.example.com/ack/token-for-0190b6c4-0000-7000-8000-000000000001";
     expect(acknowledgeLink).to.equal(link);
     expect(body).to.include(`open this link and press Acknowledge.\n\n  ${link}\n`);
-    expect(body).to.include("Without a browser, run this");
+    expect(body).to.include("Or, with a responder key, run this");
     expect(subject).to.equal("[pager] payments-api: p99 latency above 2s");
     expect(short).to.equal(
       "[pager] payments-api: p99 latency above 2s (alert 0190b6c4-0000-7000-8000-000000000002, level 1). " +
         `Acknowledge: ${link} or: ` +
         "curl -s -H 'content-type: application/json' " +
+        "-H 'authorization: Bearer YOUR_API_KEY' " +
         `-d '{"alertId":"0190b6c4-0000-7000-8000-000000000002","acknowledgedBy":"YOUR_NAME"}' ` +
         "https://pager.example.com/pager.v1.PagerService/AcknowledgeAlert",
     );

@@ -36,7 +36,7 @@ function timer(id: string, endpoint = ENDPOINT): ClaimedTimer {
   return {
     id,
     fireTime: new Date(0),
-    callback: { endpoint, method: "a.B/C", request: new Uint8Array() },
+    callback: { endpoint, method: "a.B/C", request: new Uint8Array(), metadata: {} },
     attempts: 0,
   };
 }
@@ -48,7 +48,7 @@ function firing(queue: FakeQueue, send: () => Promise<CallbackResult>) {
       queue,
       sender: { send },
       clock: { now: () => new Date(1000) },
-      allowlist: new CallbackAllowlist([ENDPOINT]),
+      allowlist: new CallbackAllowlist([`${ENDPOINT}/a.B/C`]),
       log: { debug() {}, info() {}, warn() {}, error() {} },
     },
     {

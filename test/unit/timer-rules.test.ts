@@ -6,11 +6,15 @@ import { sameContent } from "../../src/timer/domain/timer.js";
 import { refusal } from "../support/refusal.js";
 
 const NOW = new Date("2026-01-01T00:00:00Z");
-const allowlist = CallbackAllowlist.parse(" 127.0.0.1:50051 , Pager.Internal:50051 ");
+const TIMEOUT = "pager.v1.PagerService/HandleAcknowledgementTimeout";
+const allowlist = CallbackAllowlist.parse(
+  ` 127.0.0.1:50051/${TIMEOUT} , Pager.Internal:50051/${TIMEOUT}, any.internal:1 `,
+);
 const callback = {
   endpoint: "127.0.0.1:50051",
-  method: "pager.v1.PagerService/HandleAcknowledgementTimeout",
+  method: TIMEOUT,
   request: new Uint8Array([10, 1, 65]),
+  metadata: { authorization: "Bearer 0123456789abcdefghijklmnopqrstuv" },
 };
 const input: SetTimerInput = { timerId: "pager-ack-x-0-0", schedule: { delayMs: 1000 }, callback };
 
@@ -22,7 +26,7 @@ describe("timer service rules", () => {
     expect(timer.nextAttemptTime).to.deep.equal(timer.fireTime);
   });
 
-  it("same content: a repeated delay is the same timer later; other bytes, time or endpoint are not", () => {
+  it("same content: a repeated delay is the same timer later; other bytes, time, endpoint or metadata are not", () => {
     const stored = newTimer(input, allowlist, NOW);
     const retried = newTimer(input, allowlist, new Date(NOW.getTime() + 5000));
     expect(sameContent(stored, retried)).to.equal(true);
@@ -34,6 +38,13 @@ describe("timer service rules", () => {
       false,
     );
     expect(other({ callback: { ...callback, endpoint: "pager.internal:50051" } })).to.equal(false);
+    expect(
+      other({ callback: { ...callback, metadata: { authorization: "Bearer other" } } }),
+    ).to.equal(false);
+    expect(other({ callback: { ...callback, metadata: {} } })).to.equal(false);
+    expect(
+      other({ callback: { ...callback, metadata: { ...callback.metadata, "x-extra": "1" } } }),
+    ).to.equal(false);
     const byTime = newTimer({ ...input, schedule: { fireTime: stored.fireTime } }, allowlist, NOW);
     expect(
       sameContent(
@@ -43,20 +54,55 @@ describe("timer service rules", () => {
     ).to.equal(true);
   });
 
-  it("the allow-list compares normalised host:port, exactly", () => {
-    expect(allowlist.entries()).to.deep.equal(["127.0.0.1:50051", "pager.internal:50051"]);
+  it("the allow-list names endpoint and method, compared exactly; a plain host:port allows any method", () => {
+    expect(allowlist.entries()).to.deep.equal([
+      `127.0.0.1:50051/${TIMEOUT}`,
+      `pager.internal:50051/${TIMEOUT}`,
+      "any.internal:1",
+    ]);
+    expect(allowlist.allows("127.0.0.1:50051", TIMEOUT)).to.equal(true);
+    expect(allowlist.allows("127.0.0.1:50051", "pager.v1.PagerService/SendAlert")).to.equal(false);
+    expect(allowlist.allows("127.0.0.1:50051", TIMEOUT.toLowerCase())).to.equal(false);
+    expect(allowlist.allows("any.internal:1", "x.v1.Any/Method")).to.equal(true);
+    const refusedCallback = (change: Partial<typeof callback>) =>
+      refusal(() => newTimer({ ...input, callback: { ...callback, ...change } }, allowlist, NOW));
+    const otherMethod = refusedCallback({ method: "pager.v1.PagerService/SendAlert" });
+    expect(otherMethod).to.include({ kind: "permission-denied", field: "callback.endpoint" });
+    expect(otherMethod.message).to.include("127.0.0.1:50051/pager.v1.PagerService/SendAlert");
     const upper = { ...input, callback: { ...callback, endpoint: "PAGER.internal:50051" } };
     expect(newTimer(upper, allowlist, NOW).callback.endpoint).to.equal("pager.internal:50051");
-    const denied = refusal(() =>
-      newTimer(
-        { ...input, callback: { ...callback, endpoint: "127.0.0.1:50052" } },
-        allowlist,
-        NOW,
-      ),
-    );
+    const denied = refusedCallback({ endpoint: "127.0.0.1:50052" });
     expect(denied).to.include({ kind: "permission-denied", field: "callback.endpoint" });
     expect(() => CallbackAllowlist.parse("http://127.0.0.1:50051")).to.throw(/host:port/);
     expect(() => CallbackAllowlist.parse("127.0.0.1:0")).to.throw(/host:port/);
+    expect(() => CallbackAllowlist.parse("127.0.0.1:1/not a method")).to.throw(/method/);
+    expect(() => CallbackAllowlist.parse(`127.0.0.1:1,127.0.0.1:1/${TIMEOUT}`)).to.throw(
+      /both alone.*and with a method/,
+    );
+  });
+
+  it("callback metadata: bounded plain headers the call does not set itself", () => {
+    const withMetadata = (metadata: Record<string, string>) => ({
+      ...input,
+      callback: { ...callback, metadata },
+    });
+    expect(newTimer(withMetadata({}), allowlist, NOW).callback.metadata).to.deep.equal({});
+    const refused: [Record<string, string>, RegExp][] = [
+      [{ "grpc-timeout": "1S" }, /callback\.metadata\["grpc-timeout"\]/],
+      [{ ":authority": "x" }, /callback\.metadata/],
+      [{ "x-token-bin": "AAAA" }, /callback\.metadata/],
+      [{ "content-type": "application/grpc" }, /callback\.metadata/],
+      [{ Authorization: "Bearer x" }, /lower-case/],
+      [{ authorization: "Bearer x\nInjected: 1" }, /printable ASCII/],
+      [Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])), /at most 16/],
+      [{ big: "x".repeat(8 * 1024) }, /at most 8192 bytes/],
+    ];
+    for (const [metadata, message] of refused) {
+      const error = refusal(() => newTimer(withMetadata(metadata), allowlist, NOW));
+      expect(error.kind, JSON.stringify(Object.keys(metadata))).to.equal("invalid-argument");
+      expect(error.message).to.match(message);
+      expect(error.message).not.to.include("Injected");
+    }
   });
 
   it("refuses what it cannot honour, naming the field", () => {

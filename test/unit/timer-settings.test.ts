@@ -2,30 +2,50 @@ import { expect } from "chai";
 import { readAckTimerSettings } from "../../src/pager/settings/ack-timer-settings.js";
 import { readTimerConfig } from "../../src/timer/timer-config.js";
 
+const KEY = "0123456789abcdefghijklmnopqrstuv";
+const OTHER_KEY = "vutsrqponmlkjihgfedcba9876543210";
+
 describe("timer settings", () => {
   it("the pager fires timers itself unless PAGER_TIMER_URL names a timer service", () => {
-    expect(readAckTimerSettings({})).to.deep.equal({
+    const dataDir = ".pager-data/postgres";
+    expect(readAckTimerSettings({}, dataDir)).to.deep.equal({
       serviceUrl: null,
       callbackEndpoint: null,
       watchdogGraceMs: 60_000,
+      apiKey: null,
+      callbackKey: null,
+      callbackKeyFile: ".pager-data/timer-callback-key",
     });
     expect(
-      readAckTimerSettings({
-        PAGER_TIMER_URL: "http://timer.internal:50052/",
-        PAGER_TIMER_CALLBACK_URL: "http://pager.internal:50051",
-        PAGER_TIMER_WATCHDOG_GRACE_MS: "5000",
-      }),
+      readAckTimerSettings(
+        {
+          PAGER_TIMER_URL: "http://timer.internal:50052/",
+          PAGER_TIMER_CALLBACK_URL: "http://pager.internal:50051",
+          PAGER_TIMER_WATCHDOG_GRACE_MS: "5000",
+          PAGER_TIMER_API_KEY: KEY,
+          PAGER_TIMER_CALLBACK_KEY: OTHER_KEY,
+        },
+        dataDir,
+      ),
     ).to.deep.equal({
       serviceUrl: "http://timer.internal:50052",
       callbackEndpoint: "pager.internal:50051",
       watchdogGraceMs: 5000,
+      apiKey: KEY,
+      callbackKey: OTHER_KEY,
+      callbackKeyFile: ".pager-data/timer-callback-key",
     });
-    expect(() => readAckTimerSettings({ PAGER_TIMER_CALLBACK_URL: "http://x:1" })).to.throw(
-      /PAGER_TIMER_URL/,
-    );
-    expect(() => readAckTimerSettings({ PAGER_TIMER_URL: "127.0.0.1:50052" })).to.throw(
-      /PAGER_TIMER_URL/,
-    );
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ PAGER_TIMER_CALLBACK_URL: "http://x:1" }, /PAGER_TIMER_URL/],
+      [{ PAGER_TIMER_URL: "127.0.0.1:50052", PAGER_TIMER_API_KEY: KEY }, /PAGER_TIMER_URL/],
+      [{ PAGER_TIMER_URL: "http://timer:50052" }, /PAGER_TIMER_URL needs PAGER_TIMER_API_KEY/],
+      [{ PAGER_TIMER_API_KEY: "Not-A-Key" }, /PAGER_TIMER_API_KEY must be 32 lower-case/],
+      [{ PAGER_TIMER_CALLBACK_KEY: `${KEY}x` }, /PAGER_TIMER_CALLBACK_KEY must be/],
+    ];
+    for (const [env, message] of bad) {
+      expect(() => readAckTimerSettings(env, dataDir)).to.throw(message);
+      expect(() => readAckTimerSettings(env, dataDir)).not.to.throw(/Not-A-Key/);
+    }
   });
 
   it("the timer service has its own TIMER_* settings, DATABASE_URL only as a fallback", () => {
@@ -38,14 +58,23 @@ describe("timer settings", () => {
       leaseMs: 15_000,
       callbackDeadlineMs: 5000,
     });
-    expect(defaults.allowlist.entries()).to.deep.equal(["127.0.0.1:50051"]);
+    expect(defaults.allowlist.entries()).to.deep.equal([
+      "127.0.0.1:50051/pager.v1.PagerService/HandleAcknowledgementTimeout",
+    ]);
+    expect(defaults.apiKeys).to.equal(null);
+    expect(defaults.apiKeysFile).to.equal(".pager-data/timer-api-keys");
     const own = readTimerConfig({
       DATABASE_URL: "postgres://db/pager",
       TIMER_DATABASE_URL: "postgres://db/timer",
-      TIMER_CALLBACK_ALLOWLIST: "10.0.0.1:50051,pager:50051",
+      TIMER_CALLBACK_ALLOWLIST: "10.0.0.1:50051,pager:50051/pager.v1.PagerService/X",
+      TIMER_API_KEYS: ` ${KEY} , ${OTHER_KEY}`,
     });
     expect(own.databaseUrl).to.equal("postgres://db/timer");
-    expect(own.allowlist.entries()).to.deep.equal(["10.0.0.1:50051", "pager:50051"]);
+    expect(own.allowlist.entries()).to.deep.equal([
+      "10.0.0.1:50051",
+      "pager:50051/pager.v1.PagerService/X",
+    ]);
+    expect(own.apiKeys).to.deep.equal([KEY, OTHER_KEY]);
   });
 
   it("refuses settings it cannot run with, naming the variable", () => {
@@ -54,6 +83,11 @@ describe("timer settings", () => {
       [{ TIMER_CALLBACK_ALLOWLIST: "" }, /TIMER_CALLBACK_ALLOWLIST.*no endpoint/],
       [{ TIMER_CALLBACK_ALLOWLIST: "https://pager:443" }, /TIMER_CALLBACK_ALLOWLIST/],
       [{ TIMER_LEASE_MS: "5000", TIMER_CALLBACK_DEADLINE_MS: "5000" }, /must be shorter/],
+      [{ TIMER_API_KEYS: `${KEY},short` }, /TIMER_API_KEYS: entry 2 must be 32 lower-case/],
+      [
+        { TIMER_CALLBACK_ALLOWLIST: "pager:1,pager:1/a.B/C" },
+        /TIMER_CALLBACK_ALLOWLIST.*both alone/,
+      ],
     ];
     for (const [env, message] of bad) expect(() => readTimerConfig(env)).to.throw(message);
   });

@@ -1,6 +1,7 @@
 import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
 import {
+  acknowledgerOf,
   acknowledgeAlert as decideAcknowledge,
   validateAcknowledger,
 } from "../domain/escalation.js";
@@ -14,8 +15,8 @@ import type { AppDeps, UnitOfWork } from "./ports.js";
 /** AcknowledgeAlert's input as the transport hands it over. */
 export interface AcknowledgeAlertInput {
   readonly alertId: string;
+  /** Empty: the actor's name. */
   readonly acknowledgedBy: string;
-  readonly actor: Actor;
 }
 
 /** An acknowledgement that names the service and the alert's deduplication key, not the alert. */
@@ -23,21 +24,21 @@ export interface AcknowledgeActiveAlertInput {
   readonly monitoredServiceId: string;
   readonly dedupKey: string;
   readonly acknowledgedBy: string;
-  readonly actor: Actor;
 }
 
 /**
  * Someone takes the alert. Its timers are dropped in the same transaction,
  * and a timeout that raced it sees the acknowledgement under the same lock,
- * so no page is queued after this commits.
+ * so no page is queued after this commits. `actor` is who made the call.
  */
 export async function acknowledgeAlert(
   deps: AppDeps,
   input: AcknowledgeAlertInput,
+  actor: Actor,
 ): Promise<Alert> {
   const alertId = requireId(input.alertId, "alert_id");
-  const acknowledgedBy = validateAcknowledger(input.acknowledgedBy);
-  return acknowledgeLocked(deps, { acknowledgedBy, actor: input.actor }, (uow) =>
+  const acknowledgedBy = acknowledgerOf(input.acknowledgedBy, actor);
+  return acknowledgeLocked(deps, { acknowledgedBy, actor }, (uow) =>
     lockAlertAndService(uow, alertId),
   );
 }
@@ -46,15 +47,17 @@ export async function acknowledgeAlert(
  * A monitoring system acknowledges what it triggered: the service's active
  * alert, when its deduplication key is `dedupKey`. Anything else (a healthy
  * service, another incident) changes nothing and returns null, as PagerDuty
- * drops an acknowledge for an alert that is not open.
+ * drops an acknowledge for an alert that is not open. `actor` is the
+ * monitoring system's key.
  */
 export async function acknowledgeActiveAlert(
   deps: AppDeps,
   input: AcknowledgeActiveAlertInput,
+  actor: Actor,
 ): Promise<Alert | null> {
   const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
   const acknowledgedBy = validateAcknowledger(input.acknowledgedBy);
-  return acknowledgeLocked(deps, { acknowledgedBy, actor: input.actor }, async (uow) => {
+  return acknowledgeLocked(deps, { acknowledgedBy, actor }, async (uow) => {
     const service = await requireService(uow, serviceId, "monitored_service_id");
     return { service, alert: await activeAlertOf(uow, service, input.dedupKey) };
   });

@@ -53,7 +53,7 @@ export async function acknowledgeByLink(deps: AckLinkDeps, token: string): Promi
   if (notification === null) throw deleted(grant);
   const label = targetLabel(notification.target);
   const actor: Actor = { kind: "acknowledgement-link", name: label };
-  return acknowledgeAlert(deps, { alertId: notification.alertId, acknowledgedBy: label, actor });
+  return acknowledgeAlert(deps, { alertId: notification.alertId, acknowledgedBy: label }, actor);
 }
 
 function requireToken(token: string): string {

@@ -16,6 +16,8 @@ export interface AlertChangeFeedOptions {
   readonly maxBacklog: number;
 }
 
+/** When a client refused for lack of room may try again. */
+const RETRY_FULL_MS = 5000;
 /** First retry when committed changes wait for an older transaction; doubles up to `pollMs`. */
 const FIRST_PENDING_RETRY_MS = 10;
 
@@ -63,6 +65,7 @@ export class AlertChangeFeed {
       throw resourceExhausted(
         "TOO_MANY_WATCHES",
         `this server already serves ${this.options.maxWatches} watches (PAGER_MAX_WATCHES); retry later or on another replica`,
+        RETRY_FULL_MS,
       );
     }
     const watch = new AlertWatch(monitoredServiceId, { xid: 0n, seq: 0n }, this.options.maxBacklog);

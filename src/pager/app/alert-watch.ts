@@ -44,6 +44,7 @@ export class AlertWatch {
         resourceExhausted(
           "WATCH_CLIENT_TOO_SLOW",
           `more than ${this.maxBacklog} changes waited for this stream's client; reconnect with the last resume_token to catch up`,
+          0,
         ),
       );
       return;

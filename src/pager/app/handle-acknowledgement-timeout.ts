@@ -14,18 +14,19 @@ import type { AppDeps } from "./ports.js";
 export interface AcknowledgementTimeoutInput {
   readonly alertId: string;
   readonly level: number;
-  readonly actor: Actor;
 }
 
 /**
  * The one path by which an acknowledgement delay escalates, whether the
  * callback comes from the in-process timer worker or an external timer
  * service. The answered timer is consumed in the same transaction, and
- * duplicates find the alert already moved on (IGNORED_STALE).
+ * duplicates find the alert already moved on (IGNORED_STALE). `actor` is the
+ * caller: the timer service's key, or the in-process timer worker.
  */
 export async function handleAcknowledgementTimeout(
   deps: AppDeps,
   input: AcknowledgementTimeoutInput,
+  actor: Actor,
 ): Promise<{ alert: Alert; outcome: TimeoutOutcome }> {
   const alertId = requireId(input.alertId, "alert_id");
   const level = validateLevelIndex(input.level);
@@ -35,7 +36,7 @@ export async function handleAcknowledgementTimeout(
     const decided = decideTimeout(alert, service, {
       level,
       now,
-      actor: input.actor,
+      actor,
       newId: () => deps.ids.next(),
     });
     await uow.ackTimers.consume(alertId, level);

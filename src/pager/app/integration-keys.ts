@@ -1,4 +1,5 @@
 import type { Actor } from "../domain/actor.js";
+
 /**
  * An integration key as the pager knows it: what a monitoring system holds
  * (a PagerDuty routing key, an Alertmanager bearer token), bound to the one
@@ -11,6 +12,11 @@ export interface IntegrationKey {
   readonly apiKeyId: string;
   /** The service every event sent with this key is about. */
   readonly monitoredServiceId: string;
+}
+
+/** Who acts when a monitoring system acts through its key: the key, by its name. */
+export function integrationActor(key: IntegrationKey): Actor {
+  return { kind: "api-key", apiKeyId: key.apiKeyId, name: key.keyName };
 }
 
 /**
@@ -32,13 +38,3 @@ export type IntegrationKeyAnswer =
 export interface IntegrationKeyResolver {
   resolve(secret: string): Promise<IntegrationKeyAnswer>;
 }
-
-/** The actor a change made through an integration key records: the key. */
-export function integrationActor(key: IntegrationKey): Actor {
-  return { kind: "api-key", apiKeyId: key.apiKeyId, name: key.keyName };
-}
-
-/** Knows no key at all: every event is refused until real integration keys are wired in. */
-export const NO_INTEGRATION_KEYS: IntegrationKeyResolver = {
-  resolve: async () => ({ kind: "refused" }),
-};

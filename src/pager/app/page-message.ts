@@ -56,7 +56,8 @@ export function composePage(page: PageDelivery, links: PageLinks): PageMessage {
       "",
       `  ${acknowledgeLink}`,
       "",
-      "Without a browser, run this (replace YOUR_NAME with your name):",
+      "Or, with a responder key, run this (replace YOUR_API_KEY with your key",
+      "and YOUR_NAME with your name):",
       "",
       acknowledgeCommand(page.alertId, publicUrl, " \\\n  "),
       "",
@@ -102,11 +103,15 @@ export function acknowledgeUrl(publicUrl: string): string {
   return `${publicUrl}${ACKNOWLEDGE_PATH}`;
 }
 
-/** A command that works from any shell with curl, spelled out so it can be pasted as is. */
+/**
+ * A command that works from any shell with curl, spelled out so it can be
+ * pasted as is once the person's key and name are filled in.
+ */
 function acknowledgeCommand(alertId: string, publicUrl: string, separator: string): string {
   const body = JSON.stringify({ alertId, acknowledgedBy: "YOUR_NAME" });
   return [
     "curl -s -H 'content-type: application/json'",
+    "-H 'authorization: Bearer YOUR_API_KEY'",
     `-d '${body}'`,
     acknowledgeUrl(publicUrl),
   ].join(separator);

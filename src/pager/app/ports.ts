@@ -2,6 +2,7 @@ import type { ListCursor } from "../../platform/listing/list-cursor.js";
 import type { Clock } from "../../platform/time/clock.js";
 import type { Alert, AlertState } from "../domain/alert.js";
 import type { AlertEvent, NewAlertEvent } from "../domain/alert-event.js";
+import type { ApiKey } from "../domain/api-key.js";
 import type { Page, TimerRequest } from "../domain/escalation.js";
 import type { EscalationPolicy } from "../domain/escalation-policy.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
@@ -144,6 +145,32 @@ export interface AlertChangeLog {
   bounds(): Promise<{ horizon: FeedPosition; newest: FeedPosition }>;
 }
 
+/** API keys, by id and by the hash of their secret; the secret itself is never stored. */
+export interface ApiKeyStore {
+  insert(key: ApiKey, secretHash: string): Promise<void>;
+  get(id: string): Promise<ApiKey | null>;
+  /** Reads and locks the row, so that two revocations agree on the first time. */
+  lock(id: string): Promise<ApiKey | null>;
+  /** The key whose secret hashes to `secretHash`, revoked or not. */
+  findBySecretHash(secretHash: string): Promise<ApiKey | null>;
+  list(page: ListCursor): Promise<ApiKey[]>;
+  revoke(id: string, revokeTime: Date): Promise<void>;
+  /**
+   * Notes that the key was accepted at `now`, unless that was already noted
+   * less than `intervalMs` before: authentication must not be a write per call.
+   */
+  recordUse(id: string, now: Date, intervalMs: number): Promise<void>;
+  /** True when another key that is not revoked has this name. */
+  isNameTaken(name: string): Promise<boolean>;
+  /** True when any key exists, revoked ones included. */
+  anyExists(): Promise<boolean>;
+  /**
+   * Serialises, across every process on the database, the keys the server
+   * makes for itself at start: replicas starting together make one, not several.
+   */
+  lockServerKeys(): Promise<void>;
+}
+
 /** Everything a use case may touch inside one transaction. */
 export interface UnitOfWork {
   readonly services: MonitoredServiceStore;
@@ -152,6 +179,7 @@ export interface UnitOfWork {
   readonly notifications: NotificationStore;
   readonly ackTimers: AckTimerStore;
   readonly alertEvents: AlertEventStore;
+  readonly apiKeys: ApiKeyStore;
 }
 
 /** Runs work in one database transaction: all of it commits or none. */
@@ -178,10 +206,31 @@ export interface WorkSignals {
 /** What a committed decision did to the alert's timers. */
 export type TimerChange = "armed" | "cancelled";
 
+/**
+ * Keys this process has read recently, to authenticate without a query per
+ * call. A revocation must reach it at once: a revoked key that keeps working
+ * here for a few more seconds is a key that still works.
+ */
+export interface ApiKeyCache {
+  forget(apiKeyId: string): void;
+}
+
+/**
+ * Where a secret the server made for itself is kept between starts: a file
+ * readable by its owner only. `location` is what the start line names.
+ */
+export interface SecretKeeper {
+  readonly location: string;
+  /** The kept secret; null when none is kept yet. */
+  read(): Promise<string | null>;
+  write(secret: string): Promise<void>;
+}
+
 /** What every use case is built from. */
 export interface AppDeps {
   readonly tx: TransactionRunner;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly signals: WorkSignals;
+  readonly keyCache: ApiKeyCache;
 }

@@ -9,15 +9,13 @@ import { requireService } from "./manage-monitored-services.js";
 import type { AppDeps, UnitOfWork } from "./ports.js";
 
 /**
- * Exactly one subject, as the request's oneof guarantees, and who resolves. A
- * service's `dedupKey`, when given, limits the healthy event to the active
- * alert with that deduplication key (a monitoring system resolving what it
- * triggered).
+ * Exactly one subject, as the request's oneof guarantees. A service's
+ * `dedupKey`, when given, limits the healthy event to the active alert with
+ * that deduplication key (a monitoring system resolving what it triggered).
  */
-export type ResolveAlertInput = (
+export type ResolveAlertInput =
   | { readonly alertId: string }
-  | { readonly monitoredServiceId: string; readonly dedupKey?: string }
-) & { readonly actor: Actor };
+  | { readonly monitoredServiceId: string; readonly dedupKey?: string };
 
 /** The resolved alert (null when there was nothing to resolve) and the healthy service. */
 export interface ResolveAlertResult {
@@ -29,10 +27,12 @@ export interface ResolveAlertResult {
  * The healthy event. Naming the service resolves whatever is active (and is a
  * no-op on a healthy service, as monitoring repeats itself; with a dedup key
  * that is not the active alert's, too); naming the alert resolves that one.
+ * `actor` is who made the call.
  */
 export async function resolveAlert(
   deps: AppDeps,
   input: ResolveAlertInput,
+  actor: Actor,
 ): Promise<ResolveAlertResult> {
   const lockSubject = subjectLocker(input);
   const result = await deps.tx.run(async (uow) => {
@@ -41,7 +41,7 @@ export async function resolveAlert(
     const now = deps.clock.now();
     const decided = decideResolve(locked.alert, locked.service, {
       now,
-      actor: input.actor,
+      actor,
       healthyEvent: !("alertId" in input),
     });
     await applyDecision(uow, decided, { service: locked.service, alertIsNew: false, now });

@@ -16,16 +16,17 @@ export interface SendAlertInput {
   readonly details?: Readonly<Record<string, string>>;
   /** The monitoring system's deduplication key; none when absent or empty. */
   readonly dedupKey?: string;
-  readonly actor: Actor;
 }
 
 /**
  * The alert from monitoring. Runs under the service's row lock, so of any
  * number of simultaneous alerts exactly one creates the incident and pages.
+ * `actor` is who sent it: the monitoring system's key.
  */
 export async function sendAlert(
   deps: AppDeps,
   input: SendAlertInput,
+  actor: Actor,
 ): Promise<{ alert: Alert; outcome: TriggerOutcome }> {
   const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
   const message = validateMessage(input.message);
@@ -47,7 +48,7 @@ export async function sendAlert(
       details,
       dedupKey,
       now,
-      actor: input.actor,
+      actor,
       newId: () => deps.ids.next(),
     });
     await applyDecision(uow, decided, {

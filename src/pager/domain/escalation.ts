@@ -192,6 +192,14 @@ export function validateAcknowledger(acknowledgedBy: string, field = "acknowledg
 }
 
 /**
+ * Who takes the alert: whom the request names, or else whoever made the
+ * call (the API key's name), so an acknowledgement always says who it was.
+ */
+export function acknowledgerOf(requested: string, actor: Actor): string {
+  return validateAcknowledger(requested.trim() === "" ? actor.name : requested);
+}
+
+/**
  * Behaviour 3: stops the escalation. Acknowledging twice keeps the first
  * responder and time, so a retried call cannot rewrite history; a resolved
  * alert has nothing left to acknowledge.

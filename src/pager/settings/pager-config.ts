@@ -5,6 +5,7 @@ import {
 import { type Env, flag, integer, optionalUrl } from "../../platform/settings/env-values.js";
 import type { ChannelSettings } from "../adapters/channels/channel-setup.js";
 import { type AckTimerSettings, readAckTimerSettings } from "./ack-timer-settings.js";
+import { type AuthSettings, readAuthSettings } from "./auth-settings.js";
 import { readChannelSettings } from "./channel-settings.js";
 import { readTimelineSettings, type TimelineSettings } from "./timeline-settings.js";
 
@@ -29,20 +30,22 @@ export interface PagerConfig extends ProcessSettings {
   readonly channels: ChannelSettings;
   /** Acknowledgement links and live watches. */
   readonly timeline: TimelineSettings;
+  readonly auth: AuthSettings;
 }
 
 /** Parses the environment; throws a message naming the variable on bad values. */
 export function readConfig(env: Env): PagerConfig {
   const workerLeaseMs = integer(env, "PAGER_WORKER_LEASE_MS", 30_000, 1000, 3_600_000);
+  const base = readProcessSettings(env, "PAGER", {
+    port: 50051,
+    dataDir: ".pager-data/postgres",
+    dbPoolSize: 20,
+    databaseUrlFrom: ["DATABASE_URL"],
+  });
   return {
-    ...readProcessSettings(env, "PAGER", {
-      port: 50051,
-      dataDir: ".pager-data/postgres",
-      dbPoolSize: 20,
-      databaseUrlFrom: ["DATABASE_URL"],
-    }),
+    ...base,
     timerWorker: flag(env, "PAGER_TIMER_WORKER", true),
-    timers: readAckTimerSettings(env),
+    timers: readAckTimerSettings(env, base.dataDir),
     dispatcher: flag(env, "PAGER_DISPATCHER", true),
     workerLeaseMs,
     maxDeliveryAttempts: integer(env, "PAGER_MAX_DELIVERY_ATTEMPTS", 5, 1, 100),
@@ -52,6 +55,7 @@ export function readConfig(env: Env): PagerConfig {
       optionalUrl(env, "PAGER_PUBLIC_URL", ["http:", "https:"])?.href.replace(/\/$/, "") ?? null,
     channels: readChannelSettings(env),
     timeline: readTimelineSettings(env),
+    auth: readAuthSettings(env, base.dataDir),
   };
 }
 

@@ -20,7 +20,8 @@ export function registerAcknowledgementLinkService(router: ConnectRouter, deps: 
       return {
         alert: toAlertPb(link.alert),
         monitoredServiceName: link.monitoredServiceName,
-        target: toTargetPb(link.target),
+        // No key, no role: a webhook's URL is shown as to any reader without one.
+        target: toTargetPb(link.target, null),
         expireTime: toTimestamp(link.expireTime),
       };
     },

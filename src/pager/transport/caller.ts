@@ -1,5 +1,6 @@
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 import type { Actor } from "../domain/actor.js";
+import type { ApiKeyRole } from "../domain/api-key.js";
 
 /**
  * Who is calling, as authentication established it. Handlers read it to pass
@@ -8,6 +9,8 @@ import type { Actor } from "../domain/actor.js";
  */
 export interface Caller {
   readonly actor: Actor;
+  /** The role of the API key the call was made with; absent when none was presented. */
+  readonly role?: ApiKeyRole;
 }
 
 /** Before authentication runs (or where none is required) the caller is unknown. */
@@ -21,4 +24,9 @@ export const CALLER = createContextKey<Caller>(UNAUTHENTICATED, {
 /** The actor a handler passes into a use case. */
 export function actorOf(context: HandlerContext): Actor {
   return context.values.get(CALLER).actor;
+}
+
+/** The caller's role, which decides how much of a response it may read; null without a key. */
+export function roleOf(context: HandlerContext): ApiKeyRole | null {
+  return context.values.get(CALLER).role ?? null;
 }

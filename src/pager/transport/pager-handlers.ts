@@ -19,11 +19,11 @@ import {
 import type { AppDeps } from "../app/ports.js";
 import { listAlertEvents } from "../app/query-alert-events.js";
 import { getAlert, listAlerts } from "../app/query-alerts.js";
-import { resolveAlert } from "../app/resolve-alert.js";
+import { type ResolveAlertInput, resolveAlert } from "../app/resolve-alert.js";
 import { sendAlert } from "../app/send-alert.js";
 import { watchAlerts } from "../app/watch-alerts.js";
 import type { TimeoutOutcome } from "../domain/escalation.js";
-import { actorOf } from "./caller.js";
+import { actorOf, roleOf } from "./caller.js";
 import { toAlertEventPb } from "./convert/alert-event-proto.js";
 import { fromAlertStateFilter, toAlertPb } from "./convert/alert-proto.js";
 import { toMonitoredServicePb } from "./convert/monitored-service-proto.js";
@@ -45,31 +45,29 @@ export function registerPagerService(
 ): void {
   router.service(PagerService, {
     async sendAlert(request, context) {
-      const { alert, outcome } = await sendAlert(deps, { ...request, actor: actorOf(context) });
+      const { alert, outcome } = await sendAlert(deps, request, actorOf(context));
       return {
         alert: toAlertPb(alert),
         outcome: outcome === "created" ? SendAlertOutcome.CREATED : SendAlertOutcome.SUPPRESSED,
       };
     },
     async acknowledgeAlert(request, context) {
-      const alert = await acknowledgeAlert(deps, { ...request, actor: actorOf(context) });
-      return { alert: toAlertPb(alert) };
+      return { alert: toAlertPb(await acknowledgeAlert(deps, request, actorOf(context))) };
     },
     async resolveAlert(request, context) {
-      const { alert, service } = await resolveAlert(deps, {
-        ...resolveSubject(request),
-        actor: actorOf(context),
-      });
+      const subject = resolveSubject(request);
+      const { alert, service } = await resolveAlert(deps, subject, actorOf(context));
       return {
         alert: alert === null ? undefined : toAlertPb(alert),
         monitoredService: toMonitoredServicePb(service),
       };
     },
     async handleAcknowledgementTimeout(request, context) {
-      const { alert, outcome } = await handleAcknowledgementTimeout(deps, {
-        ...request,
-        actor: actorOf(context),
-      });
+      const { alert, outcome } = await handleAcknowledgementTimeout(
+        deps,
+        request,
+        actorOf(context),
+      );
       return { alert: toAlertPb(alert), outcome: TIMEOUT_OUTCOMES[outcome] };
     },
     async getAlert(request) {
@@ -82,13 +80,18 @@ export function registerPagerService(
       });
       return { alerts: page.items.map(toAlertPb), nextPageToken: page.nextPageToken };
     },
-    async listAlertEvents(request) {
+    async listAlertEvents(request, context) {
       const page = await listAlertEvents(deps, request);
-      return { events: page.items.map(toAlertEventPb), nextPageToken: page.nextPageToken };
+      const reader = roleOf(context);
+      return {
+        events: page.items.map((event) => toAlertEventPb(event, reader)),
+        nextPageToken: page.nextPageToken,
+      };
     },
     async *watchAlerts(request, context) {
+      const reader = roleOf(context);
       for await (const update of watchAlerts(feed, request, context.signal)) {
-        yield toWatchAlertsResponsePb(update);
+        yield toWatchAlertsResponsePb(update, reader);
       }
     },
     async createMonitoredService(request) {
@@ -126,9 +129,7 @@ export function registerPagerService(
   });
 }
 
-function resolveSubject(
-  request: ResolveAlertRequest,
-): { alertId: string } | { monitoredServiceId: string } {
+function resolveSubject(request: ResolveAlertRequest): ResolveAlertInput {
   switch (request.subject.case) {
     case "alertId":
       return { alertId: request.subject.value };

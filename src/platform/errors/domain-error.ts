@@ -24,6 +24,8 @@ export class DomainError extends Error {
     readonly reason: string,
     message: string,
     readonly field?: string,
+    /** For a refusal that passes with time (a rate limit): how long to wait before retrying. */
+    readonly retryDelayMs?: number,
   ) {
     super(message);
     this.name = "DomainError";
@@ -55,20 +57,6 @@ export function alreadyExists(reason: string, field: string, message: string): D
   return new DomainError("already-exists", reason, `${field}: ${message}`, field);
 }
 
-/**
- * The credential the caller presented proves nothing: malformed, altered or
- * expired. The message is the same whatever was wrong with it, so a guesser
- * learns nothing.
- */
-export function unauthenticated(reason: string, message: string): DomainError {
-  return new DomainError("unauthenticated", reason, message);
-}
-
-/** A limit of this server is reached; the caller may retry later or elsewhere. */
-export function resourceExhausted(reason: string, message: string): DomainError {
-  return new DomainError("resource-exhausted", reason, message);
-}
-
 /** This server cannot serve the call now (it is shutting down); another replica or a retry can. */
 export function unavailable(reason: string, message: string): DomainError {
   return new DomainError("unavailable", reason, message);
@@ -77,4 +65,21 @@ export function unavailable(reason: string, message: string): DomainError {
 /** The caller may not ask for this, whatever the state: a rule of the deployment refuses it. */
 export function permissionDenied(reason: string, field: string, message: string): DomainError {
   return new DomainError("permission-denied", reason, `${field}: ${message}`, field);
+}
+
+/**
+ * The caller did not prove who it is. One message whatever the cause, so a
+ * refusal never tells whether a guessed credential exists.
+ */
+export function unauthenticated(reason: string, message: string): DomainError {
+  return new DomainError("unauthenticated", reason, message);
+}
+
+/** The caller asked too often; it may retry after `retryDelayMs`. */
+export function resourceExhausted(
+  reason: string,
+  message: string,
+  retryDelayMs: number,
+): DomainError {
+  return new DomainError("resource-exhausted", reason, message, undefined, retryDelayMs);
 }

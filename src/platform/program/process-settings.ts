@@ -1,3 +1,5 @@
+import path from "node:path";
+import { type BrowserReachSettings, readBrowserReach } from "../server/browser-reach.js";
 import { type Env, integer } from "../settings/env-values.js";
 
 /**
@@ -13,6 +15,8 @@ export interface ProcessSettings {
   readonly dbPoolSize: number;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** `<prefix>_ALLOWED_HOSTS` and `<prefix>_CORS_ORIGINS`: who may reach the port from a browser. */
+  readonly reach: BrowserReachSettings;
 }
 
 /** The defaults that differ between programs. */
@@ -26,7 +30,8 @@ export interface ProcessDefaults {
 
 /**
  * Reads `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, `_LOG_LEVEL`,
- * `_SHUTDOWN_GRACE_MS` and the database URL; bad values name the variable.
+ * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS`, `_CORS_ORIGINS` and the database
+ * URL; bad values name the variable.
  */
 export function readProcessSettings(
   env: Env,
@@ -41,5 +46,15 @@ export function readProcessSettings(
     dbPoolSize: integer(env, `${prefix}_DB_POOL_SIZE`, defaults.dbPoolSize, 1, 500),
     logLevel: env[`${prefix}_LOG_LEVEL`] || "info",
     shutdownGraceMs: integer(env, `${prefix}_SHUTDOWN_GRACE_MS`, 10_000, 0, 600_000),
+    reach: readBrowserReach(env, prefix),
   };
+}
+
+/**
+ * A file of a program's own state next to its embedded database's data
+ * directory, e.g. `.pager-data/admin-key` for `.pager-data/postgres`: one
+ * directory holds everything a program keeps between starts.
+ */
+export function stateFile(dataDir: string, name: string): string {
+  return path.join(path.dirname(dataDir), name);
 }

@@ -1,7 +1,8 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
-import { ErrorInfoSchema } from "../../../gen/google/rpc/error_details_pb.js";
+import { ErrorInfoSchema, RetryInfoSchema } from "../../../gen/google/rpc/error_details_pb.js";
 import { DomainError, type DomainErrorKind } from "../errors/domain-error.js";
+import { toDuration } from "../proto/proto-time.js";
 
 const CODES: Record<DomainErrorKind, Code> = {
   "invalid-argument": Code.InvalidArgument,
@@ -54,24 +55,33 @@ async function* mapStreamErrors<T>(
 
 function toConnectError(error: unknown, rpc: string, errorDomain: string, logger: Logger) {
   if (error instanceof ConnectError) return error;
-  if (error instanceof DomainError) {
-    return new ConnectError(error.message, CODES[error.kind], undefined, [
-      {
-        desc: ErrorInfoSchema,
-        value: {
-          reason: error.reason,
-          domain: errorDomain,
-          metadata: error.field === undefined ? {} : { field: error.field },
-        },
-      },
-    ]);
-  }
+  if (error instanceof DomainError) return fromDomainError(error, errorDomain);
   if (isDatabaseUnavailable(error)) {
     logger.warn({ rpc, err: error }, "database unavailable");
     return new ConnectError("the database is unavailable; retry shortly", Code.Unavailable);
   }
   logger.error({ rpc, err: error }, "unexpected error");
   return new ConnectError("internal error", Code.Internal);
+}
+
+/**
+ * A refusal with its ErrorInfo, and a RetryInfo when the refusal passes with
+ * time, so clients back off by what the server said rather than by guess.
+ */
+export function fromDomainError(error: DomainError, errorDomain: string): ConnectError {
+  const info = {
+    desc: ErrorInfoSchema,
+    value: {
+      reason: error.reason,
+      domain: errorDomain,
+      metadata: error.field === undefined ? {} : { field: error.field },
+    },
+  };
+  const retry =
+    error.retryDelayMs === undefined
+      ? []
+      : [{ desc: RetryInfoSchema, value: { retryDelay: toDuration(error.retryDelayMs) } }];
+  return new ConnectError(error.message, CODES[error.kind], undefined, [info, ...retry]);
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {

@@ -1,8 +1,10 @@
-import type { ConnectRouter } from "@connectrpc/connect";
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import { HealthMonitor } from "../health/health-monitor.js";
 import type { HealthStatusSource } from "../health/health-service.js";
+import { BrowserReachPolicy, type BrowserReachSettings } from "./browser-reach.js";
+import { guardBrowserReach } from "./browser-reach-guard.js";
 import { errorMappingInterceptor } from "./error-mapping.js";
 import { withSpecGrpcMessage } from "./grpc-message-encoding.js";
 import { type HttpRoute, httpRouteFallback } from "./http-routes.js";
@@ -24,6 +26,18 @@ export interface ServeOptions {
   readonly errorDomain?: string;
   /** Plain HTTP endpoints on the same port, for paths that are not RPCs. */
   readonly httpRoutes?: readonly HttpRoute[];
+  /**
+   * The program's own, innermost: they run after errors are mapped and logged,
+   * so a refusal they throw (authentication, rate limits) gets its precise code.
+   */
+  readonly interceptors?: readonly Interceptor[];
+  /** Which hosts and web origins may reach the port. */
+  readonly reach: BrowserReachSettings;
+  /**
+   * Names the program is known to be reached by (its public URL's host, its
+   * callback address): always allowed as `Host`, with the listening address.
+   */
+  readonly ownNames?: readonly string[];
 }
 
 /** A service listening, and its health. */
@@ -37,8 +51,9 @@ export interface Serving {
 /**
  * Serves routes the way every process of this project does: one port for
  * gRPC, gRPC-Web and Connect, health from a database probe, one log line per
- * RPC, domain refusals mapped to precise codes, and grpc-message encoded so
- * that grpc-js clients read it right. The pager and the timer service share
+ * RPC, domain refusals mapped to precise codes, grpc-message encoded so that
+ * grpc-js clients read it right, and browsers kept to the hosts and origins
+ * the program allows. The pager and the timer service share
  * it, so they behave alike for operators and clients.
  */
 export async function serve(options: ServeOptions): Promise<Serving> {
@@ -51,15 +66,21 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     onProbeFailure: (err) => logger.warn({ err }, "database probe failed; health NOT_SERVING"),
   });
   health.start();
+  const reach = new BrowserReachPolicy(options.reach, [options.host, ...(options.ownNames ?? [])]);
   const handler = withSpecGrpcMessage(
-    connectNodeAdapter({
-      routes: options.routes(health),
-      interceptors: [
-        loggingInterceptor(logger),
-        errorMappingInterceptor(logger, options.errorDomain),
-      ],
-      fallback: httpRouteFallback(options.httpRoutes ?? []),
-    }),
+    guardBrowserReach(
+      connectNodeAdapter({
+        routes: options.routes(health),
+        interceptors: [
+          loggingInterceptor(logger),
+          errorMappingInterceptor(logger, options.errorDomain),
+          ...(options.interceptors ?? []),
+        ],
+        fallback: httpRouteFallback(options.httpRoutes ?? []),
+      }),
+      reach,
+      logger,
+    ),
   );
   let server: ListeningServer;
   try {

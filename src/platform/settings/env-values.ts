@@ -45,3 +45,19 @@ export function optionalUrl(env: Env, name: string, protocols: readonly string[]
   }
   return url;
 }
+
+/**
+ * A secret setting matching `pattern`, or null when unset. The message never
+ * repeats the value, which may be a real secret with a typo.
+ */
+export function optionalSecret(
+  env: Env,
+  name: string,
+  pattern: RegExp,
+  expected: string,
+): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return null;
+  if (!pattern.test(raw)) throw new Error(`${name} must be ${expected} (its value is not shown)`);
+  return raw;
+}

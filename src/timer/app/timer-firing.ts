@@ -118,11 +118,12 @@ export class TimerFiring {
 
   /** The allow-list is checked again: it may have shrunk since the timer was set. */
   private send(timer: ClaimedTimer): Promise<CallbackResult> {
-    if (!this.deps.allowlist.allows(timer.callback.endpoint)) {
+    const { endpoint, method } = timer.callback;
+    if (!this.deps.allowlist.allows(endpoint, method)) {
       return Promise.resolve({
         ok: false,
         retryable: false,
-        error: `${timer.callback.endpoint} is no longer on the callback allow-list`,
+        error: `${endpoint}/${method} is no longer on the callback allow-list`,
       });
     }
     return this.deps.sender.send(timer.callback, this.options.deadlineMs);

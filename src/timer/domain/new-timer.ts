@@ -1,13 +1,14 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
 import type { CallbackAllowlist } from "./callback-allowlist.js";
 import { parseEndpoint } from "./callback-endpoint.js";
+import { validateMetadata } from "./callback-metadata.js";
+import { parseMethod } from "./callback-method.js";
 import type { Callback, Timer } from "./timer.js";
 import { requireTimerId } from "./timer-id.js";
 
 /** How far ahead a timer may be set: further than that is a caller's mistake, not a plan. */
 const MAX_HORIZON_MS = 366 * 24 * 60 * 60 * 1000;
 const MAX_REQUEST_BYTES = 64 * 1024;
-const METHOD = /^([A-Za-z_]\w*\.)*[A-Za-z_]\w*\/[A-Za-z_]\w*$/;
 
 /** When a timer is due, as the caller said it: a point in time or a delay from now. */
 export type Schedule = { readonly fireTime: Date } | { readonly delayMs: number };
@@ -60,16 +61,11 @@ function validateCallback(callback: Callback | null, allowlist: CallbackAllowlis
   if (callback === null) throw invalidArgument("callback", "is required");
   if (callback.endpoint === "") throw invalidArgument("callback.endpoint", "is required");
   const endpoint = parseEndpoint(callback.endpoint, "callback.endpoint");
-  if (!METHOD.test(callback.method)) {
-    throw invalidArgument(
-      "callback.method",
-      `"${callback.method}" is not a fully qualified method ` +
-        `(e.g. "pager.v1.PagerService/HandleAcknowledgementTimeout")`,
-    );
-  }
+  const method = parseMethod(callback.method, "callback.method");
   if (callback.request.length > MAX_REQUEST_BYTES) {
     throw invalidArgument("callback.request", `must be at most ${MAX_REQUEST_BYTES} bytes`);
   }
-  allowlist.check(endpoint, "callback.endpoint");
-  return { endpoint, method: callback.method, request: callback.request };
+  const metadata = validateMetadata(callback.metadata, "callback.metadata");
+  allowlist.check(endpoint, method, "callback.endpoint");
+  return { endpoint, method, request: callback.request, metadata };
 }

@@ -13,6 +13,11 @@ export interface Callback {
   readonly method: string;
   /** The serialized request message, sent as is. */
   readonly request: Uint8Array;
+  /**
+   * gRPC metadata sent with the call: the credential the callee requires.
+   * Secrets, stored to be sent and never shown back.
+   */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 /**
@@ -53,8 +58,14 @@ export function sameContent(stored: Timer, requested: Timer): boolean {
     sameSchedule &&
     stored.callback.endpoint === requested.callback.endpoint &&
     stored.callback.method === requested.callback.method &&
-    sameBytes(stored.callback.request, requested.callback.request)
+    sameBytes(stored.callback.request, requested.callback.request) &&
+    sameEntries(stored.callback.metadata, requested.callback.metadata)
   );
+}
+
+function sameEntries(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key]);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -6,6 +6,7 @@ import {
 } from "../../../platform/postgres/database-setup.js";
 import { AckTimerEntity } from "./entities/ack-timer-entity.js";
 import { AlertEntity } from "./entities/alert-entity.js";
+import { ApiKeyEntity } from "./entities/api-key-entity.js";
 import { EscalationPolicyEntity } from "./entities/escalation-policy-entity.js";
 import { MonitoredServiceEntity } from "./entities/monitored-service-entity.js";
 import { NotificationEntity } from "./entities/notification-entity.js";
@@ -14,6 +15,7 @@ import { NotificationDelivery1764288000000 } from "./migrations/1764288000000-no
 import { TimerRelay1764374400000 } from "./migrations/1764374400000-timer-relay.js";
 import { AlertDetails1764460800000 } from "./migrations/1764460800000-alert-details.js";
 import { AlertTimeline1764464400000 } from "./migrations/1764464400000-alert-timeline.js";
+import { ApiKeys1764547200000 } from "./migrations/1764547200000-api-keys.js";
 
 /** Arbitrary but fixed: every pager process migrating the same database takes this lock. */
 const MIGRATION_LOCK_KEY = 7_256_330_001;
@@ -28,6 +30,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       AlertEntity,
       NotificationEntity,
       AckTimerEntity,
+      ApiKeyEntity,
     ],
     migrations: [
       InitialSchema1764201600000,
@@ -35,6 +38,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       TimerRelay1764374400000,
       AlertDetails1764460800000,
       AlertTimeline1764464400000,
+      ApiKeys1764547200000,
     ],
     migrationsTableName: "pager_migrations",
   });

@@ -4,6 +4,7 @@ import type { TransactionRunner, UnitOfWork } from "../../app/ports.js";
 import { TypeormAckTimerStore } from "./ack-timer-store.js";
 import { PostgresAlertEventStore } from "./alert-event-store.js";
 import { TypeormAlertStore } from "./alert-store.js";
+import { TypeormApiKeyStore } from "./api-key-store.js";
 import { TypeormEscalationPolicyStore } from "./escalation-policy-store.js";
 import { TypeormMonitoredServiceStore } from "./monitored-service-store.js";
 import { TypeormNotificationStore } from "./notification-store.js";
@@ -19,6 +20,7 @@ export function unitOfWork(manager: EntityManager): UnitOfWork {
     notifications: new TypeormNotificationStore(manager),
     ackTimers: new TypeormAckTimerStore(manager),
     alertEvents: new PostgresAlertEventStore(manager),
+    apiKeys: new TypeormApiKeyStore(manager),
   };
 }
 
@@ -46,6 +48,13 @@ function translate(error: unknown): unknown {
   if (driverError.code !== UNIQUE_VIOLATION) return error;
   if (driverError.constraint === "monitored_services_name_key") {
     return alreadyExists("SERVICE_NAME_TAKEN", "name", "a monitored service with this name exists");
+  }
+  if (driverError.constraint === "api_keys_live_name") {
+    return alreadyExists(
+      "API_KEY_NAME_TAKEN",
+      "name",
+      "an API key with this name exists and is not revoked",
+    );
   }
   return alreadyExists("CONFLICT", "request", "conflicts with a concurrent change; retry");
 }

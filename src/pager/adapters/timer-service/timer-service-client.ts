@@ -1,12 +1,19 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
+import {
+  type Client,
+  Code,
+  ConnectError,
+  createClient,
+  type Interceptor,
+} from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import {
   HandleAcknowledgementTimeoutRequestSchema,
   PagerService,
 } from "../../../../gen/pager/v1/pager_service_pb.js";
 import { TimerService } from "../../../../gen/timer/v1/timer_service_pb.js";
+import { bearerHeader } from "../../../platform/server/bearer-credential.js";
 import {
   type ExternalAckTimer,
   type ExternalTimerService,
@@ -19,15 +26,24 @@ const CALLBACK_METHOD = `${PagerService.typeName}/${PagerService.method.handleAc
 export interface TimerServiceClientOptions {
   /** The timer service, e.g. `http://127.0.0.1:50052`. */
   readonly url: string;
+  /** One of the secrets the timer service accepts (PAGER_TIMER_API_KEY). */
+  readonly apiKey: string;
   /** host:port the timer service calls HandleAcknowledgementTimeout on. */
   readonly callbackEndpoint: string;
+  /**
+   * The pager's timer-role secret, sent with every callback: all a fired
+   * timer can do with it is HandleAcknowledgementTimeout.
+   */
+  readonly callbackSecret: string;
   readonly timeoutMs: number;
 }
 
 /**
- * timer.v1 over gRPC (Connect's transport, one HTTP/2 connection). The
- * callback is exactly the RPC an external timer would make: the serialized
- * HandleAcknowledgementTimeoutRequest, to the pager's public endpoint.
+ * timer.v1 over gRPC (Connect's transport, one HTTP/2 connection), with the
+ * pager's key for the timer service on every call. The callback is exactly
+ * the RPC an external timer would make: the serialized
+ * HandleAcknowledgementTimeoutRequest, to the pager's public endpoint, with
+ * a timer-role key as its metadata.
  */
 export class TimerServiceClient implements ExternalTimerService {
   private readonly sessions: Http2SessionManager;
@@ -41,6 +57,7 @@ export class TimerServiceClient implements ExternalTimerService {
         baseUrl: options.url,
         sessionManager: this.sessions,
         defaultTimeoutMs: options.timeoutMs,
+        interceptors: [presenting(options.apiKey)],
       }),
     );
   }
@@ -58,6 +75,7 @@ export class TimerServiceClient implements ExternalTimerService {
           endpoint: this.options.callbackEndpoint,
           method: CALLBACK_METHOD,
           request: toBinary(HandleAcknowledgementTimeoutRequestSchema, request),
+          metadata: { authorization: bearerHeader(this.options.callbackSecret) },
         },
       });
     } catch (error) {
@@ -77,4 +95,12 @@ export class TimerServiceClient implements ExternalTimerService {
   close(): void {
     this.sessions.abort();
   }
+}
+
+/** Adds `authorization: Bearer <secret>` to every call. */
+function presenting(secret: string): Interceptor {
+  return (next) => (request) => {
+    request.header.set("authorization", bearerHeader(secret));
+    return next(request);
+  };
 }

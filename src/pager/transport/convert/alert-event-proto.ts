@@ -10,6 +10,7 @@ import {
 import { toTimestamp } from "../../../platform/proto/proto-time.js";
 import type { Actor } from "../../domain/actor.js";
 import type { AlertEvent, AlertEventDetail, PageRef } from "../../domain/alert-event.js";
+import type { ApiKeyRole } from "../../domain/api-key.js";
 import type { IgnoredTimeoutOutcome } from "../../domain/escalation.js";
 import { toTargetPb } from "./target-proto.js";
 
@@ -26,15 +27,19 @@ const IGNORED_REASONS: Record<IgnoredTimeoutOutcome, IgnoredTimeoutReason> = {
   "ignored-last-level": IgnoredTimeoutReason.LAST_LEVEL,
 };
 
-/** The wire form of a timeline entry. */
-export function toAlertEventPb(event: AlertEvent): AlertEventPb {
+/**
+ * The wire form of a timeline entry, as much of it as `reader` (the caller's
+ * role) may see: the targets of pages follow the same disclosure as the
+ * notifications themselves.
+ */
+export function toAlertEventPb(event: AlertEvent, reader: ApiKeyRole | null): AlertEventPb {
   return create(AlertEventSchema, {
     id: event.id,
     alertId: event.alertId,
     monitoredServiceId: event.monitoredServiceId,
     createTime: toTimestamp(event.createTime),
     actor: toActorPb(event.actor),
-    kind: toKind(event.detail),
+    kind: toKind(event.detail, reader),
   });
 }
 
@@ -49,7 +54,7 @@ export function toActorPb(actor: Actor): ActorPb {
 
 type KindInit = MessageInitShape<typeof AlertEventSchema>["kind"];
 
-function toKind(detail: AlertEventDetail): KindInit {
+function toKind(detail: AlertEventDetail, reader: ApiKeyRole | null): KindInit {
   switch (detail.kind) {
     case "triggered":
       return { case: "triggered", value: { message: detail.message } };
@@ -59,12 +64,12 @@ function toKind(detail: AlertEventDetail): KindInit {
         value: { signalCount: detail.signalCount, message: detail.message },
       };
     case "page-queued":
-      return { case: "pageQueued", value: page(detail) };
+      return { case: "pageQueued", value: page(detail, reader) };
     case "page-sent":
       return {
         case: "pageSent",
         value: {
-          ...page(detail),
+          ...page(detail, reader),
           attempt: detail.attempt,
           providerMessageId: detail.providerMessageId,
         },
@@ -73,7 +78,7 @@ function toKind(detail: AlertEventDetail): KindInit {
       return {
         case: "pageFailed",
         value: {
-          ...page(detail),
+          ...page(detail, reader),
           attempt: detail.attempt,
           error: detail.error,
           final: detail.final,
@@ -94,10 +99,14 @@ function toKind(detail: AlertEventDetail): KindInit {
     case "resolved":
       return { case: "resolved", value: { healthyEvent: detail.healthyEvent } };
     case "notification-retried":
-      return { case: "notificationRetried", value: page(detail) };
+      return { case: "notificationRetried", value: page(detail, reader) };
   }
 }
 
-function page(ref: PageRef) {
-  return { notificationId: ref.notificationId, level: ref.level, target: toTargetPb(ref.target) };
+function page(ref: PageRef, reader: ApiKeyRole | null) {
+  return {
+    notificationId: ref.notificationId,
+    level: ref.level,
+    target: toTargetPb(ref.target, reader),
+  };
 }

@@ -5,6 +5,7 @@ import {
   EscalationPolicySchema,
 } from "../../../../gen/pager/v1/escalation_policy_pb.js";
 import { fromDuration, toDuration, toTimestamp } from "../../../platform/proto/proto-time.js";
+import type { ApiKeyRole } from "../../domain/api-key.js";
 import type { EscalationLevelInput, EscalationPolicy } from "../../domain/escalation-policy.js";
 import { fromTargetPb, toTargetPb } from "./target-proto.js";
 
@@ -21,13 +22,19 @@ export function fromLevelsPb(
   }));
 }
 
-/** The wire form of a policy; delays are always explicit, defaults included. */
-export function toEscalationPolicyPb(policy: EscalationPolicy): EscalationPolicyPb {
+/**
+ * The wire form of a policy as `reader` may see it (see toTargetPb); delays
+ * are always explicit, defaults included.
+ */
+export function toEscalationPolicyPb(
+  policy: EscalationPolicy,
+  reader: ApiKeyRole | null,
+): EscalationPolicyPb {
   return create(EscalationPolicySchema, {
     id: policy.id,
     name: policy.name,
     levels: policy.levels.map((level) => ({
-      targets: level.targets.map(toTargetPb),
+      targets: level.targets.map((target) => toTargetPb(target, reader)),
       ackTimeout: toDuration(level.ackTimeoutMs),
     })),
     createTime: toTimestamp(policy.createTime),

@@ -5,6 +5,7 @@ import {
   NotificationState as NotificationStatePb,
 } from "../../../../gen/pager/v1/notification_pb.js";
 import { toTimestamp } from "../../../platform/proto/proto-time.js";
+import type { ApiKeyRole } from "../../domain/api-key.js";
 import type { Notification, NotificationState } from "../../domain/notification.js";
 import { toTargetPb } from "./target-proto.js";
 
@@ -14,13 +15,16 @@ const TO_PB: Record<NotificationState, NotificationStatePb> = {
   failed: NotificationStatePb.FAILED,
 };
 
-/** The wire form of a notification. */
-export function toNotificationPb(notification: Notification): NotificationPb {
+/** The wire form of a notification as `reader` may see it (see toTargetPb). */
+export function toNotificationPb(
+  notification: Notification,
+  reader: ApiKeyRole | null,
+): NotificationPb {
   return create(NotificationSchema, {
     id: notification.id,
     alertId: notification.alertId,
     level: notification.level,
-    target: toTargetPb(notification.target),
+    target: toTargetPb(notification.target, reader),
     state: TO_PB[notification.state],
     attempts: notification.attempts,
     lastError: notification.lastError,

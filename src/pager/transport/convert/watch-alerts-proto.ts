@@ -5,11 +5,15 @@ import {
 } from "../../../../gen/pager/v1/pager_service_pb.js";
 import { encodeResumeToken } from "../../app/feed-position.js";
 import type { WatchUpdate } from "../../app/watch-alerts.js";
+import type { ApiKeyRole } from "../../domain/api-key.js";
 import { toAlertEventPb } from "./alert-event-proto.js";
 import { toAlertPb } from "./alert-proto.js";
 
-/** The wire form of one message of WatchAlerts, with its resume token. */
-export function toWatchAlertsResponsePb(update: WatchUpdate): WatchAlertsResponse {
+/** The wire form of one message of WatchAlerts, with its resume token; see toAlertEventPb for `reader`. */
+export function toWatchAlertsResponsePb(
+  update: WatchUpdate,
+  reader: ApiKeyRole | null,
+): WatchAlertsResponse {
   switch (update.kind) {
     case "active-alert":
       return create(WatchAlertsResponseSchema, {
@@ -31,7 +35,7 @@ export function toWatchAlertsResponsePb(update: WatchUpdate): WatchAlertsRespons
         update: {
           case: "change",
           value: {
-            event: toAlertEventPb(event),
+            event: toAlertEventPb(event, reader),
             alert: alert === null ? undefined : toAlertPb(alert),
           },
         },

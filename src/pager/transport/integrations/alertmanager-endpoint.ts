@@ -44,19 +44,22 @@ async function actOn(
   const monitoredServiceId = key.monitoredServiceId;
   const dedupKey = groupDedupKey(notification);
   if (notification.status === "firing") {
-    const { alert, outcome } = await sendAlert(deps, {
-      monitoredServiceId,
-      message: groupMessage(notification),
-      details: groupDetails(notification),
-      dedupKey,
-      actor: integrationActor(key),
-    });
+    const { alert, outcome } = await sendAlert(
+      deps,
+      {
+        monitoredServiceId,
+        message: groupMessage(notification),
+        details: groupDetails(notification),
+        dedupKey,
+      },
+      integrationActor(key),
+    );
     return { answer: accepted(200, dedupKey), outcome, alertId: alert.id };
   }
-  const { alert } = await resolveAlert(deps, {
-    monitoredServiceId,
-    dedupKey,
-    actor: integrationActor(key),
-  });
+  const { alert } = await resolveAlert(
+    deps,
+    { monitoredServiceId, dedupKey },
+    integrationActor(key),
+  );
   return followUp(200, dedupKey, "resolved", alert);
 }

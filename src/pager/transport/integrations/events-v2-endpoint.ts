@@ -46,36 +46,39 @@ async function actOn(
   key: IntegrationKey,
 ): Promise<IntegrationResult> {
   const monitoredServiceId = key.monitoredServiceId;
+  const actor = integrationActor(key);
   switch (event.action) {
     case "trigger": {
       // PagerDuty makes up a unique key when the sender gave none; so do we.
       const dedupKey = event.dedupKey === "" ? randomUUID() : event.dedupKey;
-      const { alert, outcome } = await sendAlert(deps, {
-        monitoredServiceId,
-        message: cleanText(event.summary),
-        details: triggerDetails(event),
-        dedupKey,
-        actor: integrationActor(key),
-      });
+      const { alert, outcome } = await sendAlert(
+        deps,
+        {
+          monitoredServiceId,
+          message: cleanText(event.summary),
+          details: triggerDetails(event),
+          dedupKey,
+        },
+        actor,
+      );
       // An absorbed event's made-up key names nothing: answer with the key of the alert that took it.
       const absorbedBy = event.dedupKey === "" && outcome === "suppressed" ? alert.dedupKey : "";
       return { answer: accepted(ACCEPTED, absorbedBy || dedupKey), outcome, alertId: alert.id };
     }
     case "acknowledge": {
-      const alert = await acknowledgeActiveAlert(deps, {
-        monitoredServiceId,
-        dedupKey: event.dedupKey,
-        acknowledgedBy: key.keyName,
-        actor: integrationActor(key),
-      });
+      const alert = await acknowledgeActiveAlert(
+        deps,
+        { monitoredServiceId, dedupKey: event.dedupKey, acknowledgedBy: key.keyName },
+        actor,
+      );
       return followUp(ACCEPTED, event.dedupKey, "acknowledged", alert);
     }
     case "resolve": {
-      const { alert } = await resolveAlert(deps, {
-        monitoredServiceId,
-        dedupKey: event.dedupKey,
-        actor: integrationActor(key),
-      });
+      const { alert } = await resolveAlert(
+        deps,
+        { monitoredServiceId, dedupKey: event.dedupKey },
+        actor,
+      );
       return followUp(ACCEPTED, event.dedupKey, "resolved", alert);
     }
   }

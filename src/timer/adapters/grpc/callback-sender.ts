@@ -41,6 +41,7 @@ export class GrpcCallbackSender implements CallbackSender {
         (request: Uint8Array) => Buffer.from(request.buffer, request.byteOffset, request.length),
         (response: Buffer) => response,
         callback.request,
+        metadataOf(callback),
         { deadline: Date.now() + deadlineMs },
         (error) => {
           if (!error) {
@@ -72,4 +73,11 @@ export class GrpcCallbackSender implements CallbackSender {
     }
     return client;
   }
+}
+
+/** The callback's metadata as grpc-js sends it: the callee's credential, typically. */
+function metadataOf(callback: Callback): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(callback.metadata)) metadata.set(key, value);
+  return metadata;
 }

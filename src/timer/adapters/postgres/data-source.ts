@@ -5,6 +5,7 @@ import {
   initializeMigrated,
 } from "../../../platform/postgres/database-setup.js";
 import { Timers1764374460000 } from "./migrations/1764374460000-timers.js";
+import { CallbackMetadata1764460860000 } from "./migrations/1764460860000-callback-metadata.js";
 import { TimerEntity } from "./timer-entity.js";
 
 /** Arbitrary but fixed, and not the pager's: the two services may migrate one database at once. */
@@ -20,7 +21,7 @@ export function createTimerDataSource(options: DatabaseOptions): DataSource {
     ...connectionOptions(options, "timer"),
     schema: "timer",
     entities: [TimerEntity],
-    migrations: [Timers1764374460000],
+    migrations: [Timers1764374460000, CallbackMetadata1764460860000],
     migrationsTableName: "timer_migrations",
   });
 }

@@ -8,6 +8,7 @@ interface ClaimedRow {
   endpoint: string;
   method: string;
   request: Buffer;
+  metadata: Record<string, string>;
   attempts: number;
 }
 
@@ -45,14 +46,20 @@ export class PostgresDueTimerQueue implements DueTimerQueue {
             SET state = 'firing', claimed_until = $2,
                 update_time = CASE WHEN t.state = 'scheduled' THEN $1 ELSE t.update_time END
            FROM due WHERE t.timer_id = due.timer_id
-         RETURNING t.timer_id, t.fire_time, t.endpoint, t.method, t.request, t.attempts)
+         RETURNING t.timer_id, t.fire_time, t.endpoint, t.method, t.request, t.metadata,
+                   t.attempts)
        SELECT * FROM claimed`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
     return rows.map((row) => ({
       id: row.timer_id,
       fireTime: row.fire_time,
-      callback: { endpoint: row.endpoint, method: row.method, request: row.request },
+      callback: {
+        endpoint: row.endpoint,
+        method: row.method,
+        request: row.request,
+        metadata: row.metadata,
+      },
       attempts: row.attempts,
     }));
   }

@@ -9,6 +9,7 @@ export interface TimerRow {
   endpoint: string;
   method: string;
   request: Buffer;
+  metadata: Record<string, string>;
   state: TimerState;
   attempts: number;
   lastError: string;
@@ -36,6 +37,7 @@ export const TimerEntity = new EntitySchema<TimerRow>({
     endpoint: { type: "text" },
     method: { type: "text" },
     request: { type: "bytea" },
+    metadata: { type: "jsonb" },
     state: { type: "text" },
     attempts: { type: "integer" },
     lastError: { type: "text", name: "last_error" },

@@ -22,8 +22,9 @@ export class TypeormTimerStore implements TimerStore {
     const rows: unknown[] = await this.dataSource.query(
       `WITH inserted AS (
          INSERT INTO timer.timers (timer_id, fire_time, delay_ms, endpoint, method, request, state,
-                                   attempts, last_error, create_time, update_time, next_attempt_time)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                   attempts, last_error, create_time, update_time, next_attempt_time,
+                                   metadata)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14)
          ON CONFLICT (timer_id) DO NOTHING
          RETURNING next_attempt_time)
        SELECT pg_notify($13, (extract(epoch FROM next_attempt_time) * 1000)::bigint::text)
@@ -42,6 +43,7 @@ export class TypeormTimerStore implements TimerStore {
         timer.updateTime,
         timer.nextAttemptTime,
         DUE_CHANNEL,
+        JSON.stringify(timer.callback.metadata),
       ],
     );
     return rows.length === 1;
@@ -80,7 +82,12 @@ function toTimer(row: TimerRow): Timer {
     id: row.id,
     fireTime: row.fireTime,
     delayMs: row.delayMs,
-    callback: { endpoint: row.endpoint, method: row.method, request: new Uint8Array(row.request) },
+    callback: {
+      endpoint: row.endpoint,
+      method: row.method,
+      request: new Uint8Array(row.request),
+      metadata: row.metadata,
+    },
     state: row.state,
     attempts: row.attempts,
     lastError: row.lastError,

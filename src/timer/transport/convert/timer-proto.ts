@@ -19,12 +19,16 @@ const TO_PB: Record<TimerState, TimerStatePb> = {
   cancelled: TimerStatePb.CANCELLED,
 };
 
-/** The wire form of a timer. */
+/**
+ * The wire form of a timer. The callback's metadata is never part of it: its
+ * values are the callee's credentials, kept only to be sent.
+ */
 export function toTimerPb(timer: Timer): TimerPb {
+  const { endpoint, method, request } = timer.callback;
   return create(TimerSchema, {
     timerId: timer.id,
     fireTime: toTimestamp(timer.fireTime),
-    callback: timer.callback,
+    callback: { endpoint, method, request },
     state: TO_PB[timer.state],
     attempts: timer.attempts,
     lastError: timer.lastError,
@@ -39,7 +43,15 @@ export function fromSetTimerRequest(request: SetTimerRequest): SetTimerInput {
   return {
     timerId: request.timerId,
     schedule: scheduleOf(request.schedule),
-    callback: request.callback ?? null,
+    callback:
+      request.callback === undefined
+        ? null
+        : {
+            endpoint: request.callback.endpoint,
+            method: request.callback.method,
+            request: request.callback.request,
+            metadata: request.callback.metadata,
+          },
   };
 }
 
