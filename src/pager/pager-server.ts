@@ -4,6 +4,7 @@ import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
+import { PgAlertEventTransactions } from "./adapters/postgres/alert-event-transactions.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
 import { sharedSecret } from "./adapters/postgres/shared-secret.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
@@ -76,6 +77,12 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     eventsRecorded: () => {},
   };
   const tx = new TypeormTransactionRunner(dataSource);
+  const alertTx = new PgAlertEventTransactions({
+    url: options.databaseUrl,
+    poolSize: config.dbPoolSize,
+    applicationName: "pager",
+    onIdleError: (err) => logger.warn({ err }, "idle database connection failed"),
+  });
   const authenticator = new ApiKeyAuthenticator(
     { tx, clock },
     {
@@ -107,6 +114,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   try {
     deps = {
       tx,
+      alertTx,
       clock,
       ids: new UuidV7Generator(),
       signals,
@@ -137,7 +145,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       ownNames: ownNames(config),
     });
   } catch (error) {
-    // Keys that cannot be made or read, or a port already taken, must not leave the pool open.
+    // Keys that cannot be made or read, or a port already taken, must not leave the pools open.
+    await alertTx.close();
     await dataSource.destroy();
     throw error;
   }
@@ -202,6 +211,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       await Promise.all(loops.map((loop) => loop.stop()));
       timers.close();
       await dispatch.close();
+      await alertTx.close();
       await dataSource.destroy();
     },
   };

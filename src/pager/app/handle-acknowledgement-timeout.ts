@@ -6,8 +6,8 @@ import {
   validateLevelIndex,
 } from "../domain/escalation.js";
 import { requireId } from "../domain/resource-id.js";
-import { applyDecision, signalAfterCommit } from "./apply-decision.js";
-import { lockAlertAndService } from "./locked-alert.js";
+import { decisionWrite, signalAfterCommit } from "./apply-decision.js";
+import { lockedAlert } from "./locked-alert.js";
 import type { AppDeps } from "./ports.js";
 
 /** The timer callback's input as the transport hands it over. */
@@ -30,8 +30,8 @@ export async function handleAcknowledgementTimeout(
 ): Promise<{ alert: Alert; outcome: TimeoutOutcome }> {
   const alertId = requireId(input.alertId, "alert_id");
   const level = validateLevelIndex(input.level);
-  const decision = await deps.tx.run(async (uow) => {
-    const { alert, service } = await lockAlertAndService(uow, alertId);
+  const decision = await deps.alertTx.run({ alertId }, (locked) => {
+    const { alert, service } = lockedAlert(locked, alertId);
     const now = deps.clock.now();
     const decided = decideTimeout(alert, service, {
       level,
@@ -39,9 +39,8 @@ export async function handleAcknowledgementTimeout(
       actor,
       newId: () => deps.ids.next(),
     });
-    await uow.ackTimers.consume(alertId, level);
-    await applyDecision(uow, decided, { service, alertIsNew: false, now });
-    return decided;
+    const write = decisionWrite(decided, { service, alertIsNew: false, now }, { alertId, level });
+    return { write, result: decided };
   });
   signalAfterCommit(deps.signals, decision);
   return { alert: decision.alert, outcome: decision.outcome };

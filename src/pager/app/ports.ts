@@ -3,7 +3,7 @@ import type { Clock } from "../../platform/time/clock.js";
 import type { Alert, AlertState } from "../domain/alert.js";
 import type { AlertEvent, NewAlertEvent } from "../domain/alert-event.js";
 import type { ApiKey } from "../domain/api-key.js";
-import type { Page, TimerRequest } from "../domain/escalation.js";
+import type { Decision, Page, TimerRequest } from "../domain/escalation.js";
 import type { EscalationPolicy } from "../domain/escalation-policy.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
 import type { Notification } from "../domain/notification.js";
@@ -182,6 +182,49 @@ export interface UnitOfWork {
   readonly apiKeys: ApiKeyStore;
 }
 
+/** What an alert event names: a service (and so its active alert), or one alert. */
+export type AlertSubject = { readonly serviceId: string } | { readonly alertId: string };
+
+/**
+ * What an alert event is decided on, read under the service's row lock:
+ * null service when the subject does not exist. With a service subject, the
+ * alert is its active one and the policy the one it points at; with an alert
+ * subject, the alert is that one and the policy is not read (null).
+ */
+export interface LockedAlertState {
+  readonly service: MonitoredService | null;
+  readonly alert: Alert | null;
+  readonly policy: EscalationPolicy | null;
+}
+
+/** Everything one decision writes, and what it was decided against. */
+export interface DecisionWrite {
+  readonly decision: Decision<string>;
+  /** The service as locked: a decision that returns another object changed it. */
+  readonly before: MonitoredService;
+  readonly alertIsNew: boolean;
+  readonly now: Date;
+  /** The timer a timeout callback answers, removed so it is not fired again. */
+  readonly consumedTimer: { readonly alertId: string; readonly level: number } | null;
+}
+
+/** What a decision step returns: the writes (none when nothing is written) and the caller's result. */
+export interface DecidedStep<T> {
+  readonly write: DecisionWrite | null;
+  readonly result: T;
+}
+
+/**
+ * The transactions of alert events (SendAlert, AcknowledgeAlert, ResolveAlert,
+ * timeout callbacks), the hot path: the subject is locked and read in one
+ * statement, `decide` runs the pure domain on it (synchronously: no I/O
+ * under the lock), and everything it decided is written in one more
+ * statement before commit. Throwing from `decide` rolls back.
+ */
+export interface AlertEventTransactions {
+  run<T>(subject: AlertSubject, decide: (locked: LockedAlertState) => DecidedStep<T>): Promise<T>;
+}
+
 /** Runs work in one database transaction: all of it commits or none. */
 export interface TransactionRunner {
   run<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
@@ -229,6 +272,7 @@ export interface SecretKeeper {
 /** What every use case is built from. */
 export interface AppDeps {
   readonly tx: TransactionRunner;
+  readonly alertTx: AlertEventTransactions;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly signals: WorkSignals;

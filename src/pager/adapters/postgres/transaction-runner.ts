@@ -42,10 +42,16 @@ export class TypeormTransactionRunner implements TransactionRunner {
   }
 }
 
-function translate(error: unknown): unknown {
-  if (!(error instanceof QueryFailedError)) return error;
-  const driverError = error.driverError as { code?: string; constraint?: string };
-  if (driverError.code !== UNIQUE_VIOLATION) return error;
+/**
+ * A unique violation as the client's conflict; anything else unchanged.
+ * Takes TypeORM's wrapped errors and the pg driver's own.
+ */
+export function translate(error: unknown): unknown {
+  const driverError = (error instanceof QueryFailedError ? error.driverError : error) as {
+    code?: unknown;
+    constraint?: string;
+  } | null;
+  if (driverError?.code !== UNIQUE_VIOLATION) return error;
   if (driverError.constraint === "monitored_services_name_key") {
     return alreadyExists("SERVICE_NAME_TAKEN", "name", "a monitored service with this name exists");
   }
