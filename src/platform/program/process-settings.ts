@@ -9,6 +9,8 @@ import { type Env, integer } from "../settings/env-values.js";
 export interface ProcessSettings {
   readonly host: string;
   readonly port: number;
+  /** `<prefix>_METRICS_PORT`: `/metrics` on a port of its own, open; null: on `port`, behind a key. */
+  readonly metricsPort: number | null;
   /** Unset: an embedded PostgreSQL in `dataDir`. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
@@ -29,7 +31,7 @@ export interface ProcessDefaults {
 }
 
 /**
- * Reads `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, `_LOG_LEVEL`,
+ * Reads `<prefix>_HOST`, `_PORT`, `_METRICS_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, `_LOG_LEVEL`,
  * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS`, `_CORS_ORIGINS` and the database
  * URL; bad values name the variable.
  */
@@ -41,6 +43,7 @@ export function readProcessSettings(
   return {
     host: env[`${prefix}_HOST`] || "127.0.0.1",
     port: integer(env, `${prefix}_PORT`, defaults.port, 0, 65535),
+    metricsPort: optionalPort(env, `${prefix}_METRICS_PORT`),
     databaseUrl: defaults.databaseUrlFrom.map((name) => env[name]).find(Boolean) ?? null,
     dataDir: env[`${prefix}_DATA_DIR`] || defaults.dataDir,
     dbPoolSize: integer(env, `${prefix}_DB_POOL_SIZE`, defaults.dbPoolSize, 1, 500),
@@ -48,6 +51,10 @@ export function readProcessSettings(
     shutdownGraceMs: integer(env, `${prefix}_SHUTDOWN_GRACE_MS`, 10_000, 0, 600_000),
     reach: readBrowserReach(env, prefix),
   };
+}
+
+function optionalPort(env: Env, name: string): number | null {
+  return env[name] === undefined || env[name] === "" ? null : integer(env, name, 0, 0, 65535);
 }
 
 /**
