@@ -28,11 +28,17 @@ export interface AckTimerSettings {
    */
   readonly callbackKey: string | null;
   readonly callbackKeyFile: string;
+  /**
+   * PAGER_TIMER_TOLERANCE_MS: how early a HandleAcknowledgementTimeout may
+   * come and still escalate, for a timer service whose clock runs ahead.
+   */
+  readonly toleranceMs: number;
 }
 
 /**
  * Reads PAGER_TIMER_URL, PAGER_TIMER_CALLBACK_URL, PAGER_TIMER_WATCHDOG_GRACE_MS,
- * PAGER_TIMER_API_KEY, PAGER_TIMER_CALLBACK_KEY and PAGER_TIMER_CALLBACK_KEY_FILE.
+ * PAGER_TIMER_API_KEY, PAGER_TIMER_CALLBACK_KEY, PAGER_TIMER_CALLBACK_KEY_FILE and
+ * PAGER_TIMER_TOLERANCE_MS.
  */
 export function readAckTimerSettings(env: Env, dataDir: string): AckTimerSettings {
   const service = optionalUrl(env, "PAGER_TIMER_URL", ["http:", "https:"]);
@@ -55,5 +61,6 @@ export function readAckTimerSettings(env: Env, dataDir: string): AckTimerSetting
     apiKey,
     callbackKey: optionalSecret(env, "PAGER_TIMER_CALLBACK_KEY", SECRET_PATTERN, SECRET_SHAPE),
     callbackKeyFile: env.PAGER_TIMER_CALLBACK_KEY_FILE || stateFile(dataDir, "timer-callback-key"),
+    toleranceMs: integer(env, "PAGER_TIMER_TOLERANCE_MS", 5000, 0, 600_000),
   };
 }
