@@ -207,9 +207,7 @@ describe("escalation state machine", () => {
         expect(outcomeAt(alertIn("acknowledged", 0), 1000, 0).outcome).to.equal(
           "ignored-acknowledged",
         );
-        expect(outcomeAt(alertIn("triggered", 1), 1000, 0).outcome).to.equal(
-          "ignored-last-level",
-        );
+        expect(outcomeAt(alertIn("triggered", 1), 1000, 0).outcome).to.equal("ignored-last-level");
       });
     });
 

@@ -293,7 +293,8 @@ export function validateLevelIndex(level: number, field = "level"): number {
  */
 export function levelDeadline(alert: Alert): Date {
   const step = alert.levels[alert.currentLevel];
-  if (step === undefined) throw new RangeError(`alert ${alert.id} has no level ${alert.currentLevel}`);
+  if (step === undefined)
+    throw new RangeError(`alert ${alert.id} has no level ${alert.currentLevel}`);
   return new Date(alert.levelStartTime.getTime() + step.ackTimeoutMs);
 }
 
