@@ -233,6 +233,11 @@ export interface AppDeps {
   readonly ids: IdGenerator;
   readonly signals: WorkSignals;
   readonly keyCache: ApiKeyCache;
+  /**
+   * How early an acknowledgement-timeout callback may come and still
+   * escalate: the clock skew forgiven to a timer service on another machine.
+   */
+  readonly timerToleranceMs: number;
   readonly metrics: EscalationMetrics;
 }
 
