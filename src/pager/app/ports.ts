@@ -3,7 +3,7 @@ import type { Clock } from "../../platform/time/clock.js";
 import type { Alert, AlertState } from "../domain/alert.js";
 import type { AlertEvent, NewAlertEvent } from "../domain/alert-event.js";
 import type { ApiKey } from "../domain/api-key.js";
-import type { Decision, Page, TimerRequest } from "../domain/escalation.js";
+import type { Decision, TimeoutOutcome } from "../domain/escalation.js";
 import type { EscalationPolicy } from "../domain/escalation-policy.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
 import type { Notification } from "../domain/notification.js";
@@ -18,11 +18,6 @@ export interface IdGenerator {
 export interface MonitoredServiceStore {
   /** Reads and locks the row (SELECT … FOR UPDATE) so that events on one service serialise. */
   lock(id: string): Promise<MonitoredService | null>;
-  /**
-   * Locks the service of an alert in one statement, without reading the
-   * alert first: the hot path of acknowledgements and timer callbacks.
-   */
-  lockByAlert(alertId: string): Promise<MonitoredService | null>;
   get(id: string): Promise<MonitoredService | null>;
   list(page: ListCursor): Promise<MonitoredService[]>;
   insert(service: MonitoredService): Promise<void>;
@@ -52,17 +47,11 @@ export interface AlertFilter {
 /** Alerts; every write happens under the lock of the alert's service. */
 export interface AlertStore {
   get(id: string): Promise<Alert | null>;
-  /** Reads and locks the alert row; callers lock its service first. */
-  lock(id: string): Promise<Alert | null>;
   list(filter: AlertFilter, page: ListCursor): Promise<Alert[]>;
-  insert(alert: Alert): Promise<void>;
-  update(alert: Alert): Promise<void>;
 }
 
 /** The outbox: pages written with the escalation, delivered after commit. */
 export interface NotificationStore {
-  /** Queues pages; the (alert, level, target) constraint makes a repeat a no-op. */
-  enqueue(pages: readonly QueuedPage[]): Promise<void>;
   get(id: string): Promise<Notification | null>;
   /** Lists notifications of one alert, or of all when `alertId` is null. */
   list(alertId: string | null, page: ListCursor): Promise<Notification[]>;
@@ -70,25 +59,6 @@ export interface NotificationStore {
   lock(id: string): Promise<Notification | null>;
   /** Makes a failed page due again at `now`, with a fresh budget of attempts. */
   requeue(id: string, now: Date): Promise<void>;
-}
-
-/** A page as written to the outbox. */
-export interface QueuedPage extends Page {
-  readonly alertId: string;
-  readonly createTime: Date;
-}
-
-/** Durable acknowledgement timers, one per (alert, level). */
-export interface AckTimerStore {
-  set(timer: TimerRequest): Promise<void>;
-  /**
-   * Drops every pending timer of the alert: acknowledged and resolved alerts
-   * escalate no more. A timer already handed to an external timer service is
-   * kept, marked cancelled, until the cancellation has been relayed there.
-   */
-  cancelForAlert(alertId: string, now: Date): Promise<void>;
-  /** Removes the timer a callback answers, so it is not fired again. */
-  consume(alertId: string, level: number): Promise<void>;
 }
 
 /**
@@ -177,7 +147,6 @@ export interface UnitOfWork {
   readonly policies: EscalationPolicyStore;
   readonly alerts: AlertStore;
   readonly notifications: NotificationStore;
-  readonly ackTimers: AckTimerStore;
   readonly alertEvents: AlertEventStore;
   readonly apiKeys: ApiKeyStore;
 }
@@ -277,4 +246,16 @@ export interface AppDeps {
   readonly ids: IdGenerator;
   readonly signals: WorkSignals;
   readonly keyCache: ApiKeyCache;
+  /**
+   * How early an acknowledgement-timeout callback may come and still
+   * escalate: the clock skew forgiven to a timer service on another machine.
+   */
+  readonly timerToleranceMs: number;
+  readonly metrics: EscalationMetrics;
+}
+
+/** What the use cases count for operators (Prometheus series, in production). */
+export interface EscalationMetrics {
+  /** An acknowledgement delay ran out and was handled: escalated, or ignored and why. */
+  timeoutHandled(outcome: TimeoutOutcome): void;
 }

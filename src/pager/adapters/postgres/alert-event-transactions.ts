@@ -25,7 +25,8 @@ export interface AlertEventTransactionsOptions {
  * this has a pool of its own: TypeORM's connections wait for each answer.
  */
 export class PgAlertEventTransactions implements AlertEventTransactions {
-  private readonly pool: pg.Pool;
+  /** Read by the pool metrics. */
+  readonly pool: pg.Pool;
 
   constructor(options: AlertEventTransactionsOptions) {
     this.pool = new pg.Pool({

@@ -19,10 +19,10 @@ const PARTS: readonly WritePart[] = [
     wanted: (w) => w.decision.changed && w.alertIsNew,
     sql: (p) => `INSERT INTO alerts (id, monitored_service_id, escalation_policy_id, message,
         details, dedup_key, state, current_level, acknowledged_by, levels, create_time,
-        acknowledge_time, resolve_time, signal_count, last_signal_time)
+        acknowledge_time, resolve_time, signal_count, last_signal_time, level_start_time)
       VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}, ${p(8)},
         ${p(9)}, ${p(10)}::jsonb, ${p(11)}, ${p(12)}::timestamptz, ${p(13)}::timestamptz,
-        ${p(14)}, ${p(15)})`,
+        ${p(14)}, ${p(15)}, ${p(16)})`,
     values: ({ decision: { alert: a } }) => [
       a.id,
       a.monitoredServiceId,
@@ -39,6 +39,7 @@ const PARTS: readonly WritePart[] = [
       a.resolveTime,
       a.signalCount,
       a.lastSignalTime,
+      a.levelStartTime,
     ],
   },
   {
@@ -47,7 +48,8 @@ const PARTS: readonly WritePart[] = [
     // Only what events change; the rest of an alert never moves.
     sql: (p) => `UPDATE alerts SET state = ${p(2)}, current_level = ${p(3)},
         acknowledged_by = ${p(4)}, acknowledge_time = ${p(5)}::timestamptz,
-        resolve_time = ${p(6)}::timestamptz, signal_count = ${p(7)}, last_signal_time = ${p(8)}
+        resolve_time = ${p(6)}::timestamptz, signal_count = ${p(7)}, last_signal_time = ${p(8)},
+        level_start_time = ${p(9)}
       WHERE id = ${p(1)}`,
     values: ({ decision: { alert: a } }) => [
       a.id,
@@ -58,6 +60,7 @@ const PARTS: readonly WritePart[] = [
       a.resolveTime,
       a.signalCount,
       a.lastSignalTime,
+      a.levelStartTime,
     ],
   },
   {

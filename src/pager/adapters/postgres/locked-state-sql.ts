@@ -15,7 +15,8 @@ const SERVICE_COLUMNS = `s.id AS s_id, s.name AS s_name, s.escalation_policy_id 
 
 const ALERT_COLUMNS = `a.id AS a_id, a.message AS a_message, a.details AS a_details,
   a.dedup_key AS a_dedup_key, a.escalation_policy_id AS a_policy_id, a.state AS a_state,
-  a.current_level AS a_current_level, a.acknowledged_by AS a_acknowledged_by, a.levels AS a_levels,
+  a.current_level AS a_current_level, a.level_start_time AS a_level_start_time,
+  a.acknowledged_by AS a_acknowledged_by, a.levels AS a_levels,
   a.create_time AS a_create_time, a.acknowledge_time AS a_acknowledge_time,
   a.resolve_time AS a_resolve_time, a.signal_count AS a_signal_count,
   a.last_signal_time AS a_last_signal_time`;
@@ -81,6 +82,7 @@ export interface LockedRow {
   a_policy_id: string;
   a_state: Alert["state"];
   a_current_level: number;
+  a_level_start_time: Date;
   a_acknowledged_by: string;
   a_levels: EscalationLevel[];
   a_create_time: Date;
@@ -130,6 +132,7 @@ export function toLockedState(row: LockedRow | undefined): LockedAlertState {
           dedupKey: row.a_dedup_key,
           state: row.a_state,
           currentLevel: row.a_current_level,
+          levelStartTime: row.a_level_start_time,
           acknowledgedBy: row.a_acknowledged_by,
           levels: row.a_levels,
           createTime: row.a_create_time,

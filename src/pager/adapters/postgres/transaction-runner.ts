@@ -1,7 +1,6 @@
 import { type DataSource, type EntityManager, QueryFailedError } from "typeorm";
 import { alreadyExists } from "../../../platform/errors/domain-error.js";
 import type { TransactionRunner, UnitOfWork } from "../../app/ports.js";
-import { TypeormAckTimerStore } from "./ack-timer-store.js";
 import { PostgresAlertEventStore } from "./alert-event-store.js";
 import { TypeormAlertStore } from "./alert-store.js";
 import { TypeormApiKeyStore } from "./api-key-store.js";
@@ -18,7 +17,6 @@ export function unitOfWork(manager: EntityManager): UnitOfWork {
     policies: new TypeormEscalationPolicyStore(manager),
     alerts: new TypeormAlertStore(manager),
     notifications: new TypeormNotificationStore(manager),
-    ackTimers: new TypeormAckTimerStore(manager),
     alertEvents: new PostgresAlertEventStore(manager),
     apiKeys: new TypeormApiKeyStore(manager),
   };
