@@ -31,6 +31,8 @@ export interface PagerConfig extends ProcessSettings {
   /** Acknowledgement links and live watches. */
   readonly timeline: TimelineSettings;
   readonly auth: AuthSettings;
+  /** The built web console served at `/`. */
+  readonly consoleDir: string;
 }
 
 /** Parses the environment; throws a message naming the variable on bad values. */
@@ -56,6 +58,7 @@ export function readConfig(env: Env): PagerConfig {
     channels: readChannelSettings(env),
     timeline: readTimelineSettings(env),
     auth: readAuthSettings(env, base.dataDir),
+    consoleDir: env.PAGER_CONSOLE_DIR?.trim() || "dist/console",
   };
 }
 
