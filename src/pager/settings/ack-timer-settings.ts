@@ -5,7 +5,9 @@ import {
   integer,
   optionalSecret,
   optionalUrl,
+  text,
 } from "../../platform/settings/env-values.js";
+import type { Setting } from "../../platform/settings/setting.js";
 
 /**
  * Where the pager's acknowledgement timers run. Without a timer service they
@@ -28,21 +30,83 @@ export interface AckTimerSettings {
    */
   readonly callbackKey: string | null;
   readonly callbackKeyFile: string;
+  /**
+   * PAGER_TIMER_TOLERANCE_MS: how early a HandleAcknowledgementTimeout may
+   * come and still escalate, for a timer service whose clock runs ahead.
+   */
+  readonly toleranceMs: number;
 }
 
-/**
- * Reads PAGER_TIMER_URL, PAGER_TIMER_CALLBACK_URL, PAGER_TIMER_WATCHDOG_GRACE_MS,
- * PAGER_TIMER_API_KEY, PAGER_TIMER_CALLBACK_KEY and PAGER_TIMER_CALLBACK_KEY_FILE.
- */
+/** The variables of acknowledgement timers, as read and documented. */
+export const ACK_TIMER_SETTINGS = {
+  serviceUrl: {
+    kind: "url",
+    name: "PAGER_TIMER_URL",
+    protocols: ["http:", "https:"],
+    meaning:
+      "The timer service, e.g. `http://127.0.0.1:50052`. Unset: timers fire in this process.",
+  },
+  callbackUrl: {
+    kind: "url",
+    name: "PAGER_TIMER_CALLBACK_URL",
+    protocols: ["http:"],
+    shownDefault: "`http://<host>:<port>` as listening",
+    meaning:
+      "Where the timer service calls the pager back (`http://host:port`; must be on its `TIMER_CALLBACK_ALLOWLIST`).",
+  },
+  toleranceMs: {
+    kind: "integer",
+    name: "PAGER_TIMER_TOLERANCE_MS",
+    fallback: 5000,
+    min: 0,
+    max: 600_000,
+    meaning:
+      "How early a `HandleAcknowledgementTimeout` may come, before the level's acknowledgement delay runs out, and still escalate: the clock skew forgiven to a timer service on another machine. Earlier callbacks answer `IGNORED_NOT_DUE` and change nothing (0 to 600 000).",
+  },
+  watchdogGraceMs: {
+    kind: "integer",
+    name: "PAGER_TIMER_WATCHDOG_GRACE_MS",
+    fallback: 60_000,
+    min: 1000,
+    max: 86_400_000,
+    meaning: "How overdue a handed-over timer may get, with no callback, before it is armed again.",
+  },
+  apiKey: {
+    kind: "secret",
+    name: "PAGER_TIMER_API_KEY",
+    pattern: SECRET_PATTERN,
+    expected: SECRET_SHAPE,
+    meaning:
+      "The key the pager presents to the timer service (one of its `TIMER_API_KEYS`). Required with `PAGER_TIMER_URL`. Never logged.",
+  },
+  callbackKey: {
+    kind: "secret",
+    name: "PAGER_TIMER_CALLBACK_KEY",
+    pattern: SECRET_PATTERN,
+    expected: SECRET_SHAPE,
+    meaning:
+      "The secret of the `timer`-role key every timer callback carries; the same on every replica. Registered under its hash at start. Unset: see the next line. Never logged.",
+  },
+  callbackKeyFile: {
+    kind: "text",
+    name: "PAGER_TIMER_CALLBACK_KEY_FILE",
+    fallback: null,
+    shownDefault: "`.pager-data/timer-callback-key` (next to `PAGER_DATA_DIR`)",
+    meaning:
+      "Without `PAGER_TIMER_CALLBACK_KEY`: where a pager that relays timers keeps the timer-role key it made (mode 0600), reused across restarts.",
+  },
+} as const satisfies Record<string, Setting>;
+
+/** Reads the variables of {@link ACK_TIMER_SETTINGS}. */
 export function readAckTimerSettings(env: Env, dataDir: string): AckTimerSettings {
-  const service = optionalUrl(env, "PAGER_TIMER_URL", ["http:", "https:"]);
-  const callback = optionalUrl(env, "PAGER_TIMER_CALLBACK_URL", ["http:"]);
+  const service = optionalUrl(env, ACK_TIMER_SETTINGS.serviceUrl);
+  const callback = optionalUrl(env, ACK_TIMER_SETTINGS.callbackUrl);
   if (callback !== null && service === null) {
     throw new Error(
       "PAGER_TIMER_CALLBACK_URL only matters with a timer service: set PAGER_TIMER_URL too",
     );
   }
-  const apiKey = optionalSecret(env, "PAGER_TIMER_API_KEY", SECRET_PATTERN, SECRET_SHAPE);
+  const apiKey = optionalSecret(env, ACK_TIMER_SETTINGS.apiKey);
   if (service !== null && apiKey === null) {
     throw new Error(
       "PAGER_TIMER_URL needs PAGER_TIMER_API_KEY: one of the keys the timer service accepts (TIMER_API_KEYS)",
@@ -51,9 +115,11 @@ export function readAckTimerSettings(env: Env, dataDir: string): AckTimerSetting
   return {
     serviceUrl: service?.href.replace(/\/$/, "") ?? null,
     callbackEndpoint: callback === null ? null : `${callback.hostname}:${callback.port || "80"}`,
-    watchdogGraceMs: integer(env, "PAGER_TIMER_WATCHDOG_GRACE_MS", 60_000, 1000, 86_400_000),
+    watchdogGraceMs: integer(env, ACK_TIMER_SETTINGS.watchdogGraceMs),
     apiKey,
-    callbackKey: optionalSecret(env, "PAGER_TIMER_CALLBACK_KEY", SECRET_PATTERN, SECRET_SHAPE),
-    callbackKeyFile: env.PAGER_TIMER_CALLBACK_KEY_FILE || stateFile(dataDir, "timer-callback-key"),
+    callbackKey: optionalSecret(env, ACK_TIMER_SETTINGS.callbackKey),
+    callbackKeyFile:
+      text(env, ACK_TIMER_SETTINGS.callbackKeyFile) ?? stateFile(dataDir, "timer-callback-key"),
+    toleranceMs: integer(env, ACK_TIMER_SETTINGS.toleranceMs),
   };
 }
