@@ -19,13 +19,16 @@ export interface SqlReplay {
  * Only the alert-event transactions are wired; anything else throws.
  */
 export function sqlReplay(url: string, poolSize: number): SqlReplay {
-  const alertTx = new PgAlertEventTransactions({
-    url,
-    poolSize,
-    // Not "pager-bench": the meter counts this pool's PostgreSQL CPU as the server's would be.
-    applicationName: "pager-bench-sql",
-    onIdleError: (error) => console.error(`replay pool: ${error.message}`),
-  });
+  const alertTx = new PgAlertEventTransactions(
+    {
+      url,
+      poolSize,
+      // Not "pager-bench": the meter counts this pool's PostgreSQL CPU as the server's would be.
+      applicationName: "pager-bench-sql",
+      timeouts: { statementMs: 0, lockMs: 0, idleInTransactionMs: 0 },
+    },
+    (error) => console.error(`replay pool: ${error.message}`),
+  );
   const nothing = () => {};
   const deps: AppDeps = {
     tx: {

@@ -90,12 +90,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     eventsRecorded: () => {},
   };
   const tx = new TypeormTransactionRunner(dataSource);
-  const alertTx = new PgAlertEventTransactions({
-    url: options.databaseUrl,
-    poolSize: config.dbPoolSize,
-    applicationName: "pager",
-    onIdleError: (err) => logger.warn({ err }, "idle database connection failed"),
-  });
+  const alertTx = new PgAlertEventTransactions(
+    { url: options.databaseUrl, poolSize: config.dbPoolSize, timeouts: config.dbTimeouts },
+    (err) => logger.warn({ err }, "idle database connection failed"),
+  );
   const registry = newMetricsRegistry();
   const metrics = new PrometheusPagerMetrics(registry);
   registerDatabaseGauges(registry, dataSource, clock, config.timers.watchdogGraceMs, (err) =>

@@ -1,4 +1,8 @@
 import pg from "pg";
+import {
+  connectionOptions,
+  type DatabaseOptions,
+} from "../../../platform/postgres/database-setup.js";
 import type {
   AlertEventTransactions,
   AlertSubject,
@@ -8,14 +12,6 @@ import type {
 import { decisionWriteStatement } from "./decision-write-sql.js";
 import { isStale, type LockedRow, lockStatement, toLockedState } from "./locked-state-sql.js";
 import { translate } from "./transaction-runner.js";
-
-/** How to reach the database, and what to do with an idle connection's error. */
-export interface AlertEventTransactionsOptions {
-  readonly url: string;
-  readonly poolSize: number;
-  readonly applicationName: string;
-  readonly onIdleError: (error: Error) => void;
-}
 
 /**
  * Alert events on raw `pg`, in two round trips: BEGIN and the lock statement
@@ -28,15 +24,19 @@ export class PgAlertEventTransactions implements AlertEventTransactions {
   /** Read by the pool metrics. */
   readonly pool: pg.Pool;
 
-  constructor(options: AlertEventTransactionsOptions) {
+  /**
+   * The same size, timeouts and name as the TypeORM pool the options would
+   * make; `onIdleError` hears of a connection that failed while idle.
+   */
+  constructor(options: DatabaseOptions, onIdleError: (error: Error) => void) {
+    const { url, applicationName, extra } = connectionOptions(options, "pager");
     this.pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize,
-      connectionTimeoutMillis: 10_000,
-      application_name: options.applicationName,
+      ...extra,
+      connectionString: url,
+      application_name: applicationName,
       pipeline: true,
     });
-    this.pool.on("error", options.onIdleError);
+    this.pool.on("error", onIdleError);
   }
 
   async run<T>(
