@@ -15,6 +15,7 @@ describe("timer settings", () => {
       apiKey: null,
       callbackKey: null,
       callbackKeyFile: ".pager-data/timer-callback-key",
+      toleranceMs: 5000,
     });
     expect(
       readAckTimerSettings(
@@ -24,6 +25,7 @@ describe("timer settings", () => {
           PAGER_TIMER_WATCHDOG_GRACE_MS: "5000",
           PAGER_TIMER_API_KEY: KEY,
           PAGER_TIMER_CALLBACK_KEY: OTHER_KEY,
+          PAGER_TIMER_TOLERANCE_MS: "0",
         },
         dataDir,
       ),
@@ -34,6 +36,7 @@ describe("timer settings", () => {
       apiKey: KEY,
       callbackKey: OTHER_KEY,
       callbackKeyFile: ".pager-data/timer-callback-key",
+      toleranceMs: 0,
     });
     const bad: [Record<string, string>, RegExp][] = [
       [{ PAGER_TIMER_CALLBACK_URL: "http://x:1" }, /PAGER_TIMER_URL/],

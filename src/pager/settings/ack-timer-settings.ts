@@ -30,6 +30,11 @@ export interface AckTimerSettings {
    */
   readonly callbackKey: string | null;
   readonly callbackKeyFile: string;
+  /**
+   * PAGER_TIMER_TOLERANCE_MS: how early a HandleAcknowledgementTimeout may
+   * come and still escalate, for a timer service whose clock runs ahead.
+   */
+  readonly toleranceMs: number;
 }
 
 /** The variables of acknowledgement timers, as read and documented. */
@@ -48,6 +53,15 @@ export const ACK_TIMER_SETTINGS = {
     shownDefault: "`http://<host>:<port>` as listening",
     meaning:
       "Where the timer service calls the pager back (`http://host:port`; must be on its `TIMER_CALLBACK_ALLOWLIST`).",
+  },
+  toleranceMs: {
+    kind: "integer",
+    name: "PAGER_TIMER_TOLERANCE_MS",
+    fallback: 5000,
+    min: 0,
+    max: 600_000,
+    meaning:
+      "How early a `HandleAcknowledgementTimeout` may come, before the level's acknowledgement delay runs out, and still escalate: the clock skew forgiven to a timer service on another machine. Earlier callbacks answer `IGNORED_NOT_DUE` and change nothing (0 to 600 000).",
   },
   watchdogGraceMs: {
     kind: "integer",
@@ -106,5 +120,6 @@ export function readAckTimerSettings(env: Env, dataDir: string): AckTimerSetting
     callbackKey: optionalSecret(env, ACK_TIMER_SETTINGS.callbackKey),
     callbackKeyFile:
       text(env, ACK_TIMER_SETTINGS.callbackKeyFile) ?? stateFile(dataDir, "timer-callback-key"),
+    toleranceMs: integer(env, ACK_TIMER_SETTINGS.toleranceMs),
   };
 }
