@@ -5,6 +5,7 @@ import {
 } from "../platform/program/process-settings.js";
 import { SECRET_PATTERN, SECRET_SHAPE } from "../platform/secrets/random-secret.js";
 import { type Env, integer } from "../platform/settings/env-values.js";
+import { type ClientTls, readClientTls } from "../platform/tls/client-tls.js";
 import { CallbackAllowlist } from "./domain/callback-allowlist.js";
 
 /**
@@ -26,6 +27,12 @@ export interface TimerConfig extends ProcessSettings {
   readonly apiKeys: readonly string[] | null;
   /** One secret per line; made with one fresh secret on a first start without TIMER_API_KEYS. */
   readonly apiKeysFile: string;
+  /**
+   * TIMER_CALLBACK_CA, TIMER_CALLBACK_CLIENT_CERT, TIMER_CALLBACK_CLIENT_KEY:
+   * with a CA, callbacks go over TLS trusting it, showing the certificate to
+   * callees that ask for one; without, in cleartext.
+   */
+  readonly callbackTls: ClientTls;
 }
 
 const DEFAULT_ALLOWLIST = "127.0.0.1:50051/pager.v1.PagerService/HandleAcknowledgementTimeout";
@@ -60,7 +67,23 @@ export function readTimerConfig(env: Env): TimerConfig {
     maxIdleMs: integer(env, "TIMER_MAX_IDLE_MS", 1000, 10, 60_000),
     apiKeys: readApiKeys(env),
     apiKeysFile: env.TIMER_API_KEYS_FILE || stateFile(base.dataDir, "timer-api-keys"),
+    callbackTls: readCallbackTls(env),
   };
+}
+
+/** A client certificate without a CA would be shown over no TLS at all: refused. */
+function readCallbackTls(env: Env): ClientTls {
+  const tls = readClientTls(env, {
+    ca: "TIMER_CALLBACK_CA",
+    cert: "TIMER_CALLBACK_CLIENT_CERT",
+    key: "TIMER_CALLBACK_CLIENT_KEY",
+  });
+  if (tls.ca === null && tls.cert !== null) {
+    throw new Error(
+      "TIMER_CALLBACK_CLIENT_CERT needs TIMER_CALLBACK_CA: callbacks use TLS only when it names the CA to trust",
+    );
+  }
+  return tls;
 }
 
 /** Several keys at once let callers move to a new one before the old one is removed. */

@@ -53,7 +53,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     clock,
     allowlist: config.allowlist,
   };
-  const sender = new GrpcCallbackSender();
+  const sender = new GrpcCallbackSender(config.callbackTls);
 
   const serving = await serve({
     host: config.host,
@@ -65,6 +65,8 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     errorDomain: "timer.v1",
     interceptors: [apiKeyInterceptor(keys.hashes)],
     reach: config.reach,
+    tls: config.tls,
+    limits: config.limits,
   }).catch(async (error: unknown) => {
     await dataSource.destroy();
     throw error;

@@ -25,7 +25,7 @@ export interface PagerConfig extends ProcessSettings {
   readonly deliveryRetryBaseMs: number;
   /** Longest one delivery attempt may take; always shorter than the worker lease. */
   readonly deliveryTimeoutMs: number;
-  /** Base of the acknowledgement command in pages; null: `http://<host>:<port>` as listening. */
+  /** Base of the acknowledgement command in pages; null: `http://<host>:<port>` as listening (`https://` with TLS). */
   readonly publicUrl: string | null;
   readonly channels: ChannelSettings;
   /** Acknowledgement links and live watches. */

@@ -1,6 +1,8 @@
 import path from "node:path";
 import { type BrowserReachSettings, readBrowserReach } from "../server/browser-reach.js";
+import { readServerLimits, type ServerLimits } from "../server/server-limits.js";
 import { type Env, integer } from "../settings/env-values.js";
+import { readServerTls, type ServerTls } from "../tls/server-tls.js";
 
 /**
  * What every program of the project (pager, timer service) is told alike,
@@ -17,6 +19,10 @@ export interface ProcessSettings {
   readonly shutdownGraceMs: number;
   /** `<prefix>_ALLOWED_HOSTS` and `<prefix>_CORS_ORIGINS`: who may reach the port from a browser. */
   readonly reach: BrowserReachSettings;
+  /** `<prefix>_TLS_CERT`, `_TLS_KEY`, `_TLS_CLIENT_CA`; null: cleartext. */
+  readonly tls: ServerTls | null;
+  /** `<prefix>_MAX_REQUEST_BYTES` and the other bounds of the port. */
+  readonly limits: ServerLimits;
 }
 
 /** The defaults that differ between programs. */
@@ -30,8 +36,8 @@ export interface ProcessDefaults {
 
 /**
  * Reads `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, `_LOG_LEVEL`,
- * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS`, `_CORS_ORIGINS` and the database
- * URL; bad values name the variable.
+ * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS`, `_CORS_ORIGINS`, the TLS files, the
+ * port's limits and the database URL; bad values name the variable.
  */
 export function readProcessSettings(
   env: Env,
@@ -47,6 +53,8 @@ export function readProcessSettings(
     logLevel: env[`${prefix}_LOG_LEVEL`] || "info",
     shutdownGraceMs: integer(env, `${prefix}_SHUTDOWN_GRACE_MS`, 10_000, 0, 600_000),
     reach: readBrowserReach(env, prefix),
+    tls: readServerTls(env, prefix),
+    limits: readServerLimits(env, prefix),
   };
 }
 
