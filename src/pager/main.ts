@@ -1,12 +1,18 @@
 import { runService } from "../platform/program/run-service.js";
 import { startPagerServer } from "./pager-server.js";
-import { readConfig } from "./settings/pager-config.js";
+import { pagerSettingList, readConfig } from "./settings/pager-config.js";
 
 /**
  * `npm start`: the pager, configured from the environment, on an embedded
  * PostgreSQL unless DATABASE_URL names one.
  */
-runService(() => {
+const help = {
+  command: "npm start",
+  summary: "The pager: alerts, escalation policies, acknowledgement timers and notifications.",
+  settings: pagerSettingList,
+};
+
+runService(help, () => {
   const config = readConfig(process.env);
   return {
     name: "pager",

@@ -111,6 +111,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       ids: new UuidV7Generator(),
       signals,
       keyCache: authenticator,
+      timerToleranceMs: config.timers.toleranceMs,
       // The operator's key when set; else one kept in the database, the same for every replica.
       ackLinks: new HmacAckLinkTokens(
         timeline.ackLinkSecret === null

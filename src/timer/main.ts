@@ -1,5 +1,5 @@
 import { runService } from "../platform/program/run-service.js";
-import { readTimerConfig } from "./timer-config.js";
+import { readTimerConfig, timerSettingList } from "./timer-config.js";
 import { startTimerServer } from "./timer-server.js";
 
 /**
@@ -7,7 +7,13 @@ import { startTimerServer } from "./timer-server.js";
  * variables, on an embedded PostgreSQL of its own unless TIMER_DATABASE_URL
  * (or DATABASE_URL) names one. Start as many as wanted on one database.
  */
-runService(() => {
+const help = {
+  command: "npm run timer",
+  summary: "The timer service: stores timers and makes the gRPC call each describes when due.",
+  settings: timerSettingList,
+};
+
+runService(help, () => {
   const config = readTimerConfig(process.env);
   return {
     name: "timer",

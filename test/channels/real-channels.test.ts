@@ -121,6 +121,7 @@ describe("real channels: email, SMS and webhook pages as received", () => {
     expect(h.fakes.smtp.sentTo(second)).to.deep.equal([]);
     expect(twilio.sentTo(phone)).to.deep.equal([]);
 
+    h.clock.advance(60_000);
     await h.client.call(method.handleAcknowledgementTimeout, { alertId, level: 0 });
     const secondMail = await theEmailTo(second);
     expect(secondMail?.headers.get("subject")).to.equal(firstMail?.headers.get("subject"));

@@ -105,12 +105,14 @@ describe("alert timeline (ListAlertEvents)", () => {
     });
     const alertId = alert?.id ?? "";
     await pageState(alertId, 0, NotificationState.SENT);
+    h.clock.advance(60_000);
     await h.client.call(method.handleAcknowledgementTimeout, { alertId, level: 0 });
     const failed = await pageState(alertId, 1, NotificationState.FAILED);
     await h.client.call(NotificationService.method.retryNotification, {
       notificationId: failed?.id ?? "",
     });
     await pageState(alertId, 1, NotificationState.SENT);
+    h.clock.advance(60_000);
     await h.client.call(method.handleAcknowledgementTimeout, { alertId, level: 1 });
     await pageState(alertId, 2, NotificationState.SENT);
     await h.client.call(method.handleAcknowledgementTimeout, { alertId, level: 2 });

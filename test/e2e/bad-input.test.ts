@@ -322,6 +322,7 @@ describe("bad input gets a precise status naming the field, and writes nothing",
       }),
       updateMask: create(FieldMaskSchema, { paths: ["levels"] }),
     });
+    h.clock.advance(60_000);
     const escalated = await h.client.call(pager.handleAcknowledgementTimeout, {
       alertId: alert?.id ?? "",
       level: 0,

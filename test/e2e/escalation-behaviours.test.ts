@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { IgnoredTimeoutReason } from "../../gen/pager/v1/alert_event_pb.js";
 import { MonitoredServiceHealth } from "../../gen/pager/v1/monitored_service_pb.js";
 import {
   AcknowledgementTimeoutOutcome,
@@ -20,7 +21,8 @@ const { method } = PagerService;
 describe("the five escalation behaviours (real server, real PostgreSQL, grpc-js)", () => {
   let h: PagerHarness;
   before(async () => {
-    h = await startPagerHarness();
+    // This suite plays the timer service: it calls HandleAcknowledgementTimeout itself.
+    h = await startPagerHarness({ PAGER_TIMER_WORKER: "off" });
   });
   after(async () => {
     await h?.stop();
@@ -36,12 +38,14 @@ describe("the five escalation behaviours (real server, real PostgreSQL, grpc-js)
     return { service, alert, outcome };
   }
 
+  /** The timer callback, once the delay of either level (60 s, 120 s) has run out. */
   async function timeout(alertId: string, level: number) {
+    h.clock.advance(120_000);
     return h.client.call(method.handleAcknowledgementTimeout, { alertId, level });
   }
 
   it("1. healthy + alert: service unhealthy, level-0 targets paged and delivered, timer armed", async () => {
-    const before = Date.now();
+    const before = h.clock.now().getTime();
     const { service, alert, outcome } = await triggered();
     expect(outcome).to.equal(SendAlertOutcome.CREATED);
     expect(alert).to.include({
@@ -85,23 +89,6 @@ describe("the five escalation behaviours (real server, real PostgreSQL, grpc-js)
     expect(last.outcome).to.equal(AcknowledgementTimeoutOutcome.IGNORED_LAST_LEVEL);
     expect(await timersOf(h, alert.id)).to.deep.equal([]);
     expect(await notificationsOf(h.client, alert.id)).to.have.length(3);
-  });
-
-  it("2'. the timer worker escalates an unacknowledged alert by itself when the delay runs out", async () => {
-    const { alert } = await triggered();
-    h.clock.advance(61_000);
-    const after = await eventually(async () => {
-      const { alert: now } = await h.client.call(method.getAlert, { alertId: alert.id });
-      expect(now?.currentLevel).to.equal(1);
-      return now;
-    });
-    expect(after?.state).to.equal(AlertState.TRIGGERED);
-    expect(pageSummary(await notificationsOf(h.client, alert.id))).to.deep.equal([
-      "0:email",
-      "1:sms",
-      "1:webhook",
-    ]);
-    expect((await timersOf(h, alert.id)).map((t) => t.level)).to.deep.equal([1]);
   });
 
   it("3. acknowledged + timeout: nobody paged, no timer", async () => {
@@ -176,5 +163,67 @@ describe("the five escalation behaviours (real server, real PostgreSQL, grpc-js)
     const duplicate = await timeout(alert.id, 0);
     expect(duplicate.outcome).to.equal(AcknowledgementTimeoutOutcome.IGNORED_STALE);
     expect(await notificationsOf(h.client, alert.id)).to.have.length(3);
+  });
+
+  it("an early callback is IGNORED_NOT_DUE: nobody paged, the timer stays armed until it is due", async () => {
+    const { alert } = await triggered();
+    h.clock.advance(50_000);
+    const early = await h.client.call(method.handleAcknowledgementTimeout, {
+      alertId: alert.id,
+      level: 0,
+    });
+    expect(early.outcome).to.equal(AcknowledgementTimeoutOutcome.IGNORED_NOT_DUE);
+    expect(early.alert).to.include({ state: AlertState.TRIGGERED, currentLevel: 0 });
+    expect(pageSummary(await notificationsOf(h.client, alert.id))).to.deep.equal(["0:email"]);
+    expect((await timersOf(h, alert.id)).map((t) => t.level)).to.deep.equal([0]);
+    const { events } = await h.client.call(method.listAlertEvents, { alertId: alert.id });
+    const ignored = events.flatMap((e) =>
+      e.kind.case === "timeoutIgnored" ? [[e.kind.value.level, e.kind.value.reason]] : [],
+    );
+    expect(ignored).to.deep.equal([[0, IgnoredTimeoutReason.NOT_DUE]]);
+    // Within the clock-skew tolerance (5 s by default) of the 60 s delay: due.
+    h.clock.advance(6_000);
+    const due = await h.client.call(method.handleAcknowledgementTimeout, {
+      alertId: alert.id,
+      level: 0,
+    });
+    expect(due.outcome).to.equal(AcknowledgementTimeoutOutcome.ESCALATED);
+    expect(pageSummary(await notificationsOf(h.client, alert.id))).to.deep.equal([
+      "0:email",
+      "1:sms",
+      "1:webhook",
+    ]);
+  });
+});
+
+describe("the in-process timer worker", () => {
+  let h: PagerHarness;
+  before(async () => {
+    h = await startPagerHarness();
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  it("2'. the timer worker escalates an unacknowledged alert by itself when the delay runs out", async () => {
+    const { service } = await createServiceWithPolicy(h.client);
+    const { alert } = await h.client.call(method.sendAlert, {
+      monitoredServiceId: service.id,
+      message: "disk full",
+    });
+    if (alert === undefined) throw new Error("no alert");
+    h.clock.advance(61_000);
+    const after = await eventually(async () => {
+      const { alert: now } = await h.client.call(method.getAlert, { alertId: alert.id });
+      expect(now?.currentLevel).to.equal(1);
+      return now;
+    });
+    expect(after?.state).to.equal(AlertState.TRIGGERED);
+    expect(pageSummary(await notificationsOf(h.client, alert.id))).to.deep.equal([
+      "0:email",
+      "1:sms",
+      "1:webhook",
+    ]);
+    expect((await timersOf(h, alert.id)).map((t) => t.level)).to.deep.equal([1]);
   });
 });

@@ -55,6 +55,7 @@ describe("races (real PostgreSQL, concurrent grpc-js calls)", () => {
       message: "down",
     });
     const alertId = alert?.id ?? "";
+    h.clock.advance(60_000);
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         h.client.call(method.handleAcknowledgementTimeout, { alertId, level: 0 }),
@@ -83,6 +84,7 @@ describe("races (real PostgreSQL, concurrent grpc-js calls)", () => {
         message: `race ${round}`,
       });
       const alertId = alert?.id ?? "";
+      h.clock.advance(60_000);
       const [acked, timeout] = await Promise.all([
         h.client.call(method.acknowledgeAlert, { alertId, acknowledgedBy: "ana" }),
         h.client.call(method.handleAcknowledgementTimeout, { alertId, level: 0 }),

@@ -90,6 +90,7 @@ describe("timeline entries decided with each change", () => {
     const d = handleAcknowledgementTimeout(alert, service, {
       level: 0,
       now: LATER,
+      toleranceMs: 0,
       actor: TIMER,
       newId: ids(),
     });

@@ -22,6 +22,7 @@ function alertIn(state: AlertState, currentLevel = 0): Alert {
     dedupKey: "",
     state,
     currentLevel,
+    levelStartTime: T0,
     acknowledgedBy: state === "acknowledged" ? "first" : "",
     levels: policy.levels,
     createTime: T0,
@@ -120,6 +121,7 @@ describe("escalation state machine", () => {
         const d = handleAcknowledgementTimeout(alert, serviceFor(alert), {
           level: row.level,
           now: LATER,
+          toleranceMs: 0,
           actor: TIMER,
           newId: ids(),
         });
@@ -141,10 +143,12 @@ describe("escalation state machine", () => {
       const d = handleAcknowledgementTimeout(alert, serviceFor(alert), {
         level: 0,
         now: LATER,
+        toleranceMs: 0,
         actor: TIMER,
         newId: ids(),
       });
       expect(d.alert.currentLevel).to.equal(1);
+      expect(d.alert.levelStartTime).to.equal(LATER);
       expect(d.pages.map((p) => p.level)).to.deep.equal([1, 1]);
       expect(d.pages.map((p) => p.target)).to.deep.equal(policy.levels[1]?.targets);
       expect(d.timer).to.deep.equal({
@@ -153,6 +157,58 @@ describe("escalation state machine", () => {
         fireTime: new Date(LATER.getTime() + 120_000),
       });
       expect(d.service).to.deep.equal(serviceFor(alert));
+    });
+
+    describe("a callback before the level's delay ran out", () => {
+      // Level 0 was paged at T0 and waits 60 s.
+      const at = (ms: number) => new Date(T0.getTime() + ms);
+      const outcomeAt = (alert: Alert, nowMs: number, toleranceMs: number) =>
+        handleAcknowledgementTimeout(alert, serviceFor(alert), {
+          level: alert.currentLevel,
+          now: at(nowMs),
+          toleranceMs,
+          actor: TIMER,
+          newId: ids(),
+        });
+
+      it("changes nothing and records IGNORED_NOT_DUE, however little is missing", () => {
+        for (const nowMs of [0, 30_000, 59_999]) {
+          const alert = alertIn("triggered", 0);
+          const d = outcomeAt(alert, nowMs, 0);
+          expect(d.outcome, `${nowMs} ms after the page`).to.equal("ignored-not-due");
+          expect(d.changed).to.equal(false);
+          expect(d.alert).to.equal(alert);
+          expect(d.pages).to.be.empty;
+          expect(d.timer).to.equal(null);
+          expect(d.events.map((e) => e.detail)).to.deep.equal([
+            { kind: "timeout-ignored", level: 0, outcome: "ignored-not-due" },
+          ]);
+        }
+      });
+
+      it("escalates at the deadline, and up to the tolerance before it", () => {
+        expect(outcomeAt(alertIn("triggered", 0), 60_000, 0).outcome).to.equal("escalated");
+        expect(outcomeAt(alertIn("triggered", 0), 55_000, 5000).outcome).to.equal("escalated");
+        expect(outcomeAt(alertIn("triggered", 0), 54_999, 5000).outcome).to.equal(
+          "ignored-not-due",
+        );
+      });
+
+      it("counts from when the current level was paged, with that level's own delay", () => {
+        // Level 1 paged 10 s after T0 waits 120 s: due at 130 s.
+        const alert = { ...alertIn("triggered", 1), levels: [...policy.levels, policy.levels[0]] };
+        const level1 = { ...alert, levelStartTime: at(10_000) } as Alert;
+        expect(outcomeAt(level1, 129_999, 0).outcome).to.equal("ignored-not-due");
+        expect(outcomeAt(level1, 130_000, 0).outcome).to.equal("escalated");
+      });
+
+      it("gives way to every other reason to ignore", () => {
+        expect(outcomeAt(alertIn("resolved", 0), 1000, 0).outcome).to.equal("ignored-resolved");
+        expect(outcomeAt(alertIn("acknowledged", 0), 1000, 0).outcome).to.equal(
+          "ignored-acknowledged",
+        );
+        expect(outcomeAt(alertIn("triggered", 1), 1000, 0).outcome).to.equal("ignored-last-level");
+      });
     });
 
     it("refuses a negative level before reading anything", () => {

@@ -16,6 +16,7 @@ describe("timer settings", () => {
       apiKey: null,
       callbackKey: null,
       callbackKeyFile: ".pager-data/timer-callback-key",
+      toleranceMs: 5000,
       tls: NO_TLS,
     });
     expect(
@@ -26,6 +27,7 @@ describe("timer settings", () => {
           PAGER_TIMER_WATCHDOG_GRACE_MS: "5000",
           PAGER_TIMER_API_KEY: KEY,
           PAGER_TIMER_CALLBACK_KEY: OTHER_KEY,
+          PAGER_TIMER_TOLERANCE_MS: "0",
         },
         dataDir,
       ),
@@ -36,6 +38,7 @@ describe("timer settings", () => {
       apiKey: KEY,
       callbackKey: OTHER_KEY,
       callbackKeyFile: ".pager-data/timer-callback-key",
+      toleranceMs: 0,
       tls: NO_TLS,
     });
     const bad: [Record<string, string>, RegExp][] = [

@@ -870,7 +870,7 @@ export const SendAlertOutcomeSchema: GenEnum<SendAlertOutcome> = /*@__PURE__*/
 /**
  * AcknowledgementTimeoutOutcome says what HandleAcknowledgementTimeout did.
  * When several IGNORED_* reasons apply, the first in this order wins:
- * RESOLVED, ACKNOWLEDGED, STALE, LAST_LEVEL.
+ * RESOLVED, ACKNOWLEDGED, STALE, LAST_LEVEL, NOT_DUE.
  *
  * @generated from enum pager.v1.AcknowledgementTimeoutOutcome
  */
@@ -983,8 +983,8 @@ export const PagerService: GenService<{
    * HandleAcknowledgementTimeout is the timer callback: the acknowledgement
    * delay of a level ran out. When the alert is still triggered at that level
    * and a next level exists, the next level is paged and a new timer is set.
-   * Late, duplicate and moot callbacks change nothing and return OK with an
-   * IGNORED_* outcome.
+   * Late, duplicate, moot and early callbacks change nothing and return OK
+   * with an IGNORED_* outcome; an early one leaves the level's timer armed.
    *
    * @generated from rpc pager.v1.PagerService.HandleAcknowledgementTimeout
    */

@@ -20,7 +20,8 @@ export interface AcknowledgementTimeoutInput {
  * The one path by which an acknowledgement delay escalates, whether the
  * callback comes from the in-process timer worker or an external timer
  * service. The answered timer is consumed in the same transaction, and
- * duplicates find the alert already moved on (IGNORED_STALE). `actor` is the
+ * duplicates find the alert already moved on (IGNORED_STALE); an early one
+ * (IGNORED_NOT_DUE) leaves it be. `actor` is the
  * caller: the timer service's key, or the in-process timer worker.
  */
 export async function handleAcknowledgementTimeout(
@@ -37,9 +38,11 @@ export async function handleAcknowledgementTimeout(
       level,
       now,
       actor,
+      toleranceMs: deps.timerToleranceMs,
       newId: () => deps.ids.next(),
     });
-    await uow.ackTimers.consume(alertId, level);
+    // An early callback leaves the timer armed: it still fires when the delay runs out.
+    if (decided.outcome !== "ignored-not-due") await uow.ackTimers.consume(alertId, level);
     await applyDecision(uow, decided, { service, alertIsNew: false, now });
     return decided;
   });

@@ -233,4 +233,9 @@ export interface AppDeps {
   readonly ids: IdGenerator;
   readonly signals: WorkSignals;
   readonly keyCache: ApiKeyCache;
+  /**
+   * How early an acknowledgement-timeout callback may come and still
+   * escalate: the clock skew forgiven to a timer service on another machine.
+   */
+  readonly timerToleranceMs: number;
 }

@@ -20,6 +20,11 @@ export interface Alert {
   readonly state: AlertState;
   /** 0-based index of the last level paged. */
   readonly currentLevel: number;
+  /**
+   * When `currentLevel` was paged: its acknowledgement delay runs from here,
+   * so a timer callback that comes before it ran out can be told apart.
+   */
+  readonly levelStartTime: Date;
   readonly acknowledgedBy: string;
   readonly levels: readonly EscalationLevel[];
   readonly createTime: Date;

@@ -65,7 +65,8 @@ export type TimeoutOutcome =
   | "ignored-acknowledged"
   | "ignored-resolved"
   | "ignored-stale"
-  | "ignored-last-level";
+  | "ignored-last-level"
+  | "ignored-not-due";
 /** The outcomes of a timer callback that changed nothing. */
 export type IgnoredTimeoutOutcome = Exclude<TimeoutOutcome, "escalated">;
 
@@ -163,6 +164,7 @@ export function triggerAlert(
     dedupKey: event.dedupKey,
     state: "triggered",
     currentLevel: 0,
+    levelStartTime: event.now,
     acknowledgedBy: "",
     levels: policy.levels,
     createTime: event.now,
@@ -286,17 +288,31 @@ export function validateLevelIndex(level: number, field = "level"): number {
 }
 
 /**
- * Behaviour 2 and the guard against late, duplicate or obsolete callbacks:
- * only a callback for the level the alert is at, while it is still
- * triggered and has a next level, pages anyone. When several reasons to
- * ignore apply, resolved wins over acknowledged over stale over last level.
- * An ignored callback changes no state but is recorded with its outcome, so
- * the timeline shows that the timer did fire.
+ * When the acknowledgement delay of the alert's current level runs out: the
+ * level was paged at `levelStartTime` and waits its own `ack_timeout`.
+ */
+export function levelDeadline(alert: Alert): Date {
+  const step = alert.levels[alert.currentLevel];
+  if (step === undefined)
+    throw new RangeError(`alert ${alert.id} has no level ${alert.currentLevel}`);
+  return new Date(alert.levelStartTime.getTime() + step.ackTimeoutMs);
+}
+
+/**
+ * Behaviour 2 and the guard against late, duplicate, obsolete or early
+ * callbacks: only a callback for the level the alert is at, while it is
+ * still triggered, has a next level and its delay has run out, pages anyone.
+ * `toleranceMs` forgives a caller whose clock runs that much ahead of ours;
+ * a callback earlier than that (a timer service gone wrong, or a caller
+ * trying to page the next level at once) changes nothing. When several
+ * reasons to ignore apply, resolved wins over acknowledged over stale over
+ * last level over not due. An ignored callback changes no state but is
+ * recorded with its outcome, so the timeline shows that the timer did fire.
  */
 export function handleAcknowledgementTimeout(
   alert: Alert,
   service: MonitoredService,
-  event: Cause & { readonly level: number; readonly newId: NewId },
+  event: Cause & { readonly level: number; readonly toleranceMs: number; readonly newId: NewId },
 ): Decision<TimeoutOutcome> {
   const ignored = (outcome: IgnoredTimeoutOutcome) =>
     unchanged(outcome, alert, service, [
@@ -311,7 +327,10 @@ export function handleAcknowledgementTimeout(
   if (event.level !== alert.currentLevel) return ignored("ignored-stale");
   const next = alert.currentLevel + 1;
   if (next >= alert.levels.length) return ignored("ignored-last-level");
-  const escalated = { ...alert, currentLevel: next };
+  if (event.now.getTime() + event.toleranceMs < levelDeadline(alert).getTime()) {
+    return ignored("ignored-not-due");
+  }
+  const escalated = { ...alert, currentLevel: next, levelStartTime: event.now };
   const { queued, ...paged } = pageLevel(escalated, next, event);
   return {
     outcome: "escalated",

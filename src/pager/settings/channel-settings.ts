@@ -1,4 +1,5 @@
-import { type Env, flag, optionalUrl } from "../../platform/settings/env-values.js";
+import { type Env, flag, optionalUrl, text } from "../../platform/settings/env-values.js";
+import type { Setting } from "../../platform/settings/setting.js";
 import type {
   ChannelSettings,
   ChannelSetup,
@@ -9,30 +10,83 @@ import type {
 
 const TWILIO_PUBLIC_API = "https://api.twilio.com";
 
+/** The variables of the notification channels, as read and documented. */
+export const CHANNEL_SETTINGS = {
+  smtpUrl: {
+    kind: "url",
+    name: "PAGER_SMTP_URL",
+    protocols: ["smtp:", "smtps:"],
+    meaning:
+      "Email: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. See [Real notifications](#real-notifications).",
+  },
+  mailFrom: {
+    kind: "text",
+    name: "PAGER_MAIL_FROM",
+    fallback: null,
+    meaning: "Email: the sender, e.g. `Pager <pager@example.com>`.",
+  },
+  twilioAccountSid: {
+    kind: "text",
+    name: "PAGER_TWILIO_ACCOUNT_SID",
+    fallback: null,
+    meaning: "SMS: the Twilio account SID (`AC…`).",
+  },
+  twilioAuthToken: {
+    kind: "text",
+    name: "PAGER_TWILIO_AUTH_TOKEN",
+    fallback: null,
+    meaning: "SMS: the Twilio auth token. Never logged.",
+  },
+  twilioFrom: {
+    kind: "text",
+    name: "PAGER_TWILIO_FROM",
+    fallback: null,
+    meaning: "SMS: the sending number, e.g. `+14155550100`.",
+  },
+  twilioBaseUrl: {
+    kind: "url",
+    name: "PAGER_TWILIO_BASE_URL",
+    protocols: ["https:", "http:"],
+    shownDefault: `\`${TWILIO_PUBLIC_API}\``,
+    meaning: "SMS: where the Twilio Messages API is; any gateway speaking it will do.",
+  },
+  webhookDelivery: {
+    kind: "flag",
+    name: "PAGER_WEBHOOK_DELIVERY",
+    fallback: true,
+    meaning: "`off` sends webhook pages to the log instead of POSTing them.",
+  },
+  webhookSecret: {
+    kind: "text",
+    name: "PAGER_WEBHOOK_SECRET",
+    fallback: null,
+    meaning: "Signs every webhook body (HMAC-SHA256 header). Never logged.",
+  },
+} as const satisfies Record<string, Setting>;
+
 /** Reads the channel variables; malformed values stop the start, missing companions do not. */
 export function readChannelSettings(env: Env): ChannelSettings {
   return { email: readEmail(env), sms: readSms(env), webhook: readWebhook(env) };
 }
 
 function readEmail(env: Env): ChannelSetup<SmtpSettings> {
-  const url = optionalUrl(env, "PAGER_SMTP_URL", ["smtp:", "smtps:"]);
-  const from = env.PAGER_MAIL_FROM ?? "";
-  if (from !== "" && !from.includes("@")) {
+  const url = optionalUrl(env, CHANNEL_SETTINGS.smtpUrl);
+  const from = text(env, CHANNEL_SETTINGS.mailFrom);
+  if (from !== null && !from.includes("@")) {
     throw new Error(`PAGER_MAIL_FROM="${from}" is not an email address (e.g. pager@example.com)`);
   }
-  return setup("email", { PAGER_SMTP_URL: url, PAGER_MAIL_FROM: from || null }, (set) => ({
+  return setup("email", { PAGER_SMTP_URL: url, PAGER_MAIL_FROM: from }, (set) => ({
     url: set.PAGER_SMTP_URL,
     from: set.PAGER_MAIL_FROM,
   }));
 }
 
 function readSms(env: Env): ChannelSetup<TwilioSettings> {
-  const baseUrl =
-    optionalUrl(env, "PAGER_TWILIO_BASE_URL", ["https:", "http:"]) ?? new URL(TWILIO_PUBLIC_API);
+  const baseUrl = optionalUrl(env, CHANNEL_SETTINGS.twilioBaseUrl) ?? new URL(TWILIO_PUBLIC_API);
   const required = {
-    PAGER_TWILIO_ACCOUNT_SID: env.PAGER_TWILIO_ACCOUNT_SID || null,
-    PAGER_TWILIO_AUTH_TOKEN: env.PAGER_TWILIO_AUTH_TOKEN || null,
-    PAGER_TWILIO_FROM: env.PAGER_TWILIO_FROM || null,
+    PAGER_TWILIO_ACCOUNT_SID: text(env, CHANNEL_SETTINGS.twilioAccountSid),
+    PAGER_TWILIO_AUTH_TOKEN: text(env, CHANNEL_SETTINGS.twilioAuthToken),
+    PAGER_TWILIO_FROM: text(env, CHANNEL_SETTINGS.twilioFrom),
   };
   return setup("sms", required, (set) => ({
     accountSid: set.PAGER_TWILIO_ACCOUNT_SID,
@@ -43,8 +97,8 @@ function readSms(env: Env): ChannelSetup<TwilioSettings> {
 }
 
 function readWebhook(env: Env): ChannelSetup<WebhookSettings> {
-  if (!flag(env, "PAGER_WEBHOOK_DELIVERY", true)) return { mode: "log" };
-  return { mode: "live", settings: { secret: env.PAGER_WEBHOOK_SECRET || null } };
+  if (!flag(env, CHANNEL_SETTINGS.webhookDelivery)) return { mode: "log" };
+  return { mode: "live", settings: { secret: text(env, CHANNEL_SETTINGS.webhookSecret) } };
 }
 
 /**

@@ -1,13 +1,24 @@
 import {
+  type ProcessDefaults,
   type ProcessSettings,
+  processSettingList,
   readProcessSettings,
 } from "../../platform/program/process-settings.js";
 import { type Env, flag, integer, optionalUrl } from "../../platform/settings/env-values.js";
+import type { Setting } from "../../platform/settings/setting.js";
 import type { ChannelSettings } from "../adapters/channels/channel-setup.js";
-import { type AckTimerSettings, readAckTimerSettings } from "./ack-timer-settings.js";
-import { type AuthSettings, readAuthSettings } from "./auth-settings.js";
-import { readChannelSettings } from "./channel-settings.js";
-import { readTimelineSettings, type TimelineSettings } from "./timeline-settings.js";
+import {
+  ACK_TIMER_SETTINGS,
+  type AckTimerSettings,
+  readAckTimerSettings,
+} from "./ack-timer-settings.js";
+import { AUTH_SETTINGS, type AuthSettings, readAuthSettings } from "./auth-settings.js";
+import { CHANNEL_SETTINGS, readChannelSettings } from "./channel-settings.js";
+import {
+  readTimelineSettings,
+  TIMELINE_SETTINGS,
+  type TimelineSettings,
+} from "./timeline-settings.js";
 
 /**
  * Everything an operator can set, read once at start from the environment.
@@ -33,26 +44,113 @@ export interface PagerConfig extends ProcessSettings {
   readonly auth: AuthSettings;
 }
 
+const PAGER_DEFAULTS: ProcessDefaults = {
+  port: 50051,
+  dataDir: ".pager-data/postgres",
+  dbPoolSize: 20,
+  databaseUrlFrom: [
+    {
+      kind: "text",
+      name: "DATABASE_URL",
+      fallback: null,
+      meaning:
+        "PostgreSQL URL, e.g. `postgres://user:pass@db:5432/pager`. Unset: embedded PostgreSQL. Migrations run at start.",
+    },
+  ],
+  meanings: {
+    shutdownGraceMs:
+      "How long shutdown waits for calls in flight before cutting them. Open `WatchAlerts` streams are ended at once (`UNAVAILABLE`), not waited for.",
+    allowedHosts:
+      "Comma-separated names requests may be addressed to (`Host`/`:authority`) besides IP addresses, `localhost`, the machine's host name, the `PAGER_PUBLIC_URL` and `PAGER_TIMER_CALLBACK_URL` hosts: e.g. `pager.internal,.corp.example.com` (a leading dot: the domain and its subdomains); `*` for any.",
+  },
+};
+
+/** The pager's own variables beyond the process, channel, timer, key and timeline ones. */
+export const PAGER_SETTINGS = {
+  timerWorker: {
+    kind: "flag",
+    name: "PAGER_TIMER_WORKER",
+    fallback: true,
+    meaning:
+      "Run this process's timer worker: fire due timers (in-process mode), or relay them to the timer service and run the watchdog (with `PAGER_TIMER_URL`). `off` when something else calls `HandleAcknowledgementTimeout`.",
+  },
+  dispatcher: {
+    kind: "flag",
+    name: "PAGER_DISPATCHER",
+    fallback: true,
+    meaning: "Deliver queued notifications from this process.",
+  },
+  workerLeaseMs: {
+    kind: "integer",
+    name: "PAGER_WORKER_LEASE_MS",
+    fallback: 30_000,
+    min: 1000,
+    max: 3_600_000,
+    meaning:
+      "How long a worker's claim on a timer or notification lasts; if the process dies, another one takes the work over after this.",
+  },
+  maxDeliveryAttempts: {
+    kind: "integer",
+    name: "PAGER_MAX_DELIVERY_ATTEMPTS",
+    fallback: 5,
+    min: 1,
+    max: 100,
+    meaning: "Attempts per notification before it is marked `FAILED`.",
+  },
+  deliveryRetryBaseMs: {
+    kind: "integer",
+    name: "PAGER_DELIVERY_RETRY_BASE_MS",
+    fallback: 1000,
+    min: 1,
+    max: 3_600_000,
+    meaning:
+      "Delay before the first retry of a page; each further retry waits about twice as long (with jitter, at most a minute).",
+  },
+  deliveryTimeoutMs: {
+    kind: "integer",
+    name: "PAGER_DELIVERY_TIMEOUT_MS",
+    fallback: 10_000,
+    min: 100,
+    max: 600_000,
+    shownDefault: "`10000` (at most half the lease)",
+    meaning: "Longest one delivery attempt may take. Must be shorter than `PAGER_WORKER_LEASE_MS`.",
+  },
+  publicUrl: {
+    kind: "url",
+    name: "PAGER_PUBLIC_URL",
+    protocols: ["http:", "https:"],
+    shownDefault: "`http://<host>:<port>` (`https://` with TLS)",
+    meaning:
+      "The pager's address as the people paged can reach it; pages tell them to acknowledge there.",
+  },
+} as const satisfies Record<string, Setting>;
+
+/** Every variable the pager reads, in the order `--help` and the README list them. */
+export function pagerSettingList(): Setting[] {
+  return [
+    ...processSettingList("PAGER", PAGER_DEFAULTS),
+    ...Object.values(PAGER_SETTINGS),
+    ...Object.values(ACK_TIMER_SETTINGS),
+    ...Object.values(CHANNEL_SETTINGS),
+    ...Object.values(AUTH_SETTINGS),
+    ...Object.values(TIMELINE_SETTINGS),
+  ];
+}
+
 /** Parses the environment; throws a message naming the variable on bad values. */
 export function readConfig(env: Env): PagerConfig {
-  const workerLeaseMs = integer(env, "PAGER_WORKER_LEASE_MS", 30_000, 1000, 3_600_000);
-  const base = readProcessSettings(env, "PAGER", {
-    port: 50051,
-    dataDir: ".pager-data/postgres",
-    dbPoolSize: 20,
-    databaseUrlFrom: ["DATABASE_URL"],
-  });
+  const workerLeaseMs = integer(env, PAGER_SETTINGS.workerLeaseMs);
+  const base = readProcessSettings(env, "PAGER", PAGER_DEFAULTS);
   return {
     ...base,
-    timerWorker: flag(env, "PAGER_TIMER_WORKER", true),
+    timerWorker: flag(env, PAGER_SETTINGS.timerWorker),
     timers: readAckTimerSettings(env, base.dataDir),
-    dispatcher: flag(env, "PAGER_DISPATCHER", true),
+    dispatcher: flag(env, PAGER_SETTINGS.dispatcher),
     workerLeaseMs,
-    maxDeliveryAttempts: integer(env, "PAGER_MAX_DELIVERY_ATTEMPTS", 5, 1, 100),
-    deliveryRetryBaseMs: integer(env, "PAGER_DELIVERY_RETRY_BASE_MS", 1000, 1, 3_600_000),
+    maxDeliveryAttempts: integer(env, PAGER_SETTINGS.maxDeliveryAttempts),
+    deliveryRetryBaseMs: integer(env, PAGER_SETTINGS.deliveryRetryBaseMs),
     deliveryTimeoutMs: deliveryTimeout(env, workerLeaseMs),
-    publicUrl:
-      optionalUrl(env, "PAGER_PUBLIC_URL", ["http:", "https:"])?.href.replace(/\/$/, "") ?? null,
+    publicUrl: optionalUrl(env, PAGER_SETTINGS.publicUrl)?.href.replace(/\/$/, "") ?? null,
     channels: readChannelSettings(env),
     timeline: readTimelineSettings(env),
     auth: readAuthSettings(env, base.dataDir),
@@ -64,8 +162,8 @@ export function readConfig(env: Env): PagerConfig {
  * the page over while it is still being sent, and the person is paged twice.
  */
 function deliveryTimeout(env: Env, leaseMs: number): number {
-  const fallback = Math.min(10_000, Math.floor(leaseMs / 2));
-  const timeoutMs = integer(env, "PAGER_DELIVERY_TIMEOUT_MS", fallback, 100, 600_000);
+  const setting = PAGER_SETTINGS.deliveryTimeoutMs;
+  const timeoutMs = integer(env, setting, Math.min(setting.fallback, Math.floor(leaseMs / 2)));
   if (timeoutMs >= leaseMs) {
     throw new Error(
       `PAGER_DELIVERY_TIMEOUT_MS=${timeoutMs} must be shorter than PAGER_WORKER_LEASE_MS=${leaseMs}`,

@@ -35,6 +35,7 @@ const TIMEOUT_OUTCOMES: Record<TimeoutOutcome, AcknowledgementTimeoutOutcome> = 
   "ignored-resolved": AcknowledgementTimeoutOutcome.IGNORED_RESOLVED,
   "ignored-stale": AcknowledgementTimeoutOutcome.IGNORED_STALE,
   "ignored-last-level": AcknowledgementTimeoutOutcome.IGNORED_LAST_LEVEL,
+  "ignored-not-due": AcknowledgementTimeoutOutcome.IGNORED_NOT_DUE,
 };
 
 /** pager.v1.PagerService: alerts, their timeline, the timer callback and monitored services. */

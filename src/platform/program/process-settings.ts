@@ -1,8 +1,17 @@
 import path from "node:path";
-import { type BrowserReachSettings, readBrowserReach } from "../server/browser-reach.js";
-import { readServerLimits, type ServerLimits } from "../server/server-limits.js";
-import { type Env, integer } from "../settings/env-values.js";
-import { readServerTls, type ServerTls } from "../tls/server-tls.js";
+import {
+  type BrowserReachSettings,
+  browserReachSettings,
+  readBrowserReach,
+} from "../server/browser-reach.js";
+import {
+  readServerLimits,
+  type ServerLimits,
+  serverLimitSettings,
+} from "../server/server-limits.js";
+import { type Env, integer, text } from "../settings/env-values.js";
+import type { IntegerSetting, Setting, TextSetting } from "../settings/setting.js";
+import { readServerTls, type ServerTls, serverTlsSettings } from "../tls/server-tls.js";
 
 /**
  * What every program of the project (pager, timer service) is told alike,
@@ -25,33 +34,146 @@ export interface ProcessSettings {
   readonly limits: ServerLimits;
 }
 
-/** The defaults that differ between programs. */
+/** The defaults and words that differ between programs. */
 export interface ProcessDefaults {
   readonly port: number;
   readonly dataDir: string;
   readonly dbPoolSize: number;
   /** Variables that may name the database, the first one set wins. */
-  readonly databaseUrlFrom: readonly string[];
+  readonly databaseUrlFrom: readonly TextSetting[];
+  /** Program-specific meanings that replace the generic ones in the table. */
+  readonly meanings?: Partial<Record<keyof ProcessSettingTable, string>>;
+}
+
+type DefaultedText = TextSetting & { readonly fallback: string };
+
+/** The settings every program reads alike, under its own prefix; see {@link processSettingTable}. */
+export interface ProcessSettingTable {
+  readonly host: DefaultedText;
+  readonly port: IntegerSetting;
+  readonly dataDir: DefaultedText;
+  readonly dbPoolSize: IntegerSetting;
+  readonly logLevel: DefaultedText;
+  readonly shutdownGraceMs: IntegerSetting;
+  readonly allowedHosts: TextSetting;
+  readonly corsOrigins: TextSetting;
+  readonly tlsCert: TextSetting;
+  readonly tlsKey: TextSetting;
+  readonly tlsClientCa: TextSetting;
+  readonly maxRequestBytes: IntegerSetting;
+  readonly maxConnections: IntegerSetting;
+  readonly maxConcurrentStreams: IntegerSetting;
+  readonly idleTimeoutMs: IntegerSetting;
+  readonly maxDeadlineMs: IntegerSetting;
 }
 
 /**
- * Reads `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, `_LOG_LEVEL`,
- * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS`, `_CORS_ORIGINS`, the TLS files, the
- * port's limits and the database URL; bad values name the variable.
+ * `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, `_LOG_LEVEL`,
+ * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS`, `_CORS_ORIGINS`, the TLS files and the
+ * port's limits, as read and documented.
  */
+export function processSettingTable(
+  prefix: string,
+  defaults: ProcessDefaults,
+): ProcessSettingTable {
+  const meanings = defaults.meanings ?? {};
+  return {
+    host: {
+      kind: "text",
+      name: `${prefix}_HOST`,
+      fallback: "127.0.0.1",
+      meaning: meanings.host ?? "Interface to listen on (`0.0.0.0` for all).",
+    },
+    port: {
+      kind: "integer",
+      name: `${prefix}_PORT`,
+      fallback: defaults.port,
+      min: 0,
+      max: 65535,
+      meaning: meanings.port ?? "Port for gRPC, gRPC-Web and Connect, HTTP/2 and HTTP/1.1 alike.",
+    },
+    dataDir: {
+      kind: "text",
+      name: `${prefix}_DATA_DIR`,
+      fallback: defaults.dataDir,
+      meaning:
+        meanings.dataDir ??
+        "Data directory of the embedded PostgreSQL (only without a database URL).",
+    },
+    dbPoolSize: {
+      kind: "integer",
+      name: `${prefix}_DB_POOL_SIZE`,
+      fallback: defaults.dbPoolSize,
+      min: 1,
+      max: 500,
+      meaning:
+        meanings.dbPoolSize ??
+        "Database connections; each call in flight holds one for its transaction.",
+    },
+    logLevel: {
+      kind: "text",
+      name: `${prefix}_LOG_LEVEL`,
+      fallback: "info",
+      meaning:
+        meanings.logLevel ??
+        "pino level: `debug`, `info`, `warn`, `error`. One JSON line per RPC at `info`.",
+    },
+    shutdownGraceMs: {
+      kind: "integer",
+      name: `${prefix}_SHUTDOWN_GRACE_MS`,
+      fallback: 10_000,
+      min: 0,
+      max: 600_000,
+      meaning:
+        meanings.shutdownGraceMs ??
+        "How long shutdown waits for calls in flight before cutting them.",
+    },
+    ...browserReachSettings(prefix, meanings),
+    ...serverTlsSettings(prefix),
+    ...serverLimitSettings(prefix),
+  };
+}
+
+/** A program's process settings, in the order `--help` and the README list them. */
+export function processSettingList(prefix: string, defaults: ProcessDefaults): Setting[] {
+  const table = processSettingTable(prefix, defaults);
+  return [
+    table.host,
+    table.port,
+    ...defaults.databaseUrlFrom,
+    table.dataDir,
+    table.dbPoolSize,
+    table.logLevel,
+    table.shutdownGraceMs,
+    table.allowedHosts,
+    table.corsOrigins,
+    table.tlsCert,
+    table.tlsKey,
+    table.tlsClientCa,
+    table.maxRequestBytes,
+    table.maxConnections,
+    table.maxConcurrentStreams,
+    table.idleTimeoutMs,
+    table.maxDeadlineMs,
+  ];
+}
+
+/** Reads the process settings; bad values name the variable. */
 export function readProcessSettings(
   env: Env,
   prefix: string,
   defaults: ProcessDefaults,
 ): ProcessSettings {
+  const table = processSettingTable(prefix, defaults);
   return {
-    host: env[`${prefix}_HOST`] || "127.0.0.1",
-    port: integer(env, `${prefix}_PORT`, defaults.port, 0, 65535),
-    databaseUrl: defaults.databaseUrlFrom.map((name) => env[name]).find(Boolean) ?? null,
-    dataDir: env[`${prefix}_DATA_DIR`] || defaults.dataDir,
-    dbPoolSize: integer(env, `${prefix}_DB_POOL_SIZE`, defaults.dbPoolSize, 1, 500),
-    logLevel: env[`${prefix}_LOG_LEVEL`] || "info",
-    shutdownGraceMs: integer(env, `${prefix}_SHUTDOWN_GRACE_MS`, 10_000, 0, 600_000),
+    host: text(env, table.host),
+    port: integer(env, table.port),
+    databaseUrl:
+      defaults.databaseUrlFrom.map((setting) => text(env, setting)).find(Boolean) ?? null,
+    dataDir: text(env, table.dataDir),
+    dbPoolSize: integer(env, table.dbPoolSize),
+    logLevel: text(env, table.logLevel),
+    shutdownGraceMs: integer(env, table.shutdownGraceMs),
     reach: readBrowserReach(env, prefix),
     tls: readServerTls(env, prefix),
     limits: readServerLimits(env, prefix),

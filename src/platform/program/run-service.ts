@@ -1,5 +1,7 @@
 import { type Logger, pino } from "pino";
 import { startEmbeddedDatabase } from "../embedded-postgres/embedded-database.js";
+import type { Setting } from "../settings/setting.js";
+import { type ProgramUsage, settingsHelp } from "../settings/settings-help.js";
 import type { ProcessSettings } from "./process-settings.js";
 
 /** What differs between the programs of this project (the pager, the timer service). */
@@ -14,14 +16,26 @@ export interface ServiceProgram {
   start(databaseUrl: string, logger: Logger): Promise<{ stop(): Promise<void> }>;
 }
 
+/** What `--help` prints about a program: how it is started and every setting it reads. */
+export interface ProgramHelp extends ProgramUsage {
+  readonly settings: () => readonly Setting[];
+}
+
 /**
- * A program's life: starts an embedded PostgreSQL when no database URL is
- * given, starts the service, and on SIGINT/SIGTERM shuts everything down in
- * order, so no call in flight and no claimed work is cut short. `load` reads
+ * A program's life: `--help` (or `-h`) prints its settings and exits
+ * without reading them, so it works whatever the environment holds. Else it
+ * starts an embedded PostgreSQL when no database URL is given, starts the
+ * service, and on SIGINT/SIGTERM shuts everything down in order, so no call
+ * in flight and no claimed work is cut short. `load` reads
  * the configuration: a failed load or start exits with code 1 and its
  * message, never a stack trace for a typo in a setting.
  */
-export function runService(load: () => ServiceProgram): void {
+export function runService(help: ProgramHelp, load: () => ServiceProgram): void {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(`${settingsHelp(help, help.settings())}\n`);
+    return;
+  }
   Promise.resolve()
     .then(() => run(load()))
     .catch((error: unknown) => {

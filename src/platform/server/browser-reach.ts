@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { hostname } from "node:os";
-import type { Env } from "../settings/env-values.js";
+import { type Env, text } from "../settings/env-values.js";
+import type { TextSetting } from "../settings/setting.js";
 
 /** What an operator allows beyond the server's own names; see {@link readBrowserReach}. */
 export interface BrowserReachSettings {
@@ -23,21 +24,48 @@ const HOST_NAME = /^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-
  * wildcard, so what is allowed is what is written.
  */
 export function readBrowserReach(env: Env, prefix: string): BrowserReachSettings {
+  const settings = browserReachSettings(prefix, {});
   return {
-    allowedHosts: readHosts(env, `${prefix}_ALLOWED_HOSTS`),
-    corsOrigins: readOrigins(env, `${prefix}_CORS_ORIGINS`),
+    allowedHosts: readHosts(env, settings.allowedHosts),
+    corsOrigins: readOrigins(env, settings.corsOrigins),
   };
 }
 
-function entries(env: Env, name: string): string[] {
-  return (env[name] ?? "")
+/** `<prefix>_ALLOWED_HOSTS` and `<prefix>_CORS_ORIGINS` as documented; `meanings` replaces the generic text. */
+export function browserReachSettings(
+  prefix: string,
+  meanings: { allowedHosts?: string; corsOrigins?: string },
+): { allowedHosts: TextSetting; corsOrigins: TextSetting } {
+  return {
+    allowedHosts: {
+      kind: "text",
+      name: `${prefix}_ALLOWED_HOSTS`,
+      fallback: null,
+      meaning:
+        meanings.allowedHosts ??
+        "Comma-separated names requests may be addressed to (`Host`/`:authority`) besides IP addresses, `localhost` and the machine's host name: e.g. `pager.internal,.corp.example.com` (a leading dot: the domain and its subdomains); `*` for any.",
+    },
+    corsOrigins: {
+      kind: "text",
+      name: `${prefix}_CORS_ORIGINS`,
+      fallback: null,
+      meaning:
+        meanings.corsOrigins ??
+        "Comma-separated origins (`https://console.example.com`) whose web pages may call the API across origins. Unset: none.",
+    },
+  };
+}
+
+function entries(env: Env, setting: TextSetting): string[] {
+  return (text(env, setting) ?? "")
     .split(",")
     .map((entry) => entry.trim().toLowerCase())
     .filter((entry) => entry !== "");
 }
 
-function readHosts(env: Env, name: string): string[] {
-  const hosts = entries(env, name);
+function readHosts(env: Env, setting: TextSetting): string[] {
+  const name = setting.name;
+  const hosts = entries(env, setting);
   if (hosts.includes("*")) {
     if (hosts.length > 1)
       throw new Error(`${name}: "*" allows any host; list nothing else with it`);
@@ -53,8 +81,9 @@ function readHosts(env: Env, name: string): string[] {
   return hosts;
 }
 
-function readOrigins(env: Env, name: string): string[] {
-  return entries(env, name).map((entry) => {
+function readOrigins(env: Env, setting: TextSetting): string[] {
+  const name = setting.name;
+  return entries(env, setting).map((entry) => {
     let url: URL | null = null;
     try {
       url = new URL(entry);

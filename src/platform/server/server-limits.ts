@@ -1,4 +1,5 @@
 import { type Env, integer } from "../settings/env-values.js";
+import type { IntegerSetting } from "../settings/setting.js";
 
 /**
  * What one port grants its clients. Each bound keeps a client, careless or
@@ -22,38 +23,67 @@ export interface ServerLimits {
   readonly maxDeadlineMs: number;
 }
 
-/** The limits a program runs with when its operator sets none. */
-export const DEFAULT_SERVER_LIMITS: ServerLimits = {
-  maxRequestBytes: 1024 * 1024,
-  maxConnections: 10_000,
-  maxConcurrentStreams: 100,
-  idleTimeoutMs: 300_000,
-  maxDeadlineMs: 60_000,
-};
-
-/**
- * Reads `<prefix>_MAX_REQUEST_BYTES`, `_MAX_CONNECTIONS`,
- * `_MAX_CONCURRENT_STREAMS`, `_IDLE_TIMEOUT_MS` and `_MAX_DEADLINE_MS`.
- */
-export function readServerLimits(env: Env, prefix: string): ServerLimits {
-  const d = DEFAULT_SERVER_LIMITS;
+/** `<prefix>_MAX_REQUEST_BYTES` and the port's other bounds, as read and documented. */
+export function serverLimitSettings(prefix: string): Record<keyof ServerLimits, IntegerSetting> {
   return {
-    maxRequestBytes: integer(
-      env,
-      `${prefix}_MAX_REQUEST_BYTES`,
-      d.maxRequestBytes,
-      1024,
-      0xffffffff,
-    ),
-    maxConnections: integer(env, `${prefix}_MAX_CONNECTIONS`, d.maxConnections, 1, 1_000_000),
-    maxConcurrentStreams: integer(
-      env,
-      `${prefix}_MAX_CONCURRENT_STREAMS`,
-      d.maxConcurrentStreams,
-      1,
-      100_000,
-    ),
-    idleTimeoutMs: integer(env, `${prefix}_IDLE_TIMEOUT_MS`, d.idleTimeoutMs, 100, 86_400_000),
-    maxDeadlineMs: integer(env, `${prefix}_MAX_DEADLINE_MS`, d.maxDeadlineMs, 100, 86_400_000),
+    maxRequestBytes: {
+      kind: "integer",
+      name: `${prefix}_MAX_REQUEST_BYTES`,
+      fallback: 1024 * 1024,
+      min: 1024,
+      max: 0xffffffff,
+      meaning:
+        "Largest request message, after decompression: a larger one is `RESOURCE_EXHAUSTED`, and a compressed one stops inflating there.",
+    },
+    maxConnections: {
+      kind: "integer",
+      name: `${prefix}_MAX_CONNECTIONS`,
+      fallback: 10_000,
+      min: 1,
+      max: 1_000_000,
+      meaning: "Open connections at once; further ones are closed as they arrive.",
+    },
+    maxConcurrentStreams: {
+      kind: "integer",
+      name: `${prefix}_MAX_CONCURRENT_STREAMS`,
+      fallback: 100,
+      min: 1,
+      max: 100_000,
+      meaning:
+        "Calls at once on one HTTP/2 connection (announced to clients, which queue the rest).",
+    },
+    idleTimeoutMs: {
+      kind: "integer",
+      name: `${prefix}_IDLE_TIMEOUT_MS`,
+      fallback: 300_000,
+      min: 100,
+      max: 86_400_000,
+      meaning:
+        "An HTTP/2 connection with no call open for this long is closed (GOAWAY); clients reconnect when they need to. Pings do not count as use.",
+    },
+    maxDeadlineMs: {
+      kind: "integer",
+      name: `${prefix}_MAX_DEADLINE_MS`,
+      fallback: 60_000,
+      min: 100,
+      max: 86_400_000,
+      meaning:
+        "Longest deadline a call runs under: a longer one is shortened to this, and a unary call without one gets it (`DEADLINE_EXCEEDED` past it). Server streams such as `WatchAlerts` may stay open without one.",
+    },
+  };
+}
+
+/** The limits a program runs with when its operator sets none. */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = readServerLimits({}, "DEFAULT");
+
+/** Reads the port's limits; a bad value names the variable. */
+export function readServerLimits(env: Env, prefix: string): ServerLimits {
+  const settings = serverLimitSettings(prefix);
+  return {
+    maxRequestBytes: integer(env, settings.maxRequestBytes),
+    maxConnections: integer(env, settings.maxConnections),
+    maxConcurrentStreams: integer(env, settings.maxConcurrentStreams),
+    idleTimeoutMs: integer(env, settings.idleTimeoutMs),
+    maxDeadlineMs: integer(env, settings.maxDeadlineMs),
   };
 }

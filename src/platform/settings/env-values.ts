@@ -1,14 +1,20 @@
+import type {
+  FlagSetting,
+  IntegerSetting,
+  SecretSetting,
+  TextSetting,
+  UrlSetting,
+} from "./setting.js";
+
 /** The process environment as configuration reads it. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** An integer setting; a value out of range names the variable and the range. */
-export function integer(
-  env: Env,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
+/**
+ * An integer setting; a value out of range names the variable and the range.
+ * `fallback` replaces the table's default when it depends on other settings.
+ */
+export function integer(env: Env, setting: IntegerSetting, fallback = setting.fallback): number {
+  const { name, min, max } = setting;
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
@@ -19,19 +25,20 @@ export function integer(
 }
 
 /** An on/off setting, accepting the usual spellings of both. */
-export function flag(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
+export function flag(env: Env, setting: FlagSetting): boolean {
+  const raw = env[setting.name];
+  if (raw === undefined || raw === "") return setting.fallback;
   if (["1", "true", "on", "yes"].includes(raw.toLowerCase())) return true;
   if (["0", "false", "off", "no"].includes(raw.toLowerCase())) return false;
-  throw new Error(`${name}="${raw}" must be on or off`);
+  throw new Error(`${setting.name}="${raw}" must be on or off`);
 }
 
 /**
- * A URL setting with one of `protocols` (e.g. "smtp:"), or null when unset.
+ * A URL setting with one of its protocols (e.g. "smtp:"), or null when unset.
  * The message never repeats the value: URLs of providers carry passwords.
  */
-export function optionalUrl(env: Env, name: string, protocols: readonly string[]): URL | null {
+export function optionalUrl(env: Env, setting: UrlSetting): URL | null {
+  const { name, protocols } = setting;
   const raw = env[name];
   if (raw === undefined || raw === "") return null;
   let url: URL;
@@ -47,17 +54,30 @@ export function optionalUrl(env: Env, name: string, protocols: readonly string[]
 }
 
 /**
- * A secret setting matching `pattern`, or null when unset. The message never
- * repeats the value, which may be a real secret with a typo.
+ * A secret setting matching its pattern, or null when unset. The message
+ * never repeats the value, which may be a real secret with a typo.
  */
-export function optionalSecret(
-  env: Env,
-  name: string,
-  pattern: RegExp,
-  expected: string,
-): string | null {
-  const raw = env[name];
+export function optionalSecret(env: Env, setting: SecretSetting): string | null {
+  const raw = env[setting.name];
   if (raw === undefined || raw === "") return null;
-  if (!pattern.test(raw)) throw new Error(`${name} must be ${expected} (its value is not shown)`);
+  if (!setting.pattern.test(raw)) {
+    throw new Error(`${setting.name} must be ${setting.expected} (its value is not shown)`);
+  }
   return raw;
+}
+
+/**
+ * A free-text setting, its table default (null: unset) when empty; the
+ * reader checks the shape. `fallback` replaces the table's default when it
+ * depends on other settings.
+ */
+export function text(env: Env, setting: TextSetting & { readonly fallback: string }): string;
+export function text(env: Env, setting: TextSetting, fallback?: string | null): string | null;
+export function text(
+  env: Env,
+  setting: TextSetting,
+  fallback: string | null = setting.fallback,
+): string | null {
+  const raw = env[setting.name];
+  return raw === undefined || raw === "" ? fallback : raw;
 }

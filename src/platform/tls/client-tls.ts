@@ -1,5 +1,6 @@
 import { optionalFile, requireTogether } from "../settings/env-files.js";
 import type { Env } from "../settings/env-values.js";
+import type { TextSetting } from "../settings/setting.js";
 
 /**
  * How a program calls another over TLS: the CA it trusts for the callee's
@@ -12,24 +13,24 @@ export interface ClientTls {
   readonly key: Buffer | null;
 }
 
-/** The variables one outbound connection is configured by. */
-export interface ClientTlsNames {
-  readonly ca: string;
-  readonly cert: string;
-  readonly key: string;
+/** The settings one outbound connection is configured by. */
+export interface ClientTlsSettings {
+  readonly ca: TextSetting;
+  readonly cert: TextSetting;
+  readonly key: TextSetting;
 }
 
 /** Reads the three files; the certificate and its key come together or not at all. */
-export function readClientTls(env: Env, names: ClientTlsNames): ClientTls {
-  requireTogether(env, [names.cert, names.key]);
+export function readClientTls(env: Env, settings: ClientTlsSettings): ClientTls {
+  requireTogether(env, [settings.cert, settings.key]);
   return {
-    ca: optionalFile(env, names.ca),
-    cert: optionalFile(env, names.cert),
-    key: optionalFile(env, names.key),
+    ca: optionalFile(env, settings.ca),
+    cert: optionalFile(env, settings.cert),
+    key: optionalFile(env, settings.key),
   };
 }
 
-/** Whether any of the files is set: then plaintext to that callee is a mistake. */
+/** Whether any of the files is set: then cleartext to that callee is a mistake. */
 export function hasClientTls(tls: ClientTls): boolean {
   return tls.ca !== null || tls.cert !== null;
 }

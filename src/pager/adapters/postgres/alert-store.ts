@@ -51,6 +51,7 @@ export class TypeormAlertStore implements AlertStore {
       {
         state: alert.state,
         currentLevel: alert.currentLevel,
+        levelStartTime: alert.levelStartTime,
         acknowledgedBy: alert.acknowledgedBy,
         acknowledgeTime: alert.acknowledgeTime,
         resolveTime: alert.resolveTime,

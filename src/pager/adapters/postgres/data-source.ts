@@ -16,6 +16,7 @@ import { TimerRelay1764374400000 } from "./migrations/1764374400000-timer-relay.
 import { AlertDetails1764460800000 } from "./migrations/1764460800000-alert-details.js";
 import { AlertTimeline1764464400000 } from "./migrations/1764464400000-alert-timeline.js";
 import { ApiKeys1764547200000 } from "./migrations/1764547200000-api-keys.js";
+import { LevelStartTime1764633600000 } from "./migrations/1764633600000-level-start-time.js";
 
 /** Arbitrary but fixed: every pager process migrating the same database takes this lock. */
 const MIGRATION_LOCK_KEY = 7_256_330_001;
@@ -39,6 +40,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       AlertDetails1764460800000,
       AlertTimeline1764464400000,
       ApiKeys1764547200000,
+      LevelStartTime1764633600000,
     ],
     migrationsTableName: "pager_migrations",
   });

@@ -25,6 +25,7 @@ const IGNORED_REASONS: Record<IgnoredTimeoutOutcome, IgnoredTimeoutReason> = {
   "ignored-resolved": IgnoredTimeoutReason.RESOLVED,
   "ignored-stale": IgnoredTimeoutReason.STALE,
   "ignored-last-level": IgnoredTimeoutReason.LAST_LEVEL,
+  "ignored-not-due": IgnoredTimeoutReason.NOT_DUE,
 };
 
 /**

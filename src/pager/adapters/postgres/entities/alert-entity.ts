@@ -12,6 +12,7 @@ export interface AlertRow {
   dedupKey: string;
   state: AlertState;
   currentLevel: number;
+  levelStartTime: Date;
   acknowledgedBy: string;
   levels: EscalationLevel[];
   createTime: Date;
@@ -34,6 +35,7 @@ export const AlertEntity = new EntitySchema<AlertRow>({
     dedupKey: { type: "text", name: "dedup_key" },
     state: { type: "text" },
     currentLevel: { type: "integer", name: "current_level" },
+    levelStartTime: { type: "timestamptz", name: "level_start_time" },
     acknowledgedBy: { type: "text", name: "acknowledged_by" },
     levels: { type: "jsonb" },
     createTime: { type: "timestamptz", name: "create_time" },
