@@ -10,6 +10,7 @@ import { AckTimerRelay } from "./app/ack-timer-relay.js";
 import { AckTimerWatchdog } from "./app/ack-timer-watchdog.js";
 import { handleAcknowledgementTimeout } from "./app/handle-acknowledgement-timeout.js";
 import type { AppDeps, TimerChange } from "./app/ports.js";
+import type { AckTimerMetrics, RelayMetrics } from "./app/worker-ports.js";
 import type { Actor } from "./domain/actor.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 
@@ -29,6 +30,7 @@ export interface AckTimerWiring {
   readonly dataSource: DataSource;
   readonly deps: AppDeps;
   readonly logger: Logger;
+  readonly metrics: AckTimerMetrics & RelayMetrics;
   readonly listening: { readonly host: string; readonly port: number };
   /** The timer-role secret every callback carries; set whenever a timer service is used. */
   readonly callbackSecret: string | null;
@@ -68,6 +70,7 @@ function inProcessWorkers(wiring: AckTimerWiring): AckTimerWorkers {
         (await handleAcknowledgementTimeout(deps, timer, TIMER_WORKER)).outcome,
       clock: deps.clock,
       log: logger,
+      metrics: wiring.metrics,
     },
     { batchSize: wiring.batchSize, leaseMs: config.workerLeaseMs, maxIdleMs: wiring.maxIdleMs },
   );
@@ -99,6 +102,7 @@ function externalWorkers(wiring: AckTimerWiring, serviceUrl: string): AckTimerWo
         timers: client,
         clock: deps.clock,
         log: logger,
+        metrics: wiring.metrics,
       },
       {
         batchSize: wiring.batchSize,

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
 import type { Clock } from "../platform/time/clock.js";
 import { type LoopErrorHandler, PollingLoop } from "../platform/workers/polling-loop.js";
 import {
@@ -9,6 +10,7 @@ import { createDataSource } from "./adapters/postgres/data-source.js";
 import { PostgresNotificationOutbox } from "./adapters/postgres/notification-outbox.js";
 import { NotificationDispatcher } from "./app/notification-dispatcher.js";
 import type { PageLinks } from "./app/page-message.js";
+import type { DeliveryMetrics } from "./app/worker-ports.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 
 /** This process's dispatcher, when the config runs one. */
@@ -16,6 +18,8 @@ export interface NotificationWorkers {
   /** Per channel: live, log only or misconfigured; null when this process does not dispatch. */
   readonly channels: DeliveryChannels["status"] | null;
   readonly loops: readonly PollingLoop[];
+  /** The dispatcher's own connection pool, for its metrics; null when this process does not dispatch. */
+  readonly pool: DataSource | null;
   /** Wakes the dispatcher for pages just queued; wired to WorkSignals. */
   wake(): void;
   /** Closes provider and database connections; call after the loops stopped. */
@@ -28,6 +32,7 @@ export interface NotificationWiring {
   readonly databaseUrl: string;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics: DeliveryMetrics;
   readonly links: PageLinks;
   /** Told when delivery outcomes and their timeline entries were written; wired to live watchers. */
   readonly eventsRecorded: () => void;
@@ -52,7 +57,7 @@ export async function notificationWorkers(
 ): Promise<NotificationWorkers> {
   const { config, logger } = wiring;
   if (!config.dispatcher) {
-    return { channels: null, loops: [], wake: () => {}, close: async () => {} };
+    return { channels: null, loops: [], pool: null, wake: () => {}, close: async () => {} };
   }
   const channels = buildDeliveryChannels(config.channels, {
     links: wiring.links,
@@ -73,6 +78,7 @@ export async function notificationWorkers(
         clock: wiring.clock,
         log: logger,
         recorded: wiring.eventsRecorded,
+        metrics: wiring.metrics,
       },
       {
         batchSize: wiring.batchSize,
@@ -91,6 +97,7 @@ export async function notificationWorkers(
   return {
     channels: channels.status,
     loops: [loop],
+    pool: outboxDb,
     wake: () => loop.wake(),
     async close() {
       channels.close();

@@ -1,8 +1,12 @@
 import type { Logger } from "pino";
+import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
+import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
 import { type Serving, serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
+import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
+import { PrometheusPagerMetrics } from "./adapters/metrics/prometheus-pager-metrics.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
 import { sharedSecret } from "./adapters/postgres/shared-secret.js";
@@ -21,12 +25,15 @@ import { prepareServerKeys, type ServerKeys } from "./server-keys-setup.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 import { authenticationInterceptor } from "./transport/authentication-interceptor.js";
 import { integrationRoutes } from "./transport/integrations/integration-routes.js";
+import { readerScrapes } from "./transport/metrics-access.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
 
 /** A running pager: where it listens and how to stop it. */
 export interface RunningPager {
   readonly port: number;
   readonly host: string;
+  /** Where `/metrics` is served: `port` unless PAGER_METRICS_PORT gave it one of its own. */
+  readonly metricsPort: number;
   /** Stops accepting, finishes calls in flight, stops the workers, closes the pool. */
   stop(): Promise<void>;
 }
@@ -76,6 +83,11 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     eventsRecorded: () => {},
   };
   const tx = new TypeormTransactionRunner(dataSource);
+  const registry = newMetricsRegistry();
+  const metrics = new PrometheusPagerMetrics(registry);
+  registerDatabaseGauges(registry, dataSource, clock, config.timers.watchdogGraceMs, (err) =>
+    logger.debug({ err }, "metrics could not read the database"),
+  );
   const authenticator = new ApiKeyAuthenticator(
     { tx, clock },
     {
@@ -112,6 +124,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       signals,
       keyCache: authenticator,
       timerToleranceMs: config.timers.toleranceMs,
+      metrics,
       // The operator's key when set; else one kept in the database, the same for every replica.
       ackLinks: new HmacAckLinkTokens(
         timeline.ackLinkSecret === null
@@ -138,6 +151,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       tls: config.tls,
       limits: config.limits,
       ownNames: ownNames(config),
+      metrics: { registry, port: config.metricsPort, authorize: readerScrapes(authenticator) },
     });
   } catch (error) {
     // Keys that cannot be made or read, or a port already taken, must not leave the pool open.
@@ -145,6 +159,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     throw error;
   }
   const { server } = serving;
+  const metricsPort = serving.metricsServer?.port ?? server.port;
 
   // Timer callbacks come back to the listening address, known for sure only now (port 0).
   const timers = ackTimerWorkers({
@@ -152,6 +167,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     dataSource,
     deps,
     logger,
+    metrics,
     listening: server,
     callbackSecret: keys.callbackSecret,
     onError: workerError,
@@ -166,6 +182,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     databaseUrl: options.databaseUrl,
     clock,
     logger,
+    metrics,
     links: {
       publicUrl,
       acknowledgeLink: (notificationId) =>
@@ -176,6 +193,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
   });
+  registerPoolMetrics(registry, {
+    main: dataSource,
+    ...(dispatch.pool === null ? {} : { dispatcher: dispatch.pool }),
+  });
   signals.timersChanged = timers.wake;
   signals.notificationsQueued = dispatch.wake;
   const loops = [...timers.loops, ...dispatch.loops];
@@ -185,6 +206,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     {
       host: server.host,
       port: server.port,
+      metrics_port: metricsPort,
       timers: timers.mode,
       dispatcher: config.dispatcher,
       public_url: publicUrl,
@@ -198,6 +220,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   return {
     port: server.port,
     host: server.host,
+    metricsPort,
     async stop() {
       const closing = serving.close(config.shutdownGraceMs);
       // Watches never end by themselves: ended now, the close need not wait its grace out.

@@ -1,9 +1,15 @@
 import type { Logger } from "pino";
+import { DomainError } from "../platform/errors/domain-error.js";
+import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
+import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
+import { hashSecret } from "../platform/secrets/secret-hash.js";
+import { bearerCredential } from "../platform/server/bearer-credential.js";
 import { serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
 import { PollingLoop } from "../platform/workers/polling-loop.js";
 import { GrpcCallbackSender } from "./adapters/grpc/callback-sender.js";
+import { PrometheusTimerMetrics } from "./adapters/metrics/prometheus-timer-metrics.js";
 import { openTimerDatabase } from "./adapters/postgres/data-source.js";
 import { DueTimeListener } from "./adapters/postgres/due-time-listener.js";
 import { PostgresDueTimerQueue } from "./adapters/postgres/due-timer-queue.js";
@@ -12,13 +18,15 @@ import { loadTimerApiKeys } from "./api-keys-setup.js";
 import type { TimerDeps } from "./app/ports.js";
 import { type FiringOptions, TimerFiring } from "./app/timer-firing.js";
 import type { TimerConfig } from "./timer-config.js";
-import { apiKeyInterceptor } from "./transport/api-key-interceptor.js";
+import { apiKeyInterceptor, INVALID_TIMER_KEY_MESSAGE } from "./transport/api-key-interceptor.js";
 import { TIMER_SERVED_SERVICES, timerRoutes } from "./transport/router.js";
 
 /** A running timer service: where it listens and how to stop it. */
 export interface RunningTimerService {
   readonly port: number;
   readonly host: string;
+  /** Where `/metrics` is served: `port` unless TIMER_METRICS_PORT gave it one of its own. */
+  readonly metricsPort: number;
   /** Stops taking calls, stops claiming, lets deliveries in flight end, closes the pool. */
   stop(): Promise<void>;
 }
@@ -54,6 +62,11 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     allowlist: config.allowlist,
   };
   const sender = new GrpcCallbackSender(config.callbackTls);
+  const registry = newMetricsRegistry();
+  registerPoolMetrics(registry, { main: dataSource });
+  const metrics = new PrometheusTimerMetrics(registry, dataSource, (err) =>
+    logger.debug({ err }, "metrics could not read the database"),
+  );
 
   const serving = await serve({
     host: config.host,
@@ -67,6 +80,17 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     reach: config.reach,
     tls: config.tls,
     limits: config.limits,
+    metrics: {
+      registry,
+      port: config.metricsPort,
+      // The same keys as the API: whoever may set timers may see how they fare.
+      authorize: async (authorization) => {
+        const secret = bearerCredential(authorization);
+        if (secret === null || !keys.hashes.has(hashSecret(secret))) {
+          throw new DomainError("unauthenticated", "API_KEY_INVALID", INVALID_TIMER_KEY_MESSAGE);
+        }
+      },
+    },
   }).catch(async (error: unknown) => {
     await dataSource.destroy();
     throw error;
@@ -79,6 +103,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
       clock,
       allowlist: config.allowlist,
       log: logger,
+      metrics,
     },
     firingOptions(config),
   );
@@ -97,6 +122,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     {
       host: server.host,
       port: server.port,
+      metrics_port: serving.metricsServer?.port ?? server.port,
       callback_allowlist: config.allowlist.entries(),
       api_keys: keys.source,
     },
@@ -106,6 +132,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
   return {
     port: server.port,
     host: server.host,
+    metricsPort: serving.metricsServer?.port ?? server.port,
     async stop() {
       await serving.close(config.shutdownGraceMs);
       await listener.stop();

@@ -2,6 +2,8 @@ import * as http2 from "node:http2";
 import { expect } from "chai";
 import { pino } from "pino";
 import { registerHealth } from "../../src/platform/health/health-service.js";
+import { newMetricsRegistry } from "../../src/platform/metrics/metrics-registry.js";
+import { OPEN_SCRAPES } from "../../src/platform/metrics/metrics-route.js";
 import { exactPath, pathPrefix } from "../../src/platform/server/http-routes.js";
 import { type Serving, serve } from "../../src/platform/server/serve.js";
 
@@ -41,6 +43,7 @@ describe("transport: plain HTTP routes next to the API on one port", () => {
       probe: async () => {},
       logger: pino({ level: "silent" }),
       reach: { allowedHosts: [], corsOrigins: [] },
+      metrics: { registry: newMetricsRegistry(), port: null, authorize: OPEN_SCRAPES },
       httpRoutes: [
         exactPath("/hello", (_request, response) => {
           response.writeHead(200, { "content-type": "text/plain" });

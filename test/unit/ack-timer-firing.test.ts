@@ -9,8 +9,9 @@ import type { TimeoutOutcome } from "../../src/pager/domain/escalation.js";
 import { systemClock } from "../../src/platform/time/system-clock.js";
 import { PollingLoop } from "../../src/platform/workers/polling-loop.js";
 import { MemoryLog } from "../support/memory-log.js";
+import { RecordedMetrics } from "../support/recorded-metrics.js";
 
-interface Row extends DueAckTimer {
+interface Row extends Omit<DueAckTimer, "fireTime"> {
   fireTimeMs: number;
   claimedUntilMs: number | null;
 }
@@ -36,7 +37,11 @@ class MemoryDueQueue implements DueAckTimerQueue {
       .sort((a, b) => a.fireTimeMs - b.fireTimeMs)
       .slice(0, limit);
     for (const row of due) row.claimedUntilMs = at + leaseMs;
-    return due.map(({ alertId, level }) => ({ alertId, level }));
+    return due.map(({ alertId, level, fireTimeMs }) => ({
+      alertId,
+      level,
+      fireTime: new Date(fireTimeMs),
+    }));
   }
 
   async nextDueTime(): Promise<Date | null> {
@@ -52,6 +57,7 @@ const OPTIONS: AckTimerFiringOptions = { batchSize: 10, leaseMs: 30_000, maxIdle
 function firing(options: Partial<AckTimerFiringOptions> = {}) {
   const queue = new MemoryDueQueue();
   const log = new MemoryLog();
+  const metrics = new RecordedMetrics();
   const fired: string[] = [];
   const failing = new Set<string>();
   const fire = async (timer: DueAckTimer): Promise<TimeoutOutcome> => {
@@ -61,10 +67,10 @@ function firing(options: Partial<AckTimerFiringOptions> = {}) {
     return "escalated";
   };
   const subject = new AckTimerFiring(
-    { queue, fire, clock: systemClock, log },
+    { queue, fire, clock: systemClock, log, metrics },
     { ...OPTIONS, ...options },
   );
-  return { subject, queue, log, fired, failing };
+  return { subject, queue, log, fired, failing, metrics };
 }
 
 describe("AckTimerFiring (fake timers, in-memory ack_timers)", () => {
@@ -75,8 +81,8 @@ describe("AckTimerFiring (fake timers, in-memory ack_timers)", () => {
   afterEach(() => clock.restore());
 
   it("fires each due timer through the use case and logs its outcome", async () => {
-    const { subject, queue, log, fired } = firing();
-    queue.add("a1");
+    const { subject, queue, log, fired, metrics } = firing();
+    queue.add("a1", -40);
     queue.add("a2", 5000);
     expect(await subject.tick(), "sleeps no longer than maxIdleMs").to.equal(1000);
     expect(fired).to.deep.equal(["a1"]);
@@ -88,6 +94,7 @@ describe("AckTimerFiring (fake timers, in-memory ack_timers)", () => {
         message: "timer fired",
       },
     ]);
+    expect(metrics.lateness, "how late after its due time").to.deep.equal([40]);
   });
 
   it("wakes at the next fire time, not before, with the loop asleep in between", async () => {

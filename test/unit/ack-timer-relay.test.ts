@@ -14,6 +14,7 @@ import type {
 import { systemClock } from "../../src/platform/time/system-clock.js";
 import { PollingLoop } from "../../src/platform/workers/polling-loop.js";
 import { MemoryLog } from "../support/memory-log.js";
+import { RecordedMetrics } from "../support/recorded-metrics.js";
 
 interface Row extends RelayedAckTimer {
   delivered: boolean;
@@ -126,12 +127,13 @@ function relay(options: Partial<AckTimerRelayOptions> = {}, random = () => 0) {
   const queue = new MemoryRelayQueue();
   const timers = new FakeTimerService();
   const log = new MemoryLog();
+  const metrics = new RecordedMetrics();
   const subject = new AckTimerRelay(
-    { queue, timers, clock: systemClock, log },
+    { queue, timers, clock: systemClock, log, metrics },
     { ...OPTIONS, ...options },
     random,
   );
-  return { subject, queue, timers, log };
+  return { subject, queue, timers, log, metrics };
 }
 
 const UNREACHABLE = new Error("14 UNAVAILABLE: connect ECONNREFUSED 127.0.0.1:50052");
@@ -258,7 +260,7 @@ describe("AckTimerRelay (fake timers, in-memory ack_timers)", () => {
   });
 
   it("a timer service down: one warning, a summary at most every 30 s with the count, a line once it is back", async () => {
-    const { subject, queue, timers, log } = relay();
+    const { subject, queue, timers, log, metrics } = relay();
     queue.add("a1");
     queue.add("a2");
     timers.failure = UNREACHABLE;
@@ -281,6 +283,9 @@ describe("AckTimerRelay (fake timers, in-memory ack_timers)", () => {
     expect(log.lines[1]?.fields).to.include({ reason: UNREACHABLE.message });
     expect(log.lines[1]?.fields.outage_ms).to.be.within(30_000, 40_000);
     expect(log.lines[3]?.fields).to.include({ failures_total: failedCalls });
+    expect(metrics.relayFailures, "a metric counts every attempt the log sums up").to.equal(
+      failedCalls,
+    );
     expect(queue.rows.every((row) => row.delivered)).to.equal(true);
   });
 });

@@ -15,6 +15,7 @@ import type { NewAlertEvent } from "../../src/pager/domain/alert-event.js";
 import { systemClock } from "../../src/platform/time/system-clock.js";
 import { PollingLoop } from "../../src/platform/workers/polling-loop.js";
 import { MemoryLog } from "../support/memory-log.js";
+import { RecordedMetrics } from "../support/recorded-metrics.js";
 
 interface Row {
   page: ClaimedPage;
@@ -46,6 +47,7 @@ class MemoryOutbox implements NotificationOutbox {
       message: "disk full",
       details: {},
       dedupKey: "",
+      queueTime: new Date(),
       ...fields,
     };
     this.rows.set(id, {
@@ -148,6 +150,7 @@ function dispatcher(options: Partial<DispatcherOptions> = {}, random = () => 0) 
   const channel = new ScriptedChannel();
   const log = new MemoryLog();
   const recorded = { count: 0 };
+  const metrics = new RecordedMetrics();
   const subject = new NotificationDispatcher(
     {
       outbox,
@@ -155,11 +158,12 @@ function dispatcher(options: Partial<DispatcherOptions> = {}, random = () => 0) 
       clock: systemClock,
       log,
       recorded: () => recorded.count++,
+      metrics,
     },
     { ...OPTIONS, ...options },
     random,
   );
-  return { subject, outbox, channel, log, recorded };
+  return { subject, outbox, channel, log, recorded, metrics };
 }
 
 /** Lets promise callbacks run between fake-timer steps. */
@@ -317,8 +321,8 @@ describe("NotificationDispatcher (fake timers, in-memory outbox)", () => {
   });
 
   it("a retry comes back at its time, with the loop asleep in between", async () => {
-    const { subject, outbox, channel } = dispatcher();
-    outbox.add("n1");
+    const { subject, outbox, channel, metrics } = dispatcher();
+    outbox.add("n1", { queueTime: new Date(Date.now() - 250) });
     channel.script("n1", new DeliveryError("503", false));
     const loop = new PollingLoop(subject, () => {});
     loop.start();
@@ -331,6 +335,12 @@ describe("NotificationDispatcher (fake timers, in-memory outbox)", () => {
     await settle();
     expect(channel.sent).to.deep.equal(["n1", "n1"]);
     expect(outbox.row("n1")).to.include({ state: "sent", attempts: 2 });
+    expect(metrics.failed, "the failed attempt, to be retried").to.deep.equal([
+      { channel: "email", final: false },
+    ]);
+    expect(metrics.sent, "latency counts from the commit that queued it").to.deep.equal([
+      { channel: "email", latencyMs: 250 + 500 },
+    ]);
     await loop.stop();
   });
 
@@ -347,6 +357,7 @@ describe("NotificationDispatcher (fake timers, in-memory outbox)", () => {
         clock: systemClock,
         log: first.log,
         recorded: () => {},
+        metrics: first.metrics,
       },
       OPTIONS,
     );

@@ -10,6 +10,7 @@ import type {
 import { TimerFiring } from "../../src/timer/app/timer-firing.js";
 import { CallbackAllowlist } from "../../src/timer/domain/callback-allowlist.js";
 import { MemoryLog } from "../support/memory-log.js";
+import { RecordedMetrics } from "../support/recorded-metrics.js";
 
 const ENDPOINT = "127.0.0.1:50051";
 
@@ -43,6 +44,7 @@ function timer(id: string, endpoint = ENDPOINT): ClaimedTimer {
 
 function firing(queue: FakeQueue, send: () => Promise<CallbackResult>) {
   const wakes: number[] = [];
+  const metrics = new RecordedMetrics();
   const subject = new TimerFiring(
     {
       queue,
@@ -50,6 +52,7 @@ function firing(queue: FakeQueue, send: () => Promise<CallbackResult>) {
       clock: { now: () => new Date(1000) },
       allowlist: new CallbackAllowlist([`${ENDPOINT}/a.B/C`]),
       log: { debug() {}, info() {}, warn() {}, error() {} },
+      metrics,
     },
     {
       batchSize: 10,
@@ -62,7 +65,7 @@ function firing(queue: FakeQueue, send: () => Promise<CallbackResult>) {
     () => 0,
   );
   subject.attach((ms = 0) => wakes.push(ms));
-  return { subject, wakes };
+  return { subject, wakes, metrics };
 }
 
 describe("timer firing (fakes)", () => {
@@ -90,12 +93,17 @@ describe("timer firing (fakes)", () => {
   it("retries a retryable failure at the backoff time, fails a final one, refuses a dropped endpoint", async () => {
     const queue = new FakeQueue([timer("busy"), timer("refused"), timer("gone", "10.0.0.9:1")]);
     const results: Record<string, CallbackResult> = {
-      busy: { ok: false, retryable: true, error: "UNAVAILABLE: restarting" },
-      refused: { ok: false, retryable: false, error: "NOT_FOUND: no such alert" },
+      busy: { ok: false, retryable: true, error: "UNAVAILABLE: restarting", code: "UNAVAILABLE" },
+      refused: {
+        ok: false,
+        retryable: false,
+        error: "NOT_FOUND: no such alert",
+        code: "NOT_FOUND",
+      },
     };
     let calls = 0;
     const order = ["busy", "refused"];
-    const { subject, wakes } = firing(
+    const { subject, wakes, metrics } = firing(
       queue,
       async () => results[order[calls++] ?? ""] as CallbackResult,
     );
@@ -110,6 +118,11 @@ describe("timer firing (fakes)", () => {
     expect(byId.refused?.retryAt).to.equal(null);
     expect(byId.gone).to.include({ retryAt: null, attempts: 1 });
     expect(byId.gone?.error).to.match(/no longer on the callback allow-list/);
+    expect(metrics.attempts, "each attempt counted by code, retried or not").to.have.deep.members([
+      { code: "UNAVAILABLE", retry: true },
+      { code: "NOT_FOUND", retry: false },
+      { code: "NOT_ALLOWED", retry: false },
+    ]);
   });
 
   it("a callee that stays down: one warning, a summary per 30 s with the count, a line when it answers", async () => {
@@ -125,12 +138,18 @@ describe("timer firing (fakes)", () => {
           sender: {
             send: async (callback) =>
               down.has(callback.endpoint)
-                ? { ok: false, retryable: true, error: "UNAVAILABLE: connection refused" }
+                ? {
+                    ok: false,
+                    retryable: true,
+                    error: "UNAVAILABLE: connection refused",
+                    code: "UNAVAILABLE",
+                  }
                 : { ok: true },
           },
           clock: systemClock,
           allowlist: new CallbackAllowlist([ENDPOINT, other]),
           log,
+          metrics: new RecordedMetrics(),
         },
         {
           batchSize: 10,

@@ -3,7 +3,7 @@ import { delayUntilDue } from "../../platform/workers/delay-until-due.js";
 import type { LoopBody } from "../../platform/workers/polling-loop.js";
 import type { WorkerLog } from "../../platform/workers/worker-log.js";
 import type { TimeoutOutcome } from "../domain/escalation.js";
-import type { DueAckTimer, DueAckTimerQueue } from "./worker-ports.js";
+import type { AckTimerMetrics, DueAckTimer, DueAckTimerQueue } from "./worker-ports.js";
 
 /** How the in-process timer worker paces itself. */
 export interface AckTimerFiringOptions {
@@ -25,6 +25,7 @@ export interface AckTimerFiringDeps {
   readonly fire: (timer: DueAckTimer) => Promise<TimeoutOutcome>;
   readonly clock: Clock;
   readonly log: WorkerLog;
+  readonly metrics: AckTimerMetrics;
 }
 
 /**
@@ -57,6 +58,7 @@ export class AckTimerFiring implements LoopBody {
 
   private async fire(timer: DueAckTimer): Promise<void> {
     const outcome = await this.deps.fire(timer);
+    this.deps.metrics.fired(this.deps.clock.now().getTime() - timer.fireTime.getTime());
     this.deps.log.info(
       { alert_id: timer.alertId, escalation_level: timer.level, outcome },
       "timer fired",

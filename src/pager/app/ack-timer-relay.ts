@@ -5,7 +5,7 @@ import type { LoopBody } from "../../platform/workers/polling-loop.js";
 import { decideRetry, type RetryPolicy } from "../../platform/workers/retry-backoff.js";
 import type { WorkerLog } from "../../platform/workers/worker-log.js";
 import { ackTimerId, type ExternalTimerService, TimerIdTakenError } from "./external-timers.js";
-import type { AckTimerRelayQueue, RelayedAckTimer } from "./worker-ports.js";
+import type { AckTimerRelayQueue, RelayedAckTimer, RelayMetrics } from "./worker-ports.js";
 
 /** How the relay paces itself. */
 export interface AckTimerRelayOptions {
@@ -23,6 +23,7 @@ export interface AckTimerRelayDeps {
   readonly timers: ExternalTimerService;
   readonly clock: Clock;
   readonly log: WorkerLog;
+  readonly metrics: RelayMetrics;
 }
 
 const MAX_ERROR_LENGTH = 1000;
@@ -59,8 +60,10 @@ export class AckTimerRelay implements LoopBody {
     const failed = (await Promise.all(timers.map((timer) => this.relay(timer)))).filter(
       (error) => error !== null,
     );
-    if (failed.length > 0) this.outage.failed(TIMER_SERVICE, { reason: failed[0] }, failed.length);
-    else if (timers.length > 0) this.outage.succeeded(TIMER_SERVICE);
+    if (failed.length > 0) {
+      this.deps.metrics.relayFailed(failed.length);
+      this.outage.failed(TIMER_SERVICE, { reason: failed[0] }, failed.length);
+    } else if (timers.length > 0) this.outage.succeeded(TIMER_SERVICE);
     if (timers.length === this.options.batchSize) return 0;
     return delayUntilDue(await this.deps.queue.nextDueTime(now), now, this.options.maxIdleMs);
   }

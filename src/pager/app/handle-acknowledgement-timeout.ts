@@ -47,5 +47,6 @@ export async function handleAcknowledgementTimeout(
     return decided;
   });
   signalAfterCommit(deps.signals, decision);
+  deps.metrics.timeoutHandled(decision.outcome);
   return { alert: decision.alert, outcome: decision.outcome };
 }

@@ -12,7 +12,7 @@ import {
   type DeliveryReceipt,
   type NotificationChannel,
 } from "./notification-channel.js";
-import type { ClaimedPage, NotificationOutbox } from "./worker-ports.js";
+import type { ClaimedPage, DeliveryMetrics, NotificationOutbox } from "./worker-ports.js";
 
 /** How the dispatcher paces itself. */
 export interface DispatcherOptions {
@@ -34,6 +34,7 @@ export interface DispatcherDeps {
   readonly log: WorkerLog;
   /** Told after an attempt's outcome and timeline entry are written, so live watchers hear at once. */
   readonly recorded: () => void;
+  readonly metrics: DeliveryMetrics;
 }
 
 const MAX_ERROR_LENGTH = 1000;
@@ -98,6 +99,7 @@ export class NotificationDispatcher implements LoopBody {
       return;
     }
     const sendTime = this.deps.clock.now();
+    this.deps.metrics.pageSent(page.target.kind, sendTime.getTime() - page.queueTime.getTime());
     await this.deps.outbox.markSent({
       id: page.id,
       sendTime,
@@ -127,6 +129,7 @@ export class NotificationDispatcher implements LoopBody {
     );
     const now = this.deps.clock.now();
     const retryAt = decision.kind === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
+    this.deps.metrics.pageFailed(page.target.kind, retryAt === null);
     const event = pageFailed(
       page,
       { attempt: attempts, error: reason, final: retryAt === null },

@@ -3,7 +3,7 @@ import type { Clock } from "../../platform/time/clock.js";
 import type { Alert, AlertState } from "../domain/alert.js";
 import type { AlertEvent, NewAlertEvent } from "../domain/alert-event.js";
 import type { ApiKey } from "../domain/api-key.js";
-import type { Page, TimerRequest } from "../domain/escalation.js";
+import type { Page, TimeoutOutcome, TimerRequest } from "../domain/escalation.js";
 import type { EscalationPolicy } from "../domain/escalation-policy.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
 import type { Notification } from "../domain/notification.js";
@@ -238,4 +238,11 @@ export interface AppDeps {
    * escalate: the clock skew forgiven to a timer service on another machine.
    */
   readonly timerToleranceMs: number;
+  readonly metrics: EscalationMetrics;
+}
+
+/** What the use cases count for operators (Prometheus series, in production). */
+export interface EscalationMetrics {
+  /** An acknowledgement delay ran out and was handled: escalated, or ignored and why. */
+  timeoutHandled(outcome: TimeoutOutcome): void;
 }

@@ -25,6 +25,8 @@ export interface ClaimedPage {
   readonly message: string;
   readonly details: AlertDetails;
   readonly dedupKey: string;
+  /** When the page was queued, in the transaction that decided it: delivery latency counts from here. */
+  readonly queueTime: Date;
 }
 
 /** A page its provider accepted. */
@@ -130,6 +132,8 @@ export interface OverdueAckTimers {
 export interface DueAckTimer {
   readonly alertId: string;
   readonly level: number;
+  /** When it was due: how late it fired counts from here. */
+  readonly fireTime: Date;
 }
 
 /** Acknowledgement timers as the in-process worker fires them. */
@@ -138,4 +142,23 @@ export interface DueAckTimerQueue {
   claim(now: Date, limit: number, leaseMs: number): Promise<DueAckTimer[]>;
   /** When the next timer is due or its claim runs out; null when there is none. */
   nextDueTime(): Promise<Date | null>;
+}
+
+/** What the dispatcher counts for operators: pages by channel and outcome, and how long they took. */
+export interface DeliveryMetrics {
+  /** The provider accepted a page, `latencyMs` after it was queued. */
+  pageSent(channel: Target["kind"], latencyMs: number): void;
+  /** An attempt failed; `final` when the page is given up rather than retried. */
+  pageFailed(channel: Target["kind"], final: boolean): void;
+}
+
+/** What the in-process timer worker counts: how late timers fire. */
+export interface AckTimerMetrics {
+  fired(latenessMs: number): void;
+}
+
+/** What the relay counts: the attempts its outage log summarises. */
+export interface RelayMetrics {
+  /** `count` calls to the timer service failed in one round. */
+  relayFailed(count: number): void;
 }

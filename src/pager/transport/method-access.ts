@@ -27,7 +27,7 @@ export type MethodAccess =
 
 const ADMIN: readonly ApiKeyRole[] = ["admin"];
 /** Reading never changes anything: every person's role may. */
-const READERS: readonly ApiKeyRole[] = ["admin", "responder", "viewer"];
+export const READERS: readonly ApiKeyRole[] = ["admin", "responder", "viewer"];
 const RESPONDERS: readonly ApiKeyRole[] = ["admin", "responder"];
 const ANY_ROLE: readonly ApiKeyRole[] = ["admin", "responder", "viewer", "integration", "timer"];
 

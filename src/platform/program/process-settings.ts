@@ -20,6 +20,8 @@ import { readServerTls, type ServerTls, serverTlsSettings } from "../tls/server-
 export interface ProcessSettings {
   readonly host: string;
   readonly port: number;
+  /** `<prefix>_METRICS_PORT`: `/metrics` on a port of its own, open; null: on `port`, behind a key. */
+  readonly metricsPort: number | null;
   /** Unset: an embedded PostgreSQL in `dataDir`. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
@@ -51,6 +53,8 @@ type DefaultedText = TextSetting & { readonly fallback: string };
 export interface ProcessSettingTable {
   readonly host: DefaultedText;
   readonly port: IntegerSetting;
+  /** Unset by default (its `fallback` is never used): `/metrics` then stays on the API port. */
+  readonly metricsPort: IntegerSetting;
   readonly dataDir: DefaultedText;
   readonly dbPoolSize: IntegerSetting;
   readonly logLevel: DefaultedText;
@@ -91,6 +95,17 @@ export function processSettingTable(
       min: 0,
       max: 65535,
       meaning: meanings.port ?? "Port for gRPC, gRPC-Web and Connect, HTTP/2 and HTTP/1.1 alike.",
+    },
+    metricsPort: {
+      kind: "integer",
+      name: `${prefix}_METRICS_PORT`,
+      fallback: 0,
+      min: 0,
+      max: 65535,
+      shownDefault: "unset",
+      meaning:
+        meanings.metricsPort ??
+        "Port of its own for Prometheus' `GET /metrics`, open without a key (keep it off the public network); unset: `/metrics` is on the API port and needs a key.",
     },
     dataDir: {
       kind: "text",
@@ -140,6 +155,7 @@ export function processSettingList(prefix: string, defaults: ProcessDefaults): S
   return [
     table.host,
     table.port,
+    table.metricsPort,
     ...defaults.databaseUrlFrom,
     table.dataDir,
     table.dbPoolSize,
@@ -168,6 +184,7 @@ export function readProcessSettings(
   return {
     host: text(env, table.host),
     port: integer(env, table.port),
+    metricsPort: env[table.metricsPort.name] ? integer(env, table.metricsPort) : null,
     databaseUrl:
       defaults.databaseUrlFrom.map((setting) => text(env, setting)).find(Boolean) ?? null,
     dataDir: text(env, table.dataDir),

@@ -1,6 +1,7 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import type { Logger } from "pino";
+import { observeEnd } from "./stream-end.js";
 
 /** Codes that mean the server is at fault: someone must look at them. */
 const SERVER_FAULTS = new Set([Code.Internal, Code.Unknown, Code.DataLoss]);
@@ -51,37 +52,6 @@ export function loggingInterceptor(logger: Logger): Interceptor {
     }
     return { ...response, message: observeEnd(response.message, request.signal, done) };
   };
-}
-
-/**
- * Passes the messages through and reports how the stream ended: normally,
- * with an error, or cut short because the client went away.
- */
-async function* observeEnd<T>(
-  messages: AsyncIterable<T>,
-  signal: AbortSignal,
-  done: (error?: unknown) => void,
-): AsyncGenerator<T> {
-  let ended = false;
-  try {
-    yield* messages;
-    ended = true;
-    done(signal.aborted ? cancelled(signal) : undefined);
-  } catch (error) {
-    ended = true;
-    done(error);
-    throw error;
-  } finally {
-    if (!ended) {
-      done(cancelled(signal));
-    }
-  }
-}
-
-function cancelled(signal: AbortSignal): ConnectError {
-  return signal.aborted
-    ? ConnectError.from(signal.reason, Code.Canceled)
-    : new ConnectError("the client went away", Code.Canceled);
 }
 
 /** Connect puts no protocol name on a request; its content type tells. */

@@ -1,8 +1,11 @@
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { HealthMonitor } from "../health/health-monitor.js";
 import type { HealthStatusSource } from "../health/health-service.js";
+import { metricsRoute, OPEN_SCRAPES, type ScrapeAuthorizer } from "../metrics/metrics-route.js";
+import { rpcMetricsInterceptor } from "../metrics/rpc-metrics.js";
 import type { ServerTls } from "../tls/server-tls.js";
 import { BrowserReachPolicy, type BrowserReachSettings } from "./browser-reach.js";
 import { guardBrowserReach } from "./browser-reach-guard.js";
@@ -45,12 +48,24 @@ export interface ServeOptions {
   readonly tls?: ServerTls | null;
   /** Request size, connections, streams, idle time and deadlines; defaults when unset. */
   readonly limits?: ServerLimits;
+  readonly metrics: MetricsServing;
+}
+
+/** Where the program's metrics are scraped, and by whom. */
+export interface MetricsServing {
+  readonly registry: Registry;
+  /** A port of their own, open to any scraper; null: `/metrics` on the API port, behind `authorize`. */
+  readonly port: number | null;
+  /** Who may scrape on the API port: the program's own keys. */
+  readonly authorize: ScrapeAuthorizer;
 }
 
 /** A service listening, and its health. */
 export interface Serving {
   readonly server: ListeningServer;
   readonly health: HealthMonitor;
+  /** The metrics port when it is not the API port, as bound (port 0 picks one). */
+  readonly metricsServer: ListeningServer | null;
   /** Reports NOT_SERVING, then closes the port, letting calls in flight finish within `graceMs`. */
   close(graceMs: number): Promise<void>;
 }
@@ -64,7 +79,7 @@ export interface Serving {
  * it, so they behave alike for operators and clients.
  */
 export async function serve(options: ServeOptions): Promise<Serving> {
-  const { logger } = options;
+  const { logger, metrics } = options;
   const health = new HealthMonitor({
     probe: async () => {
       await options.probe();
@@ -87,10 +102,14 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     readMaxBytes: limits.maxRequestBytes,
     interceptors: [
       loggingInterceptor(logger),
+      rpcMetricsInterceptor(metrics.registry),
       errorMappingInterceptor(logger, options.errorDomain),
       ...(options.interceptors ?? []),
     ],
-    fallback: httpRouteFallback(options.httpRoutes ?? []),
+    fallback: httpRouteFallback([
+      ...(options.httpRoutes ?? []),
+      ...(metrics.port === null ? [scrapes(metrics.authorize)] : []),
+    ]),
   });
   const handler = withSpecGrpcMessage(
     guardBrowserReach(
@@ -100,6 +119,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     ),
   );
   let server: ListeningServer;
+  let metricsServer: ListeningServer | null = null;
   try {
     server = await listen(handler, {
       host: options.host,
@@ -111,12 +131,29 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     health.stop();
     throw error;
   }
+  if (metrics.port !== null) {
+    const metricsHandler = httpRouteFallback([scrapes(OPEN_SCRAPES)]);
+    try {
+      metricsServer = await listen(metricsHandler, { host: options.host, port: metrics.port });
+    } catch (error) {
+      health.stop();
+      await server.close(0);
+      throw error;
+    }
+  }
   return {
     server,
     health,
+    metricsServer,
     async close(graceMs) {
       health.stop();
-      await server.close(graceMs);
+      await Promise.all([server.close(graceMs), metricsServer?.close(graceMs)]);
     },
   };
+
+  function scrapes(authorize: ScrapeAuthorizer) {
+    return metricsRoute(metrics.registry, authorize, (err) =>
+      logger.warn({ err }, "could not answer a metrics scrape"),
+    );
+  }
 }

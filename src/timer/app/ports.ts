@@ -66,7 +66,21 @@ export interface RecordedFailure {
 /** How one delivery attempt ended. */
 export type CallbackResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly retryable: boolean; readonly error: string };
+  | {
+      readonly ok: false;
+      readonly retryable: boolean;
+      readonly error: string;
+      /** The gRPC code the callee answered (`UNAVAILABLE`…), or `NOT_ALLOWED` when we did not call. */
+      readonly code: string;
+    };
+
+/** What firing counts for operators (Prometheus series, in production). */
+export interface FiringMetrics {
+  /** An attempt ended with `code` (`OK` when the callee accepted); `retry` when it is tried again. */
+  attempted(code: string, retry: boolean): void;
+  /** A timer's callback was accepted, `latenessMs` after its fire time. */
+  fired(latenessMs: number): void;
+}
 
 /** Makes the gRPC call a timer describes. Never throws: every failure is a result. */
 export interface CallbackSender {

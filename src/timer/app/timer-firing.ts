@@ -5,7 +5,13 @@ import { OutageLog } from "../../platform/workers/outage-log.js";
 import { decideRetry, type RetryPolicy } from "../../platform/workers/retry-backoff.js";
 import type { WorkerLog } from "../../platform/workers/worker-log.js";
 import type { CallbackAllowlist } from "../domain/callback-allowlist.js";
-import type { CallbackResult, CallbackSender, ClaimedTimer, DueTimerQueue } from "./ports.js";
+import type {
+  CallbackResult,
+  CallbackSender,
+  ClaimedTimer,
+  DueTimerQueue,
+  FiringMetrics,
+} from "./ports.js";
 
 /** How a replica paces its deliveries. */
 export interface FiringOptions {
@@ -29,6 +35,7 @@ export interface FiringDeps {
   readonly clock: Clock;
   readonly allowlist: CallbackAllowlist;
   readonly log: WorkerLog;
+  readonly metrics: FiringMetrics;
 }
 
 /**
@@ -96,6 +103,8 @@ export class TimerFiring {
     if (result.ok) {
       await this.deps.queue.markFired(timer.id, attempts, now);
       const latenessMs = now.getTime() - timer.fireTime.getTime();
+      this.deps.metrics.attempted("OK", false);
+      this.deps.metrics.fired(latenessMs);
       this.deps.log.debug({ ...fields, lateness_ms: latenessMs }, "timer fired");
       this.unreachable.succeeded(endpoint, { endpoint });
       return;
@@ -103,6 +112,7 @@ export class TimerFiring {
     const decision = decideRetry(this.options.retry, attempts, !result.retryable, this.random());
     const retryAt = decision.kind === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
     await this.deps.queue.recordFailure(timer.id, { attempts, error: result.error, retryAt, now });
+    this.deps.metrics.attempted(result.code, retryAt !== null);
     if (retryAt === null) {
       this.deps.log.error({ ...fields, error: result.error }, "timer failed; giving up");
       return;
@@ -124,6 +134,7 @@ export class TimerFiring {
         ok: false,
         retryable: false,
         error: `${endpoint}/${method} is no longer on the callback allow-list`,
+        code: "NOT_ALLOWED",
       });
     }
     return this.deps.sender.send(timer.callback, this.options.deadlineMs);

@@ -30,6 +30,7 @@ interface ClaimedRow {
   message: string;
   details: Record<string, string>;
   dedup_key: string;
+  create_time: Date;
 }
 
 /**
@@ -54,7 +55,8 @@ export class PostgresNotificationOutbox implements NotificationOutbox {
                     AND (claimed_until IS NULL OR claimed_until < $1)
                   ORDER BY next_attempt_time LIMIT $3 FOR UPDATE SKIP LOCKED) due
           WHERE n.id = due.id
-          RETURNING n.id, n.alert_id, n.level, n.target, n.attempts, n.attempts_at_retry)
+          RETURNING n.id, n.alert_id, n.level, n.target, n.attempts, n.attempts_at_retry,
+                    n.create_time)
        SELECT c.*, a.monitored_service_id, s.name AS service_name, a.message, a.details,
               a.dedup_key
          FROM claimed c
@@ -74,6 +76,7 @@ export class PostgresNotificationOutbox implements NotificationOutbox {
       message: row.message,
       details: row.details,
       dedupKey: row.dedup_key,
+      queueTime: row.create_time,
     }));
   }
 

@@ -63,6 +63,7 @@ export class GrpcCallbackSender implements CallbackSender {
             ok: false,
             retryable: RETRYABLE.has(error.code),
             error: `${code}: ${error.details}`,
+            code,
           });
         },
       );
