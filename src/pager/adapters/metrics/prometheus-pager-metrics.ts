@@ -5,13 +5,15 @@ import type { TimeoutOutcome } from "../../domain/escalation.js";
 import type { Target } from "../../domain/target.js";
 
 const CHANNELS: readonly Target["kind"][] = ["email", "sms", "webhook"];
-const OUTCOMES: readonly TimeoutOutcome[] = [
-  "escalated",
-  "ignored-acknowledged",
-  "ignored-resolved",
-  "ignored-stale",
-  "ignored-last-level",
-];
+/** Every outcome, checked by the compiler: a new one cannot be left out of the zeroed series. */
+const OUTCOMES = Object.keys({
+  escalated: true,
+  "ignored-acknowledged": true,
+  "ignored-resolved": true,
+  "ignored-stale": true,
+  "ignored-last-level": true,
+  "ignored-not-due": true,
+} satisfies Record<TimeoutOutcome, true>) as TimeoutOutcome[];
 /** From 10 ms (a local webhook) to 10 min (a page that waited out provider retries). */
 const DELIVERY_SECONDS_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 /** From 5 ms (a timer on time) to 2 min (a process that died holding it, then its lease). */
