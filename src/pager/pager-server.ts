@@ -75,7 +75,11 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   const clock = options.clock ?? systemClock;
 
   const { timeline } = config;
-  const dataSource = await openDatabase({ url: options.databaseUrl, poolSize: config.dbPoolSize });
+  const dataSource = await openDatabase({
+    url: options.databaseUrl,
+    poolSize: config.dbPoolSize,
+    timeouts: config.dbTimeouts,
+  });
   // Rewired below to wake the workers, which need the listening address to exist.
   const signals: WorkSignals = {
     notificationsQueued: () => {},

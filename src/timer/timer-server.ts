@@ -55,6 +55,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
   const dataSource = await openTimerDatabase({
     url: options.databaseUrl,
     poolSize: config.dbPoolSize,
+    timeouts: config.dbTimeouts,
   });
   const deps: TimerDeps = {
     store: new TypeormTimerStore(dataSource),

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { DatabaseTimeouts } from "../postgres/database-setup.js";
 import {
   type BrowserReachSettings,
   browserReachSettings,
@@ -26,6 +27,7 @@ export interface ProcessSettings {
   readonly databaseUrl: string | null;
   readonly dataDir: string;
   readonly dbPoolSize: number;
+  readonly dbTimeouts: DatabaseTimeouts;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
   /** `<prefix>_ALLOWED_HOSTS` and `<prefix>_CORS_ORIGINS`: who may reach the port from a browser. */
@@ -57,6 +59,9 @@ export interface ProcessSettingTable {
   readonly metricsPort: IntegerSetting;
   readonly dataDir: DefaultedText;
   readonly dbPoolSize: IntegerSetting;
+  readonly dbStatementTimeoutMs: IntegerSetting;
+  readonly dbLockTimeoutMs: IntegerSetting;
+  readonly dbIdleInTransactionTimeoutMs: IntegerSetting;
   readonly logLevel: DefaultedText;
   readonly shutdownGraceMs: IntegerSetting;
   readonly allowedHosts: TextSetting;
@@ -72,7 +77,7 @@ export interface ProcessSettingTable {
 }
 
 /**
- * `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, `_LOG_LEVEL`,
+ * `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, the `_DB_*_TIMEOUT_MS`, `_LOG_LEVEL`,
  * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS`, `_CORS_ORIGINS`, the TLS files and the
  * port's limits, as read and documented.
  */
@@ -125,6 +130,33 @@ export function processSettingTable(
         meanings.dbPoolSize ??
         "Database connections; each call in flight holds one for its transaction.",
     },
+    dbStatementTimeoutMs: {
+      kind: "integer",
+      name: `${prefix}_DB_STATEMENT_TIMEOUT_MS`,
+      fallback: 5000,
+      min: 0,
+      max: 3_600_000,
+      meaning:
+        "Longest one SQL statement may run (PostgreSQL `statement_timeout`); the call then fails `DEADLINE_EXCEEDED`. Keep it below your callers' deadlines. `0`: no limit.",
+    },
+    dbLockTimeoutMs: {
+      kind: "integer",
+      name: `${prefix}_DB_LOCK_TIMEOUT_MS`,
+      fallback: 3000,
+      min: 0,
+      max: 3_600_000,
+      meaning:
+        "Longest one SQL statement may wait for a lock another transaction holds (`lock_timeout`); the call then fails `UNAVAILABLE`, which clients retry. `0`: no limit.",
+    },
+    dbIdleInTransactionTimeoutMs: {
+      kind: "integer",
+      name: `${prefix}_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS`,
+      fallback: 10_000,
+      min: 0,
+      max: 3_600_000,
+      meaning:
+        "Longest a transaction may sit idle between statements (`idle_in_transaction_session_timeout`): PostgreSQL ends the session and frees its locks, so a stalled process cannot block the rows it locked. `0`: no limit.",
+    },
     logLevel: {
       kind: "text",
       name: `${prefix}_LOG_LEVEL`,
@@ -159,6 +191,9 @@ export function processSettingList(prefix: string, defaults: ProcessDefaults): S
     ...defaults.databaseUrlFrom,
     table.dataDir,
     table.dbPoolSize,
+    table.dbStatementTimeoutMs,
+    table.dbLockTimeoutMs,
+    table.dbIdleInTransactionTimeoutMs,
     table.logLevel,
     table.shutdownGraceMs,
     table.allowedHosts,
@@ -189,6 +224,11 @@ export function readProcessSettings(
       defaults.databaseUrlFrom.map((setting) => text(env, setting)).find(Boolean) ?? null,
     dataDir: text(env, table.dataDir),
     dbPoolSize: integer(env, table.dbPoolSize),
+    dbTimeouts: {
+      statementMs: integer(env, table.dbStatementTimeoutMs),
+      lockMs: integer(env, table.dbLockTimeoutMs),
+      idleInTransactionMs: integer(env, table.dbIdleInTransactionTimeoutMs),
+    },
     logLevel: text(env, table.logLevel),
     shutdownGraceMs: integer(env, table.shutdownGraceMs),
     reach: readBrowserReach(env, prefix),

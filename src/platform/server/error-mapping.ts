@@ -17,12 +17,20 @@ const CODES: Record<DomainErrorKind, Code> = {
 
 /** Node and PostgreSQL signs that the database, not the request, is the problem. */
 const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
+/**
+ * Connection lost, server shutting down, too many connections, a lock held
+ * past `lock_timeout` (55P03), a session ended for idling in its transaction
+ * (25P03): another try, a moment later, may well succeed.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|55P03|25P03)/;
+/** A statement cancelled by `statement_timeout`: the call ran out of time. */
+const STATEMENT_TIMEOUT_SQLSTATE = "57014";
 
 /**
  * Turns whatever a use case threw into a precise gRPC status. Domain refusals
  * keep their message and gain a google.rpc.ErrorInfo with a stable reason; a
- * database outage is UNAVAILABLE (retryable); anything else is INTERNAL with
+ * database outage or a lock wait past its limit is UNAVAILABLE (retryable),
+ * a statement past its limit DEADLINE_EXCEEDED; anything else is INTERNAL with
  * no internals leaked, and logged with its stack. `errorDomain` is the
  * ErrorInfo domain that scopes the reasons: the API package of the server.
  * A streaming handler fails while its messages are read, so those errors are
@@ -56,6 +64,13 @@ async function* mapStreamErrors<T>(
 function toConnectError(error: unknown, rpc: string, errorDomain: string, logger: Logger) {
   if (error instanceof ConnectError) return error;
   if (error instanceof DomainError) return fromDomainError(error, errorDomain);
+  if (hasDatabaseCode(error, (code) => code === STATEMENT_TIMEOUT_SQLSTATE)) {
+    logger.warn({ rpc, err: error }, "database statement timed out");
+    return new ConnectError(
+      "the database took too long to answer; retry shortly",
+      Code.DeadlineExceeded,
+    );
+  }
   if (isDatabaseUnavailable(error)) {
     logger.warn({ rpc, err: error }, "database unavailable");
     return new ConnectError("the database is unavailable; retry shortly", Code.Unavailable);
@@ -85,13 +100,23 @@ export function fromDomainError(error: DomainError, errorDomain: string): Connec
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {
+  if (hasDatabaseCode(error, (c) => UNAVAILABLE_ERRNOS.has(c) || UNAVAILABLE_SQLSTATE.test(c))) {
+    return true;
+  }
   for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    const { code, driverError } = cause as { code?: unknown; driverError?: { code?: unknown } };
-    const codes = [code, driverError?.code].filter((c): c is string => typeof c === "string");
-    if (codes.some((c) => UNAVAILABLE_ERRNOS.has(c) || UNAVAILABLE_SQLSTATE.test(c))) return true;
     if (/Connection terminated|timeout exceeded when trying to connect/i.test(cause.message)) {
       return true;
     }
+  }
+  return false;
+}
+
+/** Whether the error, or one of its causes, carries a Node errno or SQLSTATE that `matches`. */
+function hasDatabaseCode(error: unknown, matches: (code: string) => boolean): boolean {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    const { code, driverError } = cause as { code?: unknown; driverError?: { code?: unknown } };
+    const codes = [code, driverError?.code].filter((c): c is string => typeof c === "string");
+    if (codes.some(matches)) return true;
   }
   return false;
 }
