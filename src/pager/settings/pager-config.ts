@@ -130,7 +130,7 @@ export const PAGER_SETTINGS = {
     name: "PAGER_CONSOLE_DIR",
     fallback: "dist/console",
     meaning:
-      "The built [web console](#web-console) (`npm run build`) the pager serves at `/`. When it holds no `index.html` the API is served as usual, `/` answers 503 saying how to build it, and the start line says `\"console\":\"not served: …\"`.",
+      'The built [web console](#web-console) (`npm run build`) the pager serves at `/`. When it holds no `index.html` the API is served as usual, `/` answers 503 saying how to build it, and the start line says `"console":"not served: …"`.',
   },
 } as const satisfies Record<string, Setting>;
 
