@@ -1,4 +1,6 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { ApiKeyRole } from "../../gen/pager/v1/api_key_service_pb.js";
@@ -17,7 +19,15 @@ import {
 import { eventually } from "../support/pager-harness.js";
 
 const { method } = PagerService;
-const SCREENSHOTS = "docs/screenshots";
+/**
+ * The README's screenshots are taken by this test; they are written over
+ * only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the checkout
+ * as it found it. Otherwise they go to a temporary directory.
+ */
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === "1"
+    ? "docs/screenshots"
+    : path.join(os.tmpdir(), `pager-screenshots-${process.pid}`);
 
 /**
  * The Alerts and Alert views in a real Chromium against a real pager: live
@@ -36,6 +46,8 @@ describe("web console: alerts, live, by role", () => {
   });
   after(async () => {
     await h?.stop();
+    if (process.env.UPDATE_SCREENSHOTS !== "1")
+      await rm(SCREENSHOTS, { recursive: true, force: true });
   });
 
   /** A service whose level 0 waits `firstDelayS` before level 1 is paged; one email per level. */
@@ -138,6 +150,9 @@ describe("web console: alerts, live, by role", () => {
       responder.name,
     );
     await page.screenshot({ path: `${SCREENSHOTS}/alerts.png` });
+    for (const shot of ["alerts.png", "alert-timeline.png"]) {
+      expect((await stat(`${SCREENSHOTS}/${shot}`)).size).to.be.greaterThan(10_000);
+    }
     expect(await page.evaluate(() => (globalThis as { marker?: string }).marker)).to.equal(
       "same page",
     );

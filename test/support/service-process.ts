@@ -30,12 +30,13 @@ export interface ServiceProcess {
  * a killed process can be started again where its peers expect it; a
  * program serving TLS needs the `credentials` to check its health with. Every
  * process started here is SIGKILLed if the test run exits without stopping it.
+ * `options.cwd`: the checkout to run it from (default: this one).
  */
 export async function startServiceProcess(
   program: Program,
   env: Record<string, string>,
   address: string,
-  credentials?: grpc.ChannelCredentials,
+  options: { cwd?: string; credentials?: grpc.ChannelCredentials } = {},
 ): Promise<ServiceProcess> {
   const inherited = Object.entries(process.env).filter(
     ([name]) => !name.startsWith("PAGER_") && !name.startsWith("TIMER_"),
@@ -43,6 +44,7 @@ export async function startServiceProcess(
   const child = spawn(process.execPath, ["--import", "tsx", program], {
     env: { ...Object.fromEntries(inherited), ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    cwd: options.cwd,
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not spawn ${program}`);
@@ -65,7 +67,7 @@ export async function startServiceProcess(
     }
   };
   try {
-    await waitServing(address, child, credentials);
+    await waitServing(address, child, options.credentials);
   } catch (error) {
     await kill("SIGKILL");
     const output = [...lines.map((l) => JSON.stringify(l)), ...text].join("\n");

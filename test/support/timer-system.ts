@@ -130,7 +130,7 @@ export class TimerSystem {
         ...this.pagerEnv,
       },
       `127.0.0.1:${this.pagerPort}`,
-      this.credentials,
+      { credentials: this.credentials },
     );
     return this.pager;
   }
@@ -157,7 +157,7 @@ export class TimerSystem {
         ...this.timerEnv,
       },
       `127.0.0.1:${port}`,
-      this.credentials,
+      { credentials: this.credentials },
     );
     this.replicas[index] = replica;
     return replica;
