@@ -165,6 +165,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       logger,
       interceptors: [authenticationInterceptor({ authenticator, limiter })],
       reach: config.reach,
+      tls: config.tls,
+      limits: config.limits,
       ownNames: ownNames(config),
       metrics: { registry, port: config.metricsPort, authorize: readerScrapes(authenticator) },
     });
@@ -191,7 +193,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     maxIdleMs: IDLE_POLL_MS,
   });
   // Pages carry the acknowledgement address, known for sure only once listening (port 0).
-  const publicUrl = config.publicUrl ?? `http://${server.host}:${server.port}`;
+  const scheme = config.tls === null ? "http" : "https";
+  const publicUrl = config.publicUrl ?? `${scheme}://${server.host}:${server.port}`;
   const dispatch = await notificationWorkers({
     config,
     databaseUrl: options.databaseUrl,
