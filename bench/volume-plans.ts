@@ -114,8 +114,10 @@ async function main(): Promise<number> {
       console.log(plan.map((line) => `  ${line["QUERY PLAN"]}`).join("\n"));
     }
   } finally {
-    if (env.BENCH_KEEP_DB === "1") console.log(`\nkept: ${db.url}`);
-    else await db.drop();
+    if (env.BENCH_KEEP_DB === "1") {
+      await db.keep();
+      console.log(`\nkept: ${db.url} (BENCH_TEMPLATE_DB=${db.name} copies it)`);
+    } else await db.drop();
   }
   return 0;
 }
