@@ -16,6 +16,7 @@ import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
 import { PrometheusPagerMetrics } from "./adapters/metrics/prometheus-pager-metrics.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
+import { PgAlertEventTransactions } from "./adapters/postgres/alert-event-transactions.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
 import { PostgresResolvedAlertRetention } from "./adapters/postgres/resolved-alert-retention.js";
 import { sharedSecret } from "./adapters/postgres/shared-secret.js";
@@ -99,6 +100,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     eventsRecorded: () => {},
   };
   const tx = new TypeormTransactionRunner(dataSource);
+  const alertTx = new PgAlertEventTransactions(
+    { url: options.databaseUrl, poolSize: config.dbPoolSize, timeouts: config.dbTimeouts },
+    (err) => logger.warn({ err }, "idle database connection failed"),
+  );
   const registry = newMetricsRegistry();
   const metrics = new PrometheusPagerMetrics(registry);
   registerDatabaseGauges(registry, dataSource, clock, config.timers.watchdogGraceMs, (err) =>
@@ -136,6 +141,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   try {
     deps = {
       tx,
+      alertTx,
       clock,
       ids: new UuidV7Generator(),
       signals,
@@ -169,11 +175,14 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       logger,
       interceptors: [authenticationInterceptor({ authenticator, limiter })],
       reach: config.reach,
+      tls: config.tls,
+      limits: config.limits,
       ownNames: ownNames(config),
       metrics: { registry, port: config.metricsPort, authorize: readerScrapes(authenticator) },
     });
   } catch (error) {
-    // Keys that cannot be made or read, or a port already taken, must not leave the pool open.
+    // Keys that cannot be made or read, or a port already taken, must not leave the pools open.
+    await alertTx.close();
     await dataSource.destroy();
     throw error;
   }
@@ -194,7 +203,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     maxIdleMs: IDLE_POLL_MS,
   });
   // Pages carry the acknowledgement address, known for sure only once listening (port 0).
-  const publicUrl = config.publicUrl ?? `http://${server.host}:${server.port}`;
+  const scheme = config.tls === null ? "http" : "https";
+  const publicUrl = config.publicUrl ?? `${scheme}://${server.host}:${server.port}`;
   const dispatch = await notificationWorkers({
     config,
     databaseUrl: options.databaseUrl,
@@ -213,6 +223,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   });
   registerPoolMetrics(registry, {
     main: dataSource,
+    "alert-events": alertTx.pool,
     ...(dispatch.pool === null ? {} : { dispatcher: dispatch.pool }),
   });
   signals.timersChanged = timers.wake;
@@ -265,6 +276,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       await Promise.all(loops.map((loop) => loop.stop()));
       timers.close();
       await dispatch.close();
+      await alertTx.close();
       await dataSource.destroy();
     },
   };
