@@ -60,6 +60,8 @@ const PAGER_DEFAULTS: ProcessDefaults = {
     },
   ],
   meanings: {
+    dbPoolSize:
+      "Database connections in each of two pools: one for alert events (SendAlert, acknowledgements, resolutions, timeouts), one for everything else; each call in flight holds one for its transaction.",
     shutdownGraceMs:
       "How long shutdown waits for calls in flight before cutting them. Open `WatchAlerts` streams are ended at once (`UNAVAILABLE`), not waited for.",
     allowedHosts:
