@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
 import { type Serving, serve } from "../platform/server/serve.js";
+import type { StaticSite } from "../platform/server/static-site.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
@@ -24,6 +25,7 @@ import { notificationWorkers } from "./notification-workers.js";
 import { prepareServerKeys, type ServerKeys } from "./server-keys-setup.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 import { authenticationInterceptor } from "./transport/authentication-interceptor.js";
+import { ACK_LINK_PREFIX, consoleRoutes } from "./transport/console-routes.js";
 import { integrationRoutes } from "./transport/integrations/integration-routes.js";
 import { readerScrapes } from "./transport/metrics-access.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
@@ -120,6 +122,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   let deps: AckLinkDeps;
   let keys: ServerKeys;
   let serving: Serving;
+  let webConsole: StaticSite;
   try {
     deps = {
       tx,
@@ -139,15 +142,19 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       ),
     };
     keys = await prepareServerKeys(config, deps, logger);
+    webConsole = consoleRoutes(config.consoleDir);
     serving = await serve({
       host: config.host,
       port: config.port,
       routes: (health) => pagerRoutes(deps, feed, health),
       services: SERVED_SERVICES,
-      httpRoutes: integrationRoutes(deps, {
-        keys: options.integrationKeys?.(integrationKeys) ?? integrationKeys,
-        logger,
-      }),
+      httpRoutes: [
+        ...integrationRoutes(deps, {
+          keys: options.integrationKeys?.(integrationKeys) ?? integrationKeys,
+          logger,
+        }),
+        ...webConsole.routes,
+      ],
       probe: () => dataSource.query("SELECT 1"),
       logger,
       interceptors: [authenticationInterceptor({ authenticator, limiter })],
@@ -187,7 +194,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     links: {
       publicUrl,
       acknowledgeLink: (notificationId) =>
-        `${publicUrl}/ack/${deps.ackLinks.issue(notificationId).token}`,
+        `${publicUrl}${ACK_LINK_PREFIX}${deps.ackLinks.issue(notificationId).token}`,
     },
     eventsRecorded: () => feed.wake(),
     onError: workerError,
@@ -214,6 +221,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       channels: dispatch.channels,
       admin_key: keys.adminKey,
       timer_callback_key: keys.callbackKey,
+      console: webConsole.missing === null ? "/" : `not served: ${webConsole.missing}`,
     },
     "pager listening",
   );

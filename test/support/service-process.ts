@@ -28,11 +28,13 @@ export interface ServiceProcess {
  * PAGER_* and TIMER_* settings; `address` must match the port in `env`, so
  * a killed process can be started again where its peers expect it. Every
  * process started here is SIGKILLed if the test run exits without stopping it.
+ * `cwd`: the checkout to run it from (default: this one).
  */
 export async function startServiceProcess(
   program: Program,
   env: Record<string, string>,
   address: string,
+  cwd?: string,
 ): Promise<ServiceProcess> {
   const inherited = Object.entries(process.env).filter(
     ([name]) => !name.startsWith("PAGER_") && !name.startsWith("TIMER_"),
@@ -40,6 +42,7 @@ export async function startServiceProcess(
   const child = spawn(process.execPath, ["--import", "tsx", program], {
     env: { ...Object.fromEntries(inherited), ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    cwd,
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not spawn ${program}`);

@@ -4,7 +4,7 @@ import {
   processSettingList,
   readProcessSettings,
 } from "../../platform/program/process-settings.js";
-import { type Env, flag, integer, optionalUrl } from "../../platform/settings/env-values.js";
+import { type Env, flag, integer, optionalUrl, text } from "../../platform/settings/env-values.js";
 import type { Setting } from "../../platform/settings/setting.js";
 import type { ChannelSettings } from "../adapters/channels/channel-setup.js";
 import {
@@ -42,6 +42,8 @@ export interface PagerConfig extends ProcessSettings {
   /** Acknowledgement links and live watches. */
   readonly timeline: TimelineSettings;
   readonly auth: AuthSettings;
+  /** The built web console served at `/`. */
+  readonly consoleDir: string;
 }
 
 const PAGER_DEFAULTS: ProcessDefaults = {
@@ -123,6 +125,13 @@ export const PAGER_SETTINGS = {
     meaning:
       "The pager's address as the people paged can reach it; pages tell them to acknowledge there.",
   },
+  consoleDir: {
+    kind: "text",
+    name: "PAGER_CONSOLE_DIR",
+    fallback: "dist/console",
+    meaning:
+      'The built [web console](#web-console) (`npm run build`) the pager serves at `/`. When it holds no `index.html` the API is served as usual, `/` answers 503 saying how to build it, and the start line says `"console":"not served: …"`.',
+  },
 } as const satisfies Record<string, Setting>;
 
 /** Every variable the pager reads, in the order `--help` and the README list them. */
@@ -154,6 +163,7 @@ export function readConfig(env: Env): PagerConfig {
     channels: readChannelSettings(env),
     timeline: readTimelineSettings(env),
     auth: readAuthSettings(env, base.dataDir),
+    consoleDir: text(env, PAGER_SETTINGS.consoleDir),
   };
 }
 

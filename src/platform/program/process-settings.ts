@@ -20,6 +20,8 @@ export interface ProcessSettings {
   /** Unset: an embedded PostgreSQL in `dataDir`. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
+  /** True when `dataDir` is the default, not the operator's choice: it may then move (see run-service). */
+  readonly dataDirIsDefault: boolean;
   readonly dbPoolSize: number;
   readonly dbTimeouts: DatabaseTimeouts;
   readonly logLevel: string;
@@ -99,7 +101,7 @@ export function processSettingTable(
       fallback: defaults.dataDir,
       meaning:
         meanings.dataDir ??
-        "Data directory of the embedded PostgreSQL (only without a database URL).",
+        "Data directory of the embedded PostgreSQL (only without a database URL). As root, the server runs as the `postgres` OS user: if it cannot reach the default directory (a checkout under `/root`), the data goes to `/var/lib/pager/<program>-<hash>/postgres` instead, and the start line says so; a directory you set must be reachable by it.",
     },
     dbPoolSize: {
       kind: "integer",
@@ -194,6 +196,7 @@ export function readProcessSettings(
     databaseUrl:
       defaults.databaseUrlFrom.map((setting) => text(env, setting)).find(Boolean) ?? null,
     dataDir: text(env, table.dataDir),
+    dataDirIsDefault: (env[table.dataDir.name] ?? "") === "",
     dbPoolSize: integer(env, table.dbPoolSize),
     dbTimeouts: {
       statementMs: integer(env, table.dbStatementTimeoutMs),
