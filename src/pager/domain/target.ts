@@ -1,6 +1,6 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
-import { checkText } from "./text-field.js";
 import { quoted } from "../../platform/errors/quoted.js";
+import { checkText } from "./text-field.js";
 
 /** One recipient of a page; the channel is part of its identity. */
 export type Target =
