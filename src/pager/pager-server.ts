@@ -9,6 +9,7 @@ import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
 import { PrometheusPagerMetrics } from "./adapters/metrics/prometheus-pager-metrics.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
+import { PgAlertEventTransactions } from "./adapters/postgres/alert-event-transactions.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
 import { sharedSecret } from "./adapters/postgres/shared-secret.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
@@ -89,6 +90,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     eventsRecorded: () => {},
   };
   const tx = new TypeormTransactionRunner(dataSource);
+  const alertTx = new PgAlertEventTransactions(
+    { url: options.databaseUrl, poolSize: config.dbPoolSize, timeouts: config.dbTimeouts },
+    (err) => logger.warn({ err }, "idle database connection failed"),
+  );
   const registry = newMetricsRegistry();
   const metrics = new PrometheusPagerMetrics(registry);
   registerDatabaseGauges(registry, dataSource, clock, config.timers.watchdogGraceMs, (err) =>
@@ -126,6 +131,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   try {
     deps = {
       tx,
+      alertTx,
       clock,
       ids: new UuidV7Generator(),
       signals,
@@ -159,11 +165,14 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       logger,
       interceptors: [authenticationInterceptor({ authenticator, limiter })],
       reach: config.reach,
+      tls: config.tls,
+      limits: config.limits,
       ownNames: ownNames(config),
       metrics: { registry, port: config.metricsPort, authorize: readerScrapes(authenticator) },
     });
   } catch (error) {
-    // Keys that cannot be made or read, or a port already taken, must not leave the pool open.
+    // Keys that cannot be made or read, or a port already taken, must not leave the pools open.
+    await alertTx.close();
     await dataSource.destroy();
     throw error;
   }
@@ -184,7 +193,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     maxIdleMs: IDLE_POLL_MS,
   });
   // Pages carry the acknowledgement address, known for sure only once listening (port 0).
-  const publicUrl = config.publicUrl ?? `http://${server.host}:${server.port}`;
+  const scheme = config.tls === null ? "http" : "https";
+  const publicUrl = config.publicUrl ?? `${scheme}://${server.host}:${server.port}`;
   const dispatch = await notificationWorkers({
     config,
     databaseUrl: options.databaseUrl,
@@ -203,6 +213,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   });
   registerPoolMetrics(registry, {
     main: dataSource,
+    "alert-events": alertTx.pool,
     ...(dispatch.pool === null ? {} : { dispatcher: dispatch.pool }),
   });
   signals.timersChanged = timers.wake;
@@ -238,6 +249,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       await Promise.all(loops.map((loop) => loop.stop()));
       timers.close();
       await dispatch.close();
+      await alertTx.close();
       await dataSource.destroy();
     },
   };

@@ -62,7 +62,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     clock,
     allowlist: config.allowlist,
   };
-  const sender = new GrpcCallbackSender();
+  const sender = new GrpcCallbackSender(config.callbackTls);
   const registry = newMetricsRegistry();
   registerPoolMetrics(registry, { main: dataSource });
   const metrics = new PrometheusTimerMetrics(registry, dataSource, (err) =>
@@ -79,6 +79,8 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     errorDomain: "timer.v1",
     interceptors: [apiKeyInterceptor(keys.hashes)],
     reach: config.reach,
+    tls: config.tls,
+    limits: config.limits,
     metrics: {
       registry,
       port: config.metricsPort,

@@ -69,7 +69,7 @@ describe("first start as root in a checkout the postgres user cannot enter", fun
       "test/support/pager-main.ts",
       env,
       `127.0.0.1:${port}`,
-      checkout,
+      { cwd: checkout },
     );
     let dataDir: unknown;
     try {

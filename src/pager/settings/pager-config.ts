@@ -36,7 +36,7 @@ export interface PagerConfig extends ProcessSettings {
   readonly deliveryRetryBaseMs: number;
   /** Longest one delivery attempt may take; always shorter than the worker lease. */
   readonly deliveryTimeoutMs: number;
-  /** Base of the acknowledgement command in pages; null: `http://<host>:<port>` as listening. */
+  /** Base of the acknowledgement command in pages; null: `http://<host>:<port>` as listening (`https://` with TLS). */
   readonly publicUrl: string | null;
   readonly channels: ChannelSettings;
   /** Acknowledgement links and live watches. */
@@ -60,6 +60,8 @@ const PAGER_DEFAULTS: ProcessDefaults = {
     },
   ],
   meanings: {
+    dbPoolSize:
+      "Database connections in each of two pools: one for alert events (SendAlert, acknowledgements, resolutions, timeouts), one for everything else; each call in flight holds one for its transaction.",
     shutdownGraceMs:
       "How long shutdown waits for calls in flight before cutting them. Open `WatchAlerts` streams are ended at once (`UNAVAILABLE`), not waited for.",
     allowedHosts:
@@ -121,7 +123,7 @@ export const PAGER_SETTINGS = {
     kind: "url",
     name: "PAGER_PUBLIC_URL",
     protocols: ["http:", "https:"],
-    shownDefault: "`http://<host>:<port>`",
+    shownDefault: "`http://<host>:<port>` (`https://` with TLS)",
     meaning:
       "The pager's address as the people paged can reach it; pages tell them to acknowledge there.",
   },

@@ -5,8 +5,14 @@ import {
   browserReachSettings,
   readBrowserReach,
 } from "../server/browser-reach.js";
+import {
+  readServerLimits,
+  type ServerLimits,
+  serverLimitSettings,
+} from "../server/server-limits.js";
 import { type Env, integer, text } from "../settings/env-values.js";
 import type { IntegerSetting, Setting, TextSetting } from "../settings/setting.js";
+import { readServerTls, type ServerTls, serverTlsSettings } from "../tls/server-tls.js";
 
 /**
  * What every program of the project (pager, timer service) is told alike,
@@ -28,6 +34,10 @@ export interface ProcessSettings {
   readonly shutdownGraceMs: number;
   /** `<prefix>_ALLOWED_HOSTS` and `<prefix>_CORS_ORIGINS`: who may reach the port from a browser. */
   readonly reach: BrowserReachSettings;
+  /** `<prefix>_TLS_CERT`, `_TLS_KEY`, `_TLS_CLIENT_CA`; null: cleartext. */
+  readonly tls: ServerTls | null;
+  /** `<prefix>_MAX_REQUEST_BYTES` and the other bounds of the port. */
+  readonly limits: ServerLimits;
 }
 
 /** The defaults and words that differ between programs. */
@@ -58,11 +68,20 @@ export interface ProcessSettingTable {
   readonly shutdownGraceMs: IntegerSetting;
   readonly allowedHosts: TextSetting;
   readonly corsOrigins: TextSetting;
+  readonly tlsCert: TextSetting;
+  readonly tlsKey: TextSetting;
+  readonly tlsClientCa: TextSetting;
+  readonly maxRequestBytes: IntegerSetting;
+  readonly maxConnections: IntegerSetting;
+  readonly maxConcurrentStreams: IntegerSetting;
+  readonly idleTimeoutMs: IntegerSetting;
+  readonly maxDeadlineMs: IntegerSetting;
 }
 
 /**
  * `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, the `_DB_*_TIMEOUT_MS`, `_LOG_LEVEL`,
- * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS` and `_CORS_ORIGINS`, as read and documented.
+ * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS`, `_CORS_ORIGINS`, the TLS files and the
+ * port's limits, as read and documented.
  */
 export function processSettingTable(
   prefix: string,
@@ -159,6 +178,8 @@ export function processSettingTable(
         "How long shutdown waits for calls in flight before cutting them.",
     },
     ...browserReachSettings(prefix, meanings),
+    ...serverTlsSettings(prefix),
+    ...serverLimitSettings(prefix),
   };
 }
 
@@ -179,6 +200,14 @@ export function processSettingList(prefix: string, defaults: ProcessDefaults): S
     table.shutdownGraceMs,
     table.allowedHosts,
     table.corsOrigins,
+    table.tlsCert,
+    table.tlsKey,
+    table.tlsClientCa,
+    table.maxRequestBytes,
+    table.maxConnections,
+    table.maxConcurrentStreams,
+    table.idleTimeoutMs,
+    table.maxDeadlineMs,
   ];
 }
 
@@ -206,6 +235,8 @@ export function readProcessSettings(
     logLevel: text(env, table.logLevel),
     shutdownGraceMs: integer(env, table.shutdownGraceMs),
     reach: readBrowserReach(env, prefix),
+    tls: readServerTls(env, prefix),
+    limits: readServerLimits(env, prefix),
   };
 }
 

@@ -5,8 +5,9 @@ const HOST_PORT = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?):(\d{1,5})$/
 
 /**
  * Reads a `host:port` endpoint, lower-cased, so that the allow-list compares
- * like with like. No scheme and no path: the callee is a plaintext HTTP/2
- * gRPC server, and anything else is refused rather than guessed.
+ * like with like. No scheme and no path: the callee is an HTTP/2 gRPC
+ * server, reached in cleartext or over TLS as the timer service is set up
+ * (TIMER_CALLBACK_CA), and anything else is refused rather than guessed.
  */
 export function parseEndpoint(value: string, field: string): string {
   const endpoint = value.trim().toLowerCase();
