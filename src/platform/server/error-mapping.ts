@@ -61,6 +61,13 @@ async function* mapStreamErrors<T>(
   }
 }
 
+/**
+ * The longest message a refusal carries. Values in messages are quoted short
+ * (see quoted.ts); this bound keeps the `grpc-message` trailer within what
+ * every client accepts, whatever else a message holds.
+ */
+const MAX_MESSAGE_LENGTH = 1024;
+
 function toConnectError(error: unknown, rpc: string, errorDomain: string, logger: Logger) {
   if (error instanceof ConnectError) return error;
   if (error instanceof DomainError) return fromDomainError(error, errorDomain);
@@ -96,7 +103,13 @@ export function fromDomainError(error: DomainError, errorDomain: string): Connec
     error.retryDelayMs === undefined
       ? []
       : [{ desc: RetryInfoSchema, value: { retryDelay: toDuration(error.retryDelayMs) } }];
-  return new ConnectError(error.message, CODES[error.kind], undefined, [info, ...retry]);
+  return new ConnectError(bounded(error.message), CODES[error.kind], undefined, [info, ...retry]);
+}
+
+function bounded(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH
+    ? message
+    : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {
