@@ -12,7 +12,9 @@ import {
   notificationsOf,
 } from "../support/pager-fixtures.js";
 import { eventually, type PagerHarness, startPagerHarness } from "../support/pager-harness.js";
+import { scrapeOk } from "../support/scrape.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { TEST_KEYS } from "../support/test-keys.js";
 
 const method = PagerService.method;
 const DAY = 86_400_000;
@@ -147,5 +149,21 @@ describe("retention deletes old resolved alerts with their rows, and nothing els
     }
     const { alert } = await h.client.call(method.getAlert, { alertId: triggered.alertId });
     expect(alert?.id).to.equal(triggered.alertId);
+  });
+
+  it("a pager runs the sweep itself: one that starts deletes an alert resolved 100 days ago, and counts it", async () => {
+    const { alertId } = await pagedAlert();
+    await resolve(alertId);
+    await h.db.query("UPDATE alerts SET resolve_time = now() - interval '100 days' WHERE id = $1", [
+      alertId,
+    ]);
+    const other = await startPagerHarness({}, undefined, { databaseUrl: database.url });
+    try {
+      await eventually(async () => expect((await rowsOf(alertId)).alerts).to.equal(0));
+      const metrics = await scrapeOk(other.address, TEST_KEYS.admin);
+      expect(metrics.value("pager_retention_deleted_total", { table: "alerts" })).to.equal(1);
+    } finally {
+      await other.stop();
+    }
   });
 });
