@@ -10,6 +10,8 @@ import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
+import { listen, type NodeHandler } from "../../src/platform/server/listen.js";
+import { readServerLimits } from "../../src/platform/server/server-limits.js";
 import { testDatabaseUrl } from "../support/global-database.js";
 import { type PagerProcess, startPagerProcess } from "../support/pager-process.js";
 import { TEST_KEYS } from "../support/test-keys.js";
@@ -180,6 +182,33 @@ describe("transport: request, connection and deadline limits", function () {
     client.close();
     expect(grpc.status[code]).to.equal("DEADLINE_EXCEEDED");
     expect(Date.now() - startedAt).to.be.lessThan(MAX_DEADLINE_MS + 5000);
+  });
+});
+
+describe("transport: a cap on connections", () => {
+  it("closes connections beyond PAGER_MAX_CONNECTIONS as they arrive, and takes new ones when others end", async () => {
+    const handler = ((_req: unknown, res: { end(body: string): void }) =>
+      res.end("ok")) as unknown as NodeHandler;
+    const limits = readServerLimits({ PAGER_MAX_CONNECTIONS: "3" }, "PAGER");
+    const server = await listen(handler, { host: "127.0.0.1", port: 0, limits });
+    const address = `127.0.0.1:${server.port}`;
+    try {
+      const held = await Promise.all([1, 2, 3].map(() => connect(address, Buffer.alloc(0))));
+      await delay(50); // the server has counted them
+      const refused = await exchange(address, Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+      expect(refused.length, "the fourth connection gets no answer").to.equal(0);
+      const first = held[0];
+      first?.destroy();
+      await delay(50);
+      const answered = await exchange(
+        address,
+        Buffer.from("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+      );
+      expect(answered.toString("latin1")).to.match(/^HTTP\/1\.1 200 OK[\s\S]*ok$/);
+      for (const socket of held) socket.destroy();
+    } finally {
+      await server.close(100);
+    }
   });
 });
 
