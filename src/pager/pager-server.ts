@@ -6,6 +6,7 @@ import type { StaticSite } from "../platform/server/static-site.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
+import type { Resolver } from "./adapters/channels/webhook-destination.js";
 import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
 import { PrometheusPagerMetrics } from "./adapters/metrics/prometheus-pager-metrics.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
@@ -53,6 +54,8 @@ export interface PagerServerOptions {
    * use it to make the key store fail.
    */
   readonly integrationKeys?: (apiKeys: IntegrationKeyResolver) => IntegrationKeyResolver;
+  /** How webhook host names are resolved; tests point names at their own addresses. */
+  readonly webhookResolver?: Resolver;
 }
 
 const IDLE_POLL_MS = 1000;
@@ -138,6 +141,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       keyCache: authenticator,
       timerToleranceMs: config.timers.toleranceMs,
       metrics,
+      webhookHosts: config.channels.webhookHosts,
       // The operator's key when set; else one kept in the database, the same for every replica.
       ackLinks: new HmacAckLinkTokens(
         timeline.ackLinkSecret === null
@@ -210,6 +214,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     onError: workerError,
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
+    webhookResolver: options.webhookResolver,
   });
   registerPoolMetrics(registry, {
     main: dataSource,
