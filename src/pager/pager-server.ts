@@ -1,10 +1,17 @@
 import type { Logger } from "pino";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
+import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
 import { type Serving, serve } from "../platform/server/serve.js";
 import type { StaticSite } from "../platform/server/static-site.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
+import { PollingLoop } from "../platform/workers/polling-loop.js";
+import {
+  RETENTION_BATCH,
+  RetentionSweep,
+  retentionInterval,
+} from "../platform/workers/retention-sweep.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
 import type { Resolver } from "./adapters/channels/webhook-destination.js";
 import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
@@ -12,6 +19,7 @@ import { PrometheusPagerMetrics } from "./adapters/metrics/prometheus-pager-metr
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
 import { PgAlertEventTransactions } from "./adapters/postgres/alert-event-transactions.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
+import { PostgresResolvedAlertRetention } from "./adapters/postgres/resolved-alert-retention.js";
 import { sharedSecret } from "./adapters/postgres/shared-secret.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
 import { HmacAckLinkTokens } from "./adapters/system/hmac-ack-link-tokens.js";
@@ -60,6 +68,8 @@ export interface PagerServerOptions {
 
 const IDLE_POLL_MS = 1000;
 const BATCH_SIZE = 100;
+/** What retention deletes with a resolved alert. */
+const RETAINED_TABLES = ["alerts", "notifications", "ack_timers", "alert_events"];
 /** last_use_time moves at most this often per key and process: "to the nearest minute". */
 const LAST_USE_INTERVAL_MS = 60_000;
 /** Secrets remembered by the authenticator, known or not. */
@@ -223,7 +233,24 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   });
   signals.timersChanged = timers.wake;
   signals.notificationsQueued = dispatch.wake;
-  const loops = [...timers.loops, ...dispatch.loops];
+  const retention = new PollingLoop(
+    new RetentionSweep(
+      {
+        store: new PostgresResolvedAlertRetention(dataSource),
+        clock,
+        log: logger,
+        metrics: retentionMetrics(registry, "pager", RETAINED_TABLES),
+      },
+      {
+        ...RETENTION_BATCH,
+        retentionMs: config.retentionMs,
+        intervalMs: retentionInterval(config.retentionMs),
+        what: "resolved alerts",
+      },
+    ),
+    workerError("retention"),
+  );
+  const loops = [...timers.loops, ...dispatch.loops, retention];
   for (const loop of loops) loop.start();
   feed.start();
   logger.info(

@@ -15,6 +15,8 @@ export interface SmtpSettings {
   /** smtp:// (STARTTLS when offered) or smtps://, with credentials and nodemailer query options. */
   readonly url: URL;
   readonly from: string;
+  /** Refuse a relay that offers no STARTTLS: set when an smtp:// URL carries credentials. */
+  readonly requireTls: boolean;
 }
 
 /** SMS through Twilio's Messages API or a compatible gateway. */
