@@ -9,6 +9,7 @@ describe("channel settings (readConfig)", () => {
       email: { mode: "log" },
       sms: { mode: "log" },
       webhook: { mode: "live", settings: { secret: null } },
+      webhookHosts: { names: [], ranges: [] },
     });
     expect(config).to.include({
       deliveryRetryBaseMs: 1000,

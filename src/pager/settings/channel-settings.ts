@@ -7,6 +7,11 @@ import type {
   TwilioSettings,
   WebhookSettings,
 } from "../adapters/channels/channel-setup.js";
+import {
+  NO_INTERNAL_HOSTS,
+  parseWebhookHostRule,
+  type WebhookHostRule,
+} from "../domain/webhook-hosts.js";
 
 const TWILIO_PUBLIC_API = "https://api.twilio.com";
 
@@ -70,11 +75,39 @@ export const CHANNEL_SETTINGS = {
     fallback: null,
     meaning: "Signs every webhook body (HMAC-SHA256 header). Never logged.",
   },
+  webhookAllowedHosts: {
+    kind: "text",
+    name: "PAGER_WEBHOOK_ALLOWED_HOSTS",
+    fallback: null,
+    meaning:
+      "Comma-separated internal receivers webhooks may reach: host names (`hooks.internal`, or `.corp.example.com` for a domain and its subdomains), addresses and CIDR blocks (`10.1.0.0/16`, `fd00::/8`). Unset: webhooks to loopback, link-local (`169.254.169.254`), private, unique-local, IPv4-mapped and unspecified addresses are refused, both when a policy is written and, after DNS, when a page is sent.",
+  },
 } as const satisfies Record<string, Setting>;
 
 /** Reads the channel variables; malformed values stop the start, missing companions do not. */
 export function readChannelSettings(env: Env): ChannelSettings {
-  return { email: readEmail(env), sms: readSms(env), webhook: readWebhook(env) };
+  return {
+    email: readEmail(env),
+    sms: readSms(env),
+    webhook: readWebhook(env),
+    webhookHosts: readWebhookHosts(env),
+  };
+}
+
+function readWebhookHosts(env: Env): WebhookHostRule {
+  const raw = text(env, CHANNEL_SETTINGS.webhookAllowedHosts);
+  if (raw === null) return NO_INTERNAL_HOSTS;
+  const entries = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  const rule = parseWebhookHostRule(entries);
+  if (rule === null) {
+    throw new Error(
+      `PAGER_WEBHOOK_ALLOWED_HOSTS="${raw}" must be comma-separated host names (hooks.internal, .corp.example.com), addresses or CIDR blocks (10.1.0.0/16)`,
+    );
+  }
+  return rule;
 }
 
 function readEmail(env: Env): ChannelSetup<SmtpSettings> {
