@@ -8,7 +8,7 @@ import { isActive } from "./format.js";
 /** Whether the page is up to date: in words, for the status line. */
 export type FeedStatus = "connecting" | "live" | "reconnecting";
 
-/** The latest alerts read at start, of which the resolved ones are shown besides the active. */
+/** The latest alerts read at start, and the most resolved ones kept besides the active. */
 const RECENT_LIMIT = 200;
 const RECONNECT_DELAY_MS = 1000;
 
@@ -106,6 +106,7 @@ export class AlertFeed {
         case "change":
           if (update.value.alert !== undefined) {
             this.alerts.set(update.value.alert.id, update.value.alert);
+            if (!isActive(update.value.alert.state)) this.forgetOldResolved();
           }
           if (update.value.event !== undefined) {
             for (const listener of this.eventListeners) listener(update.value.event);
@@ -133,6 +134,16 @@ export class AlertFeed {
     for (const alert of alerts) {
       if (!isActive(alert.state) && !this.alerts.has(alert.id)) this.alerts.set(alert.id, alert);
     }
+  }
+
+  /** Keeps the newest resolved alerts only, so a tab left open through a storm stays small. */
+  private forgetOldResolved(): void {
+    const resolved = [...this.alerts.values()]
+      .filter((alert) => !isActive(alert.state))
+      .map((alert) => alert.id)
+      .sort()
+      .reverse();
+    for (const id of resolved.slice(RECENT_LIMIT)) this.alerts.delete(id);
   }
 
   private setStatus(status: FeedStatus): void {
