@@ -2,7 +2,13 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { ErrorInfoSchema, RetryInfoSchema } from "../../../gen/google/rpc/error_details_pb.js";
 import { DomainError, type DomainErrorKind } from "../errors/domain-error.js";
+import { isConnectionLoss } from "../postgres/connection-loss.js";
 import { toDuration } from "../proto/proto-time.js";
+import { systemClock } from "../time/system-clock.js";
+import { OutageLog } from "../workers/outage-log.js";
+
+/** The one dependency whose outage the error mapping logs. */
+const DATABASE = "database";
 
 const CODES: Record<DomainErrorKind, Code> = {
   "invalid-argument": Code.InvalidArgument,
@@ -15,10 +21,6 @@ const CODES: Record<DomainErrorKind, Code> = {
   unavailable: Code.Unavailable,
 };
 
-/** Node and PostgreSQL signs that the database, not the request, is the problem. */
-const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
-
 /**
  * Turns whatever a use case threw into a precise gRPC status. Domain refusals
  * keep their message and gain a google.rpc.ErrorInfo with a stable reason; a
@@ -27,13 +29,31 @@ const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
  * ErrorInfo domain that scopes the reasons: the API package of the server.
  * A streaming handler fails while its messages are read, so those errors are
  * mapped there too.
+ *
+ * A database outage fails every call while it lasts: it is logged as one
+ * outage (the first failure, a summary every 30 s, a line when a call works
+ * again), not a warning per call, and `onUnavailable` is told at each
+ * failure so that health can look again at once rather than at its next poll.
  */
-export function errorMappingInterceptor(logger: Logger, errorDomain = "pager.v1"): Interceptor {
+export function errorMappingInterceptor(
+  logger: Logger,
+  errorDomain = "pager.v1",
+  onUnavailable: () => void = () => {},
+): Interceptor {
+  const outage = new OutageLog(logger, systemClock, {
+    failing: "database unavailable; calls answer UNAVAILABLE",
+    recovered: "database available again",
+  });
+  const unavailable = (rpc: string, error: unknown) => {
+    outage.failed(DATABASE, { rpc, err: error });
+    onUnavailable();
+  };
   return (next) => async (request) => {
     const rpc = `${request.method.parent.typeName}/${request.method.name}`;
-    const map = (error: unknown) => toConnectError(error, rpc, errorDomain, logger);
+    const map = (error: unknown) => toConnectError(error, rpc, errorDomain, logger, unavailable);
     try {
       const response = await next(request);
+      outage.succeeded(DATABASE);
       if (!response.stream) return response;
       return { ...response, message: mapStreamErrors(response.message, map) };
     } catch (error) {
@@ -53,11 +73,17 @@ async function* mapStreamErrors<T>(
   }
 }
 
-function toConnectError(error: unknown, rpc: string, errorDomain: string, logger: Logger) {
+function toConnectError(
+  error: unknown,
+  rpc: string,
+  errorDomain: string,
+  logger: Logger,
+  unavailable: (rpc: string, error: unknown) => void,
+) {
   if (error instanceof ConnectError) return error;
   if (error instanceof DomainError) return fromDomainError(error, errorDomain);
-  if (isDatabaseUnavailable(error)) {
-    logger.warn({ rpc, err: error }, "database unavailable");
+  if (isConnectionLoss(error)) {
+    unavailable(rpc, error);
     return new ConnectError("the database is unavailable; retry shortly", Code.Unavailable);
   }
   logger.error({ rpc, err: error }, "unexpected error");
@@ -82,16 +108,4 @@ export function fromDomainError(error: DomainError, errorDomain: string): Connec
       ? []
       : [{ desc: RetryInfoSchema, value: { retryDelay: toDuration(error.retryDelayMs) } }];
   return new ConnectError(error.message, CODES[error.kind], undefined, [info, ...retry]);
-}
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    const { code, driverError } = cause as { code?: unknown; driverError?: { code?: unknown } };
-    const codes = [code, driverError?.code].filter((c): c is string => typeof c === "string");
-    if (codes.some((c) => UNAVAILABLE_ERRNOS.has(c) || UNAVAILABLE_SQLSTATE.test(c))) return true;
-    if (/Connection terminated|timeout exceeded when trying to connect/i.test(cause.message)) {
-      return true;
-    }
-  }
-  return false;
 }
