@@ -1,6 +1,10 @@
 import { expect } from "chai";
 import pg from "pg";
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from "typeorm";
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from "typeorm";
 import { isConnectionLoss } from "../../src/platform/postgres/connection-loss.js";
 
 /** An error as Node or node-postgres builds it: a message and a code. */
@@ -48,6 +52,10 @@ const CONNECTION_LOST: [string, unknown][] = [
     }),
   ],
   ["TypeORM's runner released after its connection died", new QueryRunnerAlreadyReleasedError()],
+  [
+    "TypeORM's manager used after its runner was released",
+    new QueryRunnerProviderAlreadyReleasedError(),
+  ],
   [
     "a wrapped cause",
     new Error("could not record", { cause: coded("connect ECONNREFUSED", "ECONNREFUSED") }),

@@ -29,9 +29,16 @@ const LOST_CONNECTION_MESSAGES = [
   /timeout exceeded when trying to connect/i,
   /is not queryable/i,
   /Query runner already released/i,
+  /connection provided by a query runner was already released/i,
   /terminating connection/i,
   /the database system is (starting up|shutting down|in recovery mode)/i,
 ];
+
+/** TypeORM's names for a transaction whose connection died and was released under it. */
+const RELEASED_RUNNER_ERRORS = new Set([
+  "QueryRunnerAlreadyReleasedError",
+  "QueryRunnerProviderAlreadyReleasedError",
+]);
 
 /**
  * Whether `error` says the database could not be reached or the connection
@@ -50,7 +57,7 @@ export function isConnectionLoss(error: unknown, depth = 0): boolean {
   if (typeof code === "string" && (NETWORK_ERRNOS.has(code) || UNAVAILABLE_SQLSTATE.test(code))) {
     return true;
   }
-  if (error.name === "QueryRunnerAlreadyReleasedError") return true;
+  if (RELEASED_RUNNER_ERRORS.has(error.name)) return true;
   if (LOST_CONNECTION_MESSAGES.some((pattern) => pattern.test(error.message))) return true;
   if (Array.isArray(errors) && errors.some((inner) => isConnectionLoss(inner, depth + 1))) {
     return true;
