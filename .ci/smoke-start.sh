@@ -42,6 +42,12 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 health | grep -q '"SERVING"' || { echo "never SERVING" >&2; cat "$log" >&2; exit 1; }
+if [ "$script" = start ]; then
+  # npm start builds the web console and the pager serves it at /.
+  curl -sf "http://127.0.0.1:$port/" | grep -q '/assets/main.js' \
+    || { echo "the web console is not served at /" >&2; cat "$log" >&2; exit 1; }
+  echo "npm run $script: web console served at /"
+fi
 
 kill -TERM -- "-$pid"
 status=0

@@ -1,8 +1,12 @@
 import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { EscalationPolicyService } from "../gen/pager/v1/escalation_policy_pb.js";
 import { PagerService, SendAlertOutcome } from "../gen/pager/v1/pager_service_pb.js";
+import { acknowledgeAlert } from "../src/pager/app/acknowledge-alert.js";
+import { resolveAlert } from "../src/pager/app/resolve-alert.js";
+import { sendAlert } from "../src/pager/app/send-alert.js";
 import { createBenchDatabase } from "./lib/bench-database.js";
 import { readPositive } from "./lib/env-settings.js";
+import type { LoadClient } from "./lib/grpc-load-client.js";
 import {
   forEachConcurrent,
   type LoadContext,
@@ -19,6 +23,7 @@ import { readMemoryKb } from "./lib/proc-stats.js";
 import { emptyUsage } from "./lib/resource-meter.js";
 import { cleanUpOnInterrupt, tearDown } from "./lib/run-cleanup.js";
 import type { ServerProcess } from "./lib/server-process.js";
+import { type SqlReplay, sqlReplay } from "./lib/sql-replay.js";
 import { fixed, table } from "./lib/text-table.js";
 
 /**
@@ -29,25 +34,33 @@ import { fixed, table } from "./lib/text-table.js";
  * For each concurrency it measures Health/Check (the cheapest call: the
  * floor set by HTTP/2 + Connect + our interceptors), SendAlert→ResolveAlert
  * cycles and AcknowledgeAlert, prints a table with each rate as a ratio of
- * the health rate at the same concurrency, and checks the targets. A missed
+ * the health rate at the same concurrency, and checks the targets. The
+ * sql-cycle and sql-ack phases replay the same use cases' SQL from this
+ * process on raw `pg` (see bench/lib/sql-replay.ts): R_sql, the rate of the
+ * database path alone. With R_noop the health rate, a server whose only
+ * costs were its transport and its SQL would reach
+ * R_pred = 1 / (1/R_noop + 1/R_sql) (a cycle is two calls: 2/R_noop);
+ * R_full / R_pred says how much the rest costs. A missed
  * target is a finding, not a failure: the process fails only on errors
  * (unexpected RPC failures or outcomes, a server that does not start or stop).
  *
  * Environment: DATABASE_URL (server where a throwaway database is created;
  * default the local test server), BENCH_SECONDS (5), BENCH_WARMUP_SECONDS
  * (2; 0 skips), BENCH_CONCURRENCY ("1,8,32"), BENCH_SERVICES (200),
- * BENCH_ACK_POOL (1000), BENCH_PHASES ("health,cycle,ack"),
+ * BENCH_ACK_POOL (1000), BENCH_PHASES ("health,cycle,ack,sql-cycle,sql-ack"),
  * BENCH_SERVER_LOG_LEVEL (warn). Other PAGER_* variables (PAGER_DB_POOL_SIZE…)
  * reach the server unchanged. To look inside the server: BENCH_SQL_STATS=1
  * (statements per call) and BENCH_CPU_PROF=<phase>[@<concurrency>] (e.g.
  * "cycle@32": V8 profile of the server during that phase's measured windows).
  */
 
-const PHASES = ["health", "cycle", "ack"] as const;
+const PHASES = ["health", "cycle", "ack", "sql-cycle", "sql-ack"] as const;
 /** The concurrency the targets are stated at; also the default of BENCH_CPU_PROF's @N. */
 const TARGET_CONCURRENCY = 32;
-const TARGET_RATIO = 0.5;
-const TARGET_P99_MS = 100;
+const TARGET_RATIO = 0.4;
+const TARGET_P99_MS = 50;
+/** R_full / R_pred: how close the server comes to its transport and its SQL back to back. */
+const TARGET_PREDICTED = 0.8;
 const TARGET_RSS_MB = 250;
 /** Longer than any run, so no ack timer fires and escalations never add load to a phase. */
 const ACK_TIMEOUT_SECONDS = 15 * 60;
@@ -60,6 +73,17 @@ interface Settings extends LoadSettings<(typeof PHASES)[number]> {
 }
 
 type Context = LoadContext<Settings>;
+
+/** Who the replayed use cases record as the actor. */
+const REPLAY_ACTOR = { kind: "system", name: "bench-sql-replay" } as const;
+
+/** The SQL replay's pool, opened once the database exists. */
+let replay: SqlReplay | null = null;
+
+function replayDeps(): SqlReplay["deps"] {
+  if (replay === null) throw new Error("the SQL replay is not open");
+  return replay.deps;
+}
 
 function readSettings(env: NodeJS.ProcessEnv): Settings {
   const load = readLoadSettings(env, PHASES, TARGET_CONCURRENCY);
@@ -105,53 +129,88 @@ const healthPhase: PhaseRun<Settings> = async (ctx, _services, concurrency) => {
  * owns services w, w+c, w+2c… so no two workers ever contend for a service
  * lock and every SendAlert finds a healthy service (expects CREATED).
  */
-const cyclePhase: PhaseRun<Settings> = async (ctx, services, concurrency) => {
+const cyclePhase: PhaseRun<Settings> = (ctx, services, concurrency) =>
+  cycles(ctx, services, concurrency, "cycle", async (client, serviceId) => {
+    const { outcome } = await client.call(PagerService.method.sendAlert, {
+      monitoredServiceId: serviceId,
+      message: "bench: synthetic alert",
+    });
+    return async () => {
+      await client.call(PagerService.method.resolveAlert, {
+        subject: { case: "monitoredServiceId", value: serviceId },
+      });
+      return outcome === SendAlertOutcome.CREATED;
+    };
+  });
+
+/** The cycle phase's use cases called in this process: their SQL alone. */
+const sqlCyclePhase: PhaseRun<Settings> = (ctx, services, concurrency) =>
+  cycles(ctx, services, concurrency, "sql-cycle", async (_client, serviceId) => {
+    const deps = replayDeps();
+    const { outcome } = await sendAlert(
+      deps,
+      { monitoredServiceId: serviceId, message: "bench: synthetic alert" },
+      REPLAY_ACTOR,
+    );
+    return async () => {
+      await resolveAlert(deps, { monitoredServiceId: serviceId }, REPLAY_ACTOR);
+      return outcome === "created";
+    };
+  });
+
+/**
+ * One send then its resolve, per round: `send` returns the resolve, which
+ * says whether the send created an alert. Worker w owns services w, w+c,
+ * w+2c… so no two workers ever contend for a service lock.
+ */
+async function cycles(
+  ctx: Context,
+  services: readonly string[],
+  concurrency: number,
+  name: "cycle" | "sql-cycle",
+  send: (client: LoadClient, serviceId: string) => Promise<() => Promise<boolean>>,
+): Promise<Phase> {
+  const prefix = name === "cycle" ? "" : "sql ";
   const usage = emptyUsage();
-  const send: number[] = [];
+  const sendMs: number[] = [];
   const resolve: number[] = [];
   const cycle: number[] = [];
   const pool = services.slice(0, ctx.settings.services);
-  await ctx.meter.measure(usage, wantsProfile(ctx, "cycle", concurrency), async () => {
+  await ctx.meter.measure(usage, wantsProfile(ctx, name, concurrency), async () => {
     const deadline = performance.now() + ctx.seconds * 1000;
     await runWorkers(ctx, concurrency, deadline, async (client, worker, round) => {
       const owned = pool.filter((_, i) => i % concurrency === worker);
       const serviceId = owned[round % owned.length] ?? "";
       const started = performance.now();
       try {
-        const { outcome } = await client.call(PagerService.method.sendAlert, {
-          monitoredServiceId: serviceId,
-          message: "bench: synthetic alert",
-        });
-        if (outcome !== SendAlertOutcome.CREATED) {
-          ctx.errors.add("SendAlert", `outcome ${SendAlertOutcome[outcome]}, expected CREATED`);
-        }
+        const resolveIt = await send(client, serviceId);
         const sent = performance.now();
-        send.push(sent - started);
-        await client.call(PagerService.method.resolveAlert, {
-          subject: { case: "monitoredServiceId", value: serviceId },
-        });
+        sendMs.push(sent - started);
+        if (!(await resolveIt())) {
+          ctx.errors.add(`${prefix}SendAlert`, "outcome not CREATED on a healthy service");
+        }
         const resolved = performance.now();
         resolve.push(resolved - sent);
         cycle.push(resolved - started);
       } catch (error) {
-        ctx.errors.add("SendAlert/ResolveAlert", error);
+        ctx.errors.add(`${prefix}SendAlert/ResolveAlert`, error);
       }
     });
   });
   await settle(ctx);
   return {
-    name: "cycle",
+    name,
     concurrency,
     rows: [
-      rowOf("SendAlert", concurrency, send, usage),
-      rowOf("ResolveAlert", concurrency, resolve, usage),
-      rowOf("  cycle (Send+Resolve)", concurrency, cycle, usage),
+      rowOf(`${prefix}SendAlert`, concurrency, sendMs, usage),
+      rowOf(`${prefix}ResolveAlert`, concurrency, resolve, usage),
+      rowOf(`  ${prefix}cycle (Send+Resolve)`, concurrency, cycle, usage),
     ],
     usage,
     unit: "cycle",
     units: cycle.length,
   };
-};
+}
 
 /**
  * AcknowledgeAlert, each call on a different TRIGGERED alert (the first
@@ -159,7 +218,25 @@ const cyclePhase: PhaseRun<Settings> = async (ctx, services, concurrency) => {
  * rounds: an untimed {@link triggerPool}, then a timed window that stops when
  * the alerts run out or the phase's time is used up.
  */
-const ackPhase: PhaseRun<Settings> = async (ctx, services, concurrency) => {
+const ackPhase: PhaseRun<Settings> = (ctx, services, concurrency) =>
+  acks(ctx, services, concurrency, "ack", async (client, alertId) => {
+    await client.call(PagerService.method.acknowledgeAlert, { alertId, acknowledgedBy: "bench" });
+  });
+
+/** The ack phase's use case called in this process: its SQL alone. */
+const sqlAckPhase: PhaseRun<Settings> = (ctx, services, concurrency) =>
+  acks(ctx, services, concurrency, "sql-ack", async (_client, alertId) => {
+    await acknowledgeAlert(replayDeps(), { alertId, acknowledgedBy: "bench" }, REPLAY_ACTOR);
+  });
+
+async function acks(
+  ctx: Context,
+  services: readonly string[],
+  concurrency: number,
+  name: "ack" | "sql-ack",
+  acknowledge: (client: LoadClient, alertId: string) => Promise<void>,
+): Promise<Phase> {
+  const rpc = name === "ack" ? "AcknowledgeAlert" : "sql AcknowledgeAlert";
   const usage = emptyUsage();
   const latencies: number[] = [];
   const pool = services.slice(0, ctx.settings.ackPool);
@@ -170,20 +247,17 @@ const ackPhase: PhaseRun<Settings> = async (ctx, services, concurrency) => {
     if (alertIds.length === 0) throw new Error("ack setup produced no triggered alert");
     rounds += 1;
     let next = 0;
-    await ctx.meter.measure(usage, wantsProfile(ctx, "ack", concurrency), async () => {
+    await ctx.meter.measure(usage, wantsProfile(ctx, name, concurrency), async () => {
       const deadline = performance.now() + budgetMs - usage.wallMs;
       await runWorkers(ctx, concurrency, deadline, async (client) => {
         const alertId = alertIds[next++];
         if (alertId === undefined) return false;
         const started = performance.now();
         try {
-          await client.call(PagerService.method.acknowledgeAlert, {
-            alertId,
-            acknowledgedBy: "bench",
-          });
+          await acknowledge(client, alertId);
           latencies.push(performance.now() - started);
         } catch (error) {
-          ctx.errors.add("AcknowledgeAlert", error);
+          ctx.errors.add(rpc, error);
         }
         return true;
       });
@@ -191,14 +265,14 @@ const ackPhase: PhaseRun<Settings> = async (ctx, services, concurrency) => {
   }
   await resolvePool(ctx, pool);
   return {
-    name: "ack",
+    name,
     concurrency,
-    rows: [rowOf("AcknowledgeAlert", concurrency, latencies, usage)],
+    rows: [rowOf(rpc, concurrency, latencies, usage)],
     usage,
     unit: `call (${rounds} round${rounds === 1 ? "" : "s"})`,
     units: latencies.length,
   };
-};
+}
 
 /**
  * Untimed: makes every pool service have a fresh TRIGGERED alert (resolving
@@ -330,6 +404,13 @@ function printPreamble(settings: Settings): void {
   );
 }
 
+/** Units of work per second of a phase (cycles, calls), null when it did not run. */
+function phaseRate(phases: readonly Phase[], name: string, concurrency: number): number | null {
+  const phase = phases.find((p) => p.name === name && p.concurrency === concurrency);
+  if (phase === undefined || phase.usage.wallMs === 0) return null;
+  return phase.units / (phase.usage.wallMs / 1000);
+}
+
 /** Prints each target with PASS/MISS; a miss is a finding, never a failure of the run. */
 function printTargets(phases: readonly Phase[], concurrency: number, rss: PeakRss): void {
   console.log(
@@ -339,7 +420,7 @@ function printTargets(phases: readonly Phase[], concurrency: number, rss: PeakRs
   const lines: string[][] = [];
   const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
   const base = healthRate(phases, concurrency);
-  for (const rpc of ["SendAlert", "AcknowledgeAlert"]) {
+  for (const rpc of ["SendAlert", "ResolveAlert", "AcknowledgeAlert"]) {
     const row = phases
       .flatMap((p) => p.rows)
       .find((r) => r.rpc === rpc && r.concurrency === concurrency);
@@ -358,6 +439,22 @@ function printTargets(phases: readonly Phase[], concurrency: number, rss: PeakRs
       `≤ ${TARGET_P99_MS} ms`,
       `${fixed(row.latency.p99, 2)} ms`,
       verdict(row.latency.p99 <= TARGET_P99_MS),
+    ]);
+  }
+  for (const [full, sql, calls] of [
+    ["cycle", "sql-cycle", 2],
+    ["ack", "sql-ack", 1],
+  ] as const) {
+    const rFull = phaseRate(phases, full, concurrency);
+    const rSql = phaseRate(phases, sql, concurrency);
+    if (base === null || rFull === null || rSql === null) continue;
+    const rPred = 1 / (calls / base + 1 / rSql);
+    lines.push([
+      `${full} R_full / R_pred @ ${concurrency}`,
+      `≥ ${TARGET_PREDICTED}`,
+      `${fixed(rFull / rPred, 3)} (R_full ${fixed(rFull, 0)}, R_sql ${fixed(rSql, 0)}, ` +
+        `R_noop ${fixed(base, 0)}, R_pred ${fixed(rPred, 0)} /s)`,
+      verdict(rFull / rPred >= TARGET_PREDICTED),
     ]);
   }
   const rssMb = Math.max(rss.sampledKb, rss.hwmKb) / 1024;
@@ -382,6 +479,7 @@ async function main(): Promise<number> {
   redacted.password = "";
   console.log(`database: ${redacted.toString()} (created for this run, dropped at the end)`);
   let server: ServerProcess | null = null;
+  replay = sqlReplay(db.url, Number(process.env.PAGER_DB_POOL_SIZE || 20));
   const releaseInterrupts = cleanUpOnInterrupt(db, () => server);
   const run = await runLoad({
     settings,
@@ -390,6 +488,8 @@ async function main(): Promise<number> {
       ["health", healthPhase],
       ["cycle", cyclePhase],
       ["ack", ackPhase],
+      ["sql-cycle", sqlCyclePhase],
+      ["sql-ack", sqlAckPhase],
     ],
     setUp: setUpPolicyAndServices,
     onServer: (started) => {
@@ -397,6 +497,7 @@ async function main(): Promise<number> {
     },
   });
   releaseInterrupts();
+  await replay.close();
   const stop = await tearDown(run.server, db);
   // Targets are judged at TARGET_CONCURRENCY, or the highest one run when it was left out.
   const at = settings.concurrencies.includes(TARGET_CONCURRENCY)

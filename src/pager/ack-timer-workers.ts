@@ -89,6 +89,7 @@ function externalWorkers(wiring: AckTimerWiring, serviceUrl: string): AckTimerWo
   }
   const client = new TimerServiceClient({
     url: serviceUrl,
+    tls: config.timers.tls,
     apiKey: config.timers.apiKey,
     callbackEndpoint: config.timers.callbackEndpoint ?? callbackEndpointOf(wiring.listening),
     callbackSecret: wiring.callbackSecret,

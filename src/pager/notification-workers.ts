@@ -68,6 +68,7 @@ export async function notificationWorkers(
     url: wiring.databaseUrl,
     poolSize: OUTBOX_POOL_SIZE,
     applicationName: "pager-dispatcher",
+    timeouts: config.dbTimeouts,
   });
   await outboxDb.initialize();
   const loop = new PollingLoop(

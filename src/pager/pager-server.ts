@@ -1,14 +1,24 @@
 import type { Logger } from "pino";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
+import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
 import { type Serving, serve } from "../platform/server/serve.js";
+import type { StaticSite } from "../platform/server/static-site.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
+import { PollingLoop } from "../platform/workers/polling-loop.js";
+import {
+  RETENTION_BATCH,
+  RetentionSweep,
+  retentionInterval,
+} from "../platform/workers/retention-sweep.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
 import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
 import { PrometheusPagerMetrics } from "./adapters/metrics/prometheus-pager-metrics.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
+import { PgAlertEventTransactions } from "./adapters/postgres/alert-event-transactions.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
+import { PostgresResolvedAlertRetention } from "./adapters/postgres/resolved-alert-retention.js";
 import { sharedSecret } from "./adapters/postgres/shared-secret.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
 import { HmacAckLinkTokens } from "./adapters/system/hmac-ack-link-tokens.js";
@@ -24,6 +34,7 @@ import { notificationWorkers } from "./notification-workers.js";
 import { prepareServerKeys, type ServerKeys } from "./server-keys-setup.js";
 import type { PagerConfig } from "./settings/pager-config.js";
 import { authenticationInterceptor } from "./transport/authentication-interceptor.js";
+import { ACK_LINK_PREFIX, consoleRoutes } from "./transport/console-routes.js";
 import { integrationRoutes } from "./transport/integrations/integration-routes.js";
 import { readerScrapes } from "./transport/metrics-access.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
@@ -54,6 +65,8 @@ export interface PagerServerOptions {
 
 const IDLE_POLL_MS = 1000;
 const BATCH_SIZE = 100;
+/** What retention deletes with a resolved alert. */
+const RETAINED_TABLES = ["alerts", "notifications", "ack_timers", "alert_events"];
 /** last_use_time moves at most this often per key and process: "to the nearest minute". */
 const LAST_USE_INTERVAL_MS = 60_000;
 /** Secrets remembered by the authenticator, known or not. */
@@ -75,7 +88,11 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   const clock = options.clock ?? systemClock;
 
   const { timeline } = config;
-  const dataSource = await openDatabase({ url: options.databaseUrl, poolSize: config.dbPoolSize });
+  const dataSource = await openDatabase({
+    url: options.databaseUrl,
+    poolSize: config.dbPoolSize,
+    timeouts: config.dbTimeouts,
+  });
   // Rewired below to wake the workers, which need the listening address to exist.
   const signals: WorkSignals = {
     notificationsQueued: () => {},
@@ -83,6 +100,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     eventsRecorded: () => {},
   };
   const tx = new TypeormTransactionRunner(dataSource);
+  const alertTx = new PgAlertEventTransactions(
+    { url: options.databaseUrl, poolSize: config.dbPoolSize, timeouts: config.dbTimeouts },
+    (err) => logger.warn({ err }, "idle database connection failed"),
+  );
   const registry = newMetricsRegistry();
   const metrics = new PrometheusPagerMetrics(registry);
   registerDatabaseGauges(registry, dataSource, clock, config.timers.watchdogGraceMs, (err) =>
@@ -116,9 +137,11 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   let deps: AckLinkDeps;
   let keys: ServerKeys;
   let serving: Serving;
+  let webConsole: StaticSite;
   try {
     deps = {
       tx,
+      alertTx,
       clock,
       ids: new UuidV7Generator(),
       signals,
@@ -135,24 +158,31 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       ),
     };
     keys = await prepareServerKeys(config, deps, logger);
+    webConsole = consoleRoutes(config.consoleDir);
     serving = await serve({
       host: config.host,
       port: config.port,
       routes: (health) => pagerRoutes(deps, feed, health),
       services: SERVED_SERVICES,
-      httpRoutes: integrationRoutes(deps, {
-        keys: options.integrationKeys?.(integrationKeys) ?? integrationKeys,
-        logger,
-      }),
+      httpRoutes: [
+        ...integrationRoutes(deps, {
+          keys: options.integrationKeys?.(integrationKeys) ?? integrationKeys,
+          logger,
+        }),
+        ...webConsole.routes,
+      ],
       probe: () => dataSource.query("SELECT 1"),
       logger,
       interceptors: [authenticationInterceptor({ authenticator, limiter })],
       reach: config.reach,
+      tls: config.tls,
+      limits: config.limits,
       ownNames: ownNames(config),
       metrics: { registry, port: config.metricsPort, authorize: readerScrapes(authenticator) },
     });
   } catch (error) {
-    // Keys that cannot be made or read, or a port already taken, must not leave the pool open.
+    // Keys that cannot be made or read, or a port already taken, must not leave the pools open.
+    await alertTx.close();
     await dataSource.destroy();
     throw error;
   }
@@ -173,7 +203,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     maxIdleMs: IDLE_POLL_MS,
   });
   // Pages carry the acknowledgement address, known for sure only once listening (port 0).
-  const publicUrl = config.publicUrl ?? `http://${server.host}:${server.port}`;
+  const scheme = config.tls === null ? "http" : "https";
+  const publicUrl = config.publicUrl ?? `${scheme}://${server.host}:${server.port}`;
   const dispatch = await notificationWorkers({
     config,
     databaseUrl: options.databaseUrl,
@@ -183,7 +214,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     links: {
       publicUrl,
       acknowledgeLink: (notificationId) =>
-        `${publicUrl}/ack/${deps.ackLinks.issue(notificationId).token}`,
+        `${publicUrl}${ACK_LINK_PREFIX}${deps.ackLinks.issue(notificationId).token}`,
     },
     eventsRecorded: () => feed.wake(),
     onError: workerError,
@@ -192,11 +223,29 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   });
   registerPoolMetrics(registry, {
     main: dataSource,
+    "alert-events": alertTx.pool,
     ...(dispatch.pool === null ? {} : { dispatcher: dispatch.pool }),
   });
   signals.timersChanged = timers.wake;
   signals.notificationsQueued = dispatch.wake;
-  const loops = [...timers.loops, ...dispatch.loops];
+  const retention = new PollingLoop(
+    new RetentionSweep(
+      {
+        store: new PostgresResolvedAlertRetention(dataSource),
+        clock,
+        log: logger,
+        metrics: retentionMetrics(registry, "pager", RETAINED_TABLES),
+      },
+      {
+        ...RETENTION_BATCH,
+        retentionMs: config.retentionMs,
+        intervalMs: retentionInterval(config.retentionMs),
+        what: "resolved alerts",
+      },
+    ),
+    workerError("retention"),
+  );
+  const loops = [...timers.loops, ...dispatch.loops, retention];
   for (const loop of loops) loop.start();
   feed.start();
   logger.info(
@@ -210,6 +259,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       channels: dispatch.channels,
       admin_key: keys.adminKey,
       timer_callback_key: keys.callbackKey,
+      console: webConsole.missing === null ? "/" : `not served: ${webConsole.missing}`,
     },
     "pager listening",
   );
@@ -226,6 +276,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       await Promise.all(loops.map((loop) => loop.stop()));
       timers.close();
       await dispatch.close();
+      await alertTx.close();
       await dataSource.destroy();
     },
   };

@@ -6,8 +6,9 @@ import {
   stateFile,
 } from "../platform/program/process-settings.js";
 import { SECRET_PATTERN, SECRET_SHAPE } from "../platform/secrets/random-secret.js";
-import { type Env, integer, text } from "../platform/settings/env-values.js";
-import type { Setting } from "../platform/settings/setting.js";
+import { duration, type Env, integer, text } from "../platform/settings/env-values.js";
+import { retentionSetting, type Setting } from "../platform/settings/setting.js";
+import { type ClientTls, readClientTls } from "../platform/tls/client-tls.js";
 import { CallbackAllowlist } from "./domain/callback-allowlist.js";
 
 /**
@@ -25,10 +26,18 @@ export interface TimerConfig extends ProcessSettings {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly maxIdleMs: number;
+  /** How long a finished timer is kept before retention deletes it. */
+  readonly retentionMs: number;
   /** TIMER_API_KEYS: the secrets callers may present; null: read them from `apiKeysFile`. */
   readonly apiKeys: readonly string[] | null;
   /** One secret per line; made with one fresh secret on a first start without TIMER_API_KEYS. */
   readonly apiKeysFile: string;
+  /**
+   * TIMER_CALLBACK_CA, TIMER_CALLBACK_CLIENT_CERT, TIMER_CALLBACK_CLIENT_KEY:
+   * with a CA, callbacks go over TLS trusting it, showing the certificate to
+   * callees that ask for one; without, in cleartext.
+   */
+  readonly callbackTls: ClientTls;
 }
 
 const TIMER_DEFAULTS: ProcessDefaults = {
@@ -81,6 +90,26 @@ export const TIMER_SETTINGS = {
     shownDefault: "`.pager-data/timer-api-keys` (next to `TIMER_DATA_DIR`)",
     meaning:
       "Without `TIMER_API_KEYS`: the accepted secrets, one per line (`#` comments allowed); created with one fresh secret, mode 0600, when missing. Read at start.",
+  },
+  callbackCa: {
+    kind: "text",
+    name: "TIMER_CALLBACK_CA",
+    fallback: null,
+    meaning:
+      "PEM file of a CA: callbacks go over TLS, the callee's certificate checked against it (the system bundle for a public CA). Unset: callbacks in cleartext.",
+  },
+  callbackClientCert: {
+    kind: "text",
+    name: "TIMER_CALLBACK_CLIENT_CERT",
+    fallback: null,
+    meaning:
+      "PEM file of the certificate callbacks present to callees that require one (`PAGER_TLS_CLIENT_CA`). Needs `TIMER_CALLBACK_CA` and `TIMER_CALLBACK_CLIENT_KEY`.",
+  },
+  callbackClientKey: {
+    kind: "text",
+    name: "TIMER_CALLBACK_CLIENT_KEY",
+    fallback: null,
+    meaning: "PEM file of that certificate's private key.",
   },
   leaseMs: {
     kind: "integer",
@@ -142,6 +171,11 @@ export const TIMER_SETTINGS = {
     meaning:
       "Callbacks in flight per replica; keep it below what the callee answers within the deadline.",
   },
+  retention: retentionSetting(
+    "TIMER_RETENTION",
+    7,
+    "How long a fired, failed or cancelled timer is kept; older ones are deleted.",
+  ),
   maxIdleMs: {
     kind: "integer",
     name: "TIMER_MAX_IDLE_MS",
@@ -180,9 +214,26 @@ export function readTimerConfig(env: Env): TimerConfig {
     retryBaseMs,
     retryMaxMs: Math.max(retryBaseMs, integer(env, TIMER_SETTINGS.retryMaxMs)),
     maxIdleMs: integer(env, TIMER_SETTINGS.maxIdleMs),
+    retentionMs: duration(env, TIMER_SETTINGS.retention),
     apiKeys: readApiKeys(env),
     apiKeysFile: text(env, TIMER_SETTINGS.apiKeysFile) ?? stateFile(base.dataDir, "timer-api-keys"),
+    callbackTls: readCallbackTls(env),
   };
+}
+
+/** A client certificate without a CA would be shown over no TLS at all: refused. */
+function readCallbackTls(env: Env): ClientTls {
+  const tls = readClientTls(env, {
+    ca: TIMER_SETTINGS.callbackCa,
+    cert: TIMER_SETTINGS.callbackClientCert,
+    key: TIMER_SETTINGS.callbackClientKey,
+  });
+  if (tls.ca === null && tls.cert !== null) {
+    throw new Error(
+      "TIMER_CALLBACK_CLIENT_CERT needs TIMER_CALLBACK_CA: callbacks use TLS only when it names the CA to trust",
+    );
+  }
+  return tls;
 }
 
 /** Several keys at once let callers move to a new one before the old one is removed. */

@@ -2,17 +2,24 @@ import type { Logger } from "pino";
 import { DomainError } from "../platform/errors/domain-error.js";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
+import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
 import { hashSecret } from "../platform/secrets/secret-hash.js";
 import { bearerCredential } from "../platform/server/bearer-credential.js";
 import { serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
 import { PollingLoop } from "../platform/workers/polling-loop.js";
+import {
+  RETENTION_BATCH,
+  RetentionSweep,
+  retentionInterval,
+} from "../platform/workers/retention-sweep.js";
 import { GrpcCallbackSender } from "./adapters/grpc/callback-sender.js";
 import { PrometheusTimerMetrics } from "./adapters/metrics/prometheus-timer-metrics.js";
 import { openTimerDatabase } from "./adapters/postgres/data-source.js";
 import { DueTimeListener } from "./adapters/postgres/due-time-listener.js";
 import { PostgresDueTimerQueue } from "./adapters/postgres/due-timer-queue.js";
+import { PostgresFinishedTimerRetention } from "./adapters/postgres/finished-timer-retention.js";
 import { TypeormTimerStore } from "./adapters/postgres/timer-store.js";
 import { loadTimerApiKeys } from "./api-keys-setup.js";
 import type { TimerDeps } from "./app/ports.js";
@@ -55,13 +62,14 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
   const dataSource = await openTimerDatabase({
     url: options.databaseUrl,
     poolSize: config.dbPoolSize,
+    timeouts: config.dbTimeouts,
   });
   const deps: TimerDeps = {
     store: new TypeormTimerStore(dataSource),
     clock,
     allowlist: config.allowlist,
   };
-  const sender = new GrpcCallbackSender();
+  const sender = new GrpcCallbackSender(config.callbackTls);
   const registry = newMetricsRegistry();
   registerPoolMetrics(registry, { main: dataSource });
   const metrics = new PrometheusTimerMetrics(registry, dataSource, (err) =>
@@ -78,6 +86,8 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     errorDomain: "timer.v1",
     interceptors: [apiKeyInterceptor(keys.hashes)],
     reach: config.reach,
+    tls: config.tls,
+    limits: config.limits,
     metrics: {
       registry,
       port: config.metricsPort,
@@ -108,6 +118,23 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
   const loop = new PollingLoop(firing, (err) =>
     logger.error({ err }, "firing round failed; retrying"),
   );
+  const retention = new PollingLoop(
+    new RetentionSweep(
+      {
+        store: new PostgresFinishedTimerRetention(dataSource),
+        clock,
+        log: logger,
+        metrics: retentionMetrics(registry, "timer", ["timers"]),
+      },
+      {
+        ...RETENTION_BATCH,
+        retentionMs: config.retentionMs,
+        intervalMs: retentionInterval(config.retentionMs),
+        what: "finished timers",
+      },
+    ),
+    (err) => logger.error({ err }, "retention round failed; retrying"),
+  );
   const listener = new DueTimeListener(
     options.databaseUrl,
     (fireTime) => loop.wakeWithin(fireTime.getTime() - clock.now().getTime()),
@@ -115,6 +142,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
   );
   await listener.start();
   loop.start();
+  retention.start();
   const { server } = serving;
   logger.info(
     {
@@ -135,6 +163,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
       await serving.close(config.shutdownGraceMs);
       await listener.stop();
       await loop.stop();
+      await retention.stop();
       sender.close();
       await dataSource.destroy();
     },

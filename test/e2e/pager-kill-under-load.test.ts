@@ -76,7 +76,9 @@ describe("the pager SIGKILLed under load and restarted (real child processes)", 
     running = false;
     await Promise.all(load);
     for (const client of clients) client.close();
-    expect(acknowledged.length, `the load created alerts (${acknowledged.length})`).to.be.above(CLIENTS);
+    expect(acknowledged.length, `the load created alerts (${acknowledged.length})`).to.be.above(
+      CLIENTS,
+    );
 
     const second = await startPagerProcess(env);
     servers.push(second);

@@ -4,6 +4,7 @@ import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
 import { openDatabase } from "../../src/pager/adapters/postgres/data-source.js";
 import { PostgresNotificationOutbox } from "../../src/pager/adapters/postgres/notification-outbox.js";
 import { pageFailed, pageSent } from "../../src/pager/domain/page-delivery-events.js";
+import { readConfig } from "../../src/pager/settings/pager-config.js";
 import { testDatabaseUrl } from "../support/global-database.js";
 import {
   createServiceWithPolicy,
@@ -25,7 +26,11 @@ describe("notification outbox: delivery entries go with their mark (real Postgre
 
   before(async () => {
     h = await startPagerHarness();
-    db = await openDatabase({ url: await testDatabaseUrl(), poolSize: 2 });
+    db = await openDatabase({
+      url: await testDatabaseUrl(),
+      poolSize: 2,
+      timeouts: readConfig({}).dbTimeouts,
+    });
   });
   after(async () => {
     await db?.destroy();

@@ -22,6 +22,7 @@ export interface GrpcFailure {
  * languages use), driven by our generated descriptors instead of .proto
  * loading, so tests speak exactly the published contract. It presents
  * `apiKey` (as `authorization: Bearer <key>`) on every call; null: none.
+ * It speaks cleartext HTTP/2 unless given TLS `credentials`.
  */
 export class GrpcTestClient {
   private readonly client: grpc.Client;
@@ -29,8 +30,9 @@ export class GrpcTestClient {
   constructor(
     address: string,
     private readonly apiKey: string | null,
+    credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
   ) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure());
+    this.client = new grpc.Client(address, credentials);
   }
 
   call<I extends DescMessage, O extends DescMessage>(

@@ -6,6 +6,8 @@ import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
 /** A pager running as its own OS process, as `npm start` runs it, and a client to it. */
 export interface PagerProcess {
   readonly address: string;
+  /** The OS process id, e.g. to read its memory use in /proc. */
+  readonly pid: number;
   /** Presents the admin key. */
   readonly client: GrpcTestClient;
   /** SIGKILL: no shutdown, no cleanup, claims left as they are. */
@@ -38,5 +40,11 @@ export async function startPagerProcess(env: Record<string, string>): Promise<Pa
     client.close();
     await service.kill(signal);
   };
-  return { address, client, kill: () => end("SIGKILL"), stop: () => end("SIGTERM") };
+  return {
+    address,
+    pid: service.pid,
+    client,
+    kill: () => end("SIGKILL"),
+    stop: () => end("SIGTERM"),
+  };
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
+import type * as grpc from "@grpc/grpc-js";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { GrpcTestClient } from "./grpc-client.js";
 
@@ -26,13 +27,16 @@ export interface ServiceProcess {
  * resolves once its health check at `address` answers SERVING, so tests see
  * exactly what an operator runs. It gets `env` and none of this process's
  * PAGER_* and TIMER_* settings; `address` must match the port in `env`, so
- * a killed process can be started again where its peers expect it. Every
+ * a killed process can be started again where its peers expect it; a
+ * program serving TLS needs the `credentials` to check its health with. Every
  * process started here is SIGKILLed if the test run exits without stopping it.
+ * `options.cwd`: the checkout to run it from (default: this one).
  */
 export async function startServiceProcess(
   program: Program,
   env: Record<string, string>,
   address: string,
+  options: { cwd?: string; credentials?: grpc.ChannelCredentials } = {},
 ): Promise<ServiceProcess> {
   const inherited = Object.entries(process.env).filter(
     ([name]) => !name.startsWith("PAGER_") && !name.startsWith("TIMER_"),
@@ -40,6 +44,7 @@ export async function startServiceProcess(
   const child = spawn(process.execPath, ["--import", "tsx", program], {
     env: { ...Object.fromEntries(inherited), ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    cwd: options.cwd,
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not spawn ${program}`);
@@ -62,7 +67,7 @@ export async function startServiceProcess(
     }
   };
   try {
-    await waitServing(address, child);
+    await waitServing(address, child, options.credentials);
   } catch (error) {
     await kill("SIGKILL");
     const output = [...lines.map((l) => JSON.stringify(l)), ...text].join("\n");
@@ -88,13 +93,17 @@ function parseLine(line: string): Record<string, unknown> {
  * Polls health with a fresh client each time: one client kept across a
  * refused connection would wait out grpc-js's growing reconnect backoff.
  */
-async function waitServing(address: string, child: ChildProcess): Promise<void> {
+async function waitServing(
+  address: string,
+  child: ChildProcess,
+  credentials: grpc.ChannelCredentials | undefined,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`exited during start (code ${child.exitCode}, ${child.signalCode})`);
     }
-    const client = new GrpcTestClient(address, null);
+    const client = new GrpcTestClient(address, null, credentials);
     const status = await client
       .call(Health.method.check, { service: "" })
       .then((r) => r.status)

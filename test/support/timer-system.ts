@@ -1,4 +1,5 @@
 import { fromBinary } from "@bufbuild/protobuf";
+import * as grpc from "@grpc/grpc-js";
 import type pg from "pg";
 import { EscalationPolicyService } from "../../gen/pager/v1/escalation_policy_pb.js";
 import {
@@ -13,6 +14,7 @@ import { freePort } from "./free-port.js";
 import { GrpcTestClient } from "./grpc-client.js";
 import { seconds, target, uniqueName } from "./pager-fixtures.js";
 import { type ServiceProcess, startServiceProcess } from "./service-process.js";
+import type { TestCertificates } from "./test-certificates.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
 
@@ -46,6 +48,8 @@ export class TimerSystem {
   readonly pagerEndpoint: string;
   pager: ServiceProcess | null = null;
   readonly replicas: (ServiceProcess | null)[] = [];
+  /** How the test's clients connect: cleartext, or mutual TLS with the test CA's client certificate. */
+  private readonly credentials: grpc.ChannelCredentials;
 
   private constructor(
     readonly db: TestDatabase,
@@ -57,17 +61,32 @@ export class TimerSystem {
     private readonly timerPorts: number[],
     private readonly pagerEnv: Record<string, string>,
     private readonly timerEnv: Record<string, string>,
+    private readonly tls: TestCertificates | null,
   ) {
     this.pagerEndpoint = `127.0.0.1:${pagerPort}`;
-    this.client = new GrpcTestClient(this.pagerEndpoint, TEST_KEYS.admin);
-    this.timers = new GrpcTestClient(`127.0.0.1:${timerPorts[0]}`, TEST_KEYS.timerService);
+    this.credentials =
+      tls === null
+        ? grpc.credentials.createInsecure()
+        : grpc.credentials.createSsl(tls.ca.cert, tls.client.key, tls.client.cert);
+    this.client = new GrpcTestClient(this.pagerEndpoint, TEST_KEYS.admin, this.credentials);
+    this.timers = new GrpcTestClient(
+      `127.0.0.1:${timerPorts[0]}`,
+      TEST_KEYS.timerService,
+      this.credentials,
+    );
   }
 
-  /** A fresh database, ports for the pager and `replicas` timer services, and the proxy; nothing started. */
+  /**
+   * A fresh database, ports for the pager and `replicas` timer services, and
+   * the proxy; nothing started. With `tls`, every port serves mutual TLS
+   * with its certificates, each program trusts the test CA for the other,
+   * and callbacks go straight to the pager (the proxy speaks cleartext).
+   */
   static async create(options: {
     replicas?: number;
     pagerEnv?: Record<string, string>;
     timerEnv?: Record<string, string>;
+    tls?: TestCertificates;
   }): Promise<TimerSystem> {
     const db = await createTestDatabase();
     const pagerPort = await freePort();
@@ -90,6 +109,7 @@ export class TimerSystem {
       timerPorts,
       options.pagerEnv ?? {},
       options.timerEnv ?? {},
+      options.tls ?? null,
     );
   }
 
@@ -106,9 +126,11 @@ export class TimerSystem {
         PAGER_LOG_LEVEL: "warn",
         PAGER_TIMER_API_KEY: TEST_KEYS.timerService,
         ...pagerKeyEnv(),
+        ...this.pagerTlsEnv(),
         ...this.pagerEnv,
       },
       `127.0.0.1:${this.pagerPort}`,
+      { credentials: this.credentials },
     );
     return this.pager;
   }
@@ -131,12 +153,44 @@ export class TimerSystem {
         TIMER_RETRY_BASE_MS: "200",
         TIMER_RETRY_MAX_MS: "1000",
         TIMER_LOG_LEVEL: "warn",
+        ...this.timerTlsEnv(),
         ...this.timerEnv,
       },
       `127.0.0.1:${port}`,
+      { credentials: this.credentials },
     );
     this.replicas[index] = replica;
     return replica;
+  }
+
+  /** The pager's side of mutual TLS, as an operator would set it; none without certificates. */
+  private pagerTlsEnv(): Record<string, string> {
+    if (this.tls === null) return {};
+    const { ca, server } = this.tls;
+    return {
+      PAGER_TLS_CERT: server.certPath,
+      PAGER_TLS_KEY: server.keyPath,
+      PAGER_TLS_CLIENT_CA: ca.certPath,
+      PAGER_TIMER_URL: `https://127.0.0.1:${this.timerPorts[0]}`,
+      PAGER_TIMER_CA: ca.certPath,
+      PAGER_TIMER_CLIENT_CERT: server.certPath,
+      PAGER_TIMER_CLIENT_KEY: server.keyPath,
+      PAGER_TIMER_CALLBACK_URL: `https://${this.pagerEndpoint}`,
+    };
+  }
+
+  /** The timer service's side of mutual TLS, serving and calling back; none without certificates. */
+  private timerTlsEnv(): Record<string, string> {
+    if (this.tls === null) return {};
+    const { ca, server } = this.tls;
+    return {
+      TIMER_TLS_CERT: server.certPath,
+      TIMER_TLS_KEY: server.keyPath,
+      TIMER_TLS_CLIENT_CA: ca.certPath,
+      TIMER_CALLBACK_CA: ca.certPath,
+      TIMER_CALLBACK_CLIENT_CERT: server.certPath,
+      TIMER_CALLBACK_CLIENT_KEY: server.keyPath,
+    };
   }
 
   /**

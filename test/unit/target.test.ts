@@ -71,10 +71,22 @@ describe("targets: validation and identity", () => {
       problem: /is not an email address/,
     },
     {
-      name: "an address over 2048 characters",
-      input: { kind: "email", address: `${"a".repeat(2040)}@example.com` },
+      name: "an address over 254 bytes",
+      input: { kind: "email", address: `${"a".repeat(243)}@example.com` },
       field: "email.address",
-      problem: /is not an email address/,
+      problem: /at most 254 bytes in UTF-8/,
+    },
+    {
+      name: "an address of 100 CJK characters (300 bytes)",
+      input: { kind: "email", address: `${"郵".repeat(100)}@example.com` },
+      field: "email.address",
+      problem: /at most 254 bytes in UTF-8/,
+    },
+    {
+      name: "an address with a NUL",
+      input: { kind: "email", address: "ana\u0000@example.com" },
+      field: "email.address",
+      problem: /must not contain control characters/,
     },
     {
       name: "a national number",
@@ -113,10 +125,22 @@ describe("targets: validation and identity", () => {
       problem: /http or https/,
     },
     {
-      name: "a URL over 2048 characters",
+      name: "a URL over 2048 bytes",
       input: { kind: "webhook", url: `https://example.com/${"a".repeat(2048)}` },
       field: "webhook.url",
-      problem: /http or https/,
+      problem: /at most 2048 bytes in UTF-8/,
+    },
+    {
+      name: "a URL of 2,000 CJK characters, which no index key could hold",
+      input: { kind: "webhook", url: `https://example.com/${"鉤".repeat(2000)}` },
+      field: "webhook.url",
+      problem: /at most 2048 bytes in UTF-8/,
+    },
+    {
+      name: "a URL with a NUL in its path",
+      input: { kind: "webhook", url: "https://example.com/a\u0000b" },
+      field: "webhook.url",
+      problem: /must not contain control characters/,
     },
   ];
   for (const row of invalid) {

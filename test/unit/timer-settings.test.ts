@@ -4,6 +4,7 @@ import { readTimerConfig } from "../../src/timer/timer-config.js";
 
 const KEY = "0123456789abcdefghijklmnopqrstuv";
 const OTHER_KEY = "vutsrqponmlkjihgfedcba9876543210";
+const NO_TLS = { ca: null, cert: null, key: null };
 
 describe("timer settings", () => {
   it("the pager fires timers itself unless PAGER_TIMER_URL names a timer service", () => {
@@ -16,6 +17,7 @@ describe("timer settings", () => {
       callbackKey: null,
       callbackKeyFile: ".pager-data/timer-callback-key",
       toleranceMs: 5000,
+      tls: NO_TLS,
     });
     expect(
       readAckTimerSettings(
@@ -37,6 +39,7 @@ describe("timer settings", () => {
       callbackKey: OTHER_KEY,
       callbackKeyFile: ".pager-data/timer-callback-key",
       toleranceMs: 0,
+      tls: NO_TLS,
     });
     const bad: [Record<string, string>, RegExp][] = [
       [{ PAGER_TIMER_CALLBACK_URL: "http://x:1" }, /PAGER_TIMER_URL/],
@@ -44,6 +47,30 @@ describe("timer settings", () => {
       [{ PAGER_TIMER_URL: "http://timer:50052" }, /PAGER_TIMER_URL needs PAGER_TIMER_API_KEY/],
       [{ PAGER_TIMER_API_KEY: "Not-A-Key" }, /PAGER_TIMER_API_KEY must be 32 lower-case/],
       [{ PAGER_TIMER_CALLBACK_KEY: `${KEY}x` }, /PAGER_TIMER_CALLBACK_KEY must be/],
+      [
+        {
+          PAGER_TIMER_URL: "http://timer:50052",
+          PAGER_TIMER_API_KEY: KEY,
+          PAGER_TIMER_CA: "/etc/hostname",
+        },
+        /PAGER_TIMER_CA .* make PAGER_TIMER_URL https:\/\//,
+      ],
+      [
+        {
+          PAGER_TIMER_URL: "https://timer:50052",
+          PAGER_TIMER_API_KEY: KEY,
+          PAGER_TIMER_CA: "/no/such.pem",
+        },
+        /PAGER_TIMER_CA="\/no\/such.pem" cannot be read \(ENOENT\)/,
+      ],
+      [
+        {
+          PAGER_TIMER_URL: "https://timer:50052",
+          PAGER_TIMER_API_KEY: KEY,
+          PAGER_TIMER_CLIENT_CERT: "/etc/hostname",
+        },
+        /PAGER_TIMER_CLIENT_CERT set: set PAGER_TIMER_CLIENT_KEY too/,
+      ],
     ];
     for (const [env, message] of bad) {
       expect(() => readAckTimerSettings(env, dataDir)).to.throw(message);
@@ -66,6 +93,8 @@ describe("timer settings", () => {
     ]);
     expect(defaults.apiKeys).to.equal(null);
     expect(defaults.apiKeysFile).to.equal(".pager-data/timer-api-keys");
+    expect(defaults.callbackTls).to.deep.equal(NO_TLS);
+    expect(defaults.tls).to.equal(null);
     const own = readTimerConfig({
       DATABASE_URL: "postgres://db/pager",
       TIMER_DATABASE_URL: "postgres://db/timer",
@@ -90,6 +119,23 @@ describe("timer settings", () => {
       [
         { TIMER_CALLBACK_ALLOWLIST: "pager:1,pager:1/a.B/C" },
         /TIMER_CALLBACK_ALLOWLIST.*both alone/,
+      ],
+      [
+        { TIMER_CALLBACK_CLIENT_CERT: "/etc/hostname", TIMER_CALLBACK_CLIENT_KEY: "/etc/hostname" },
+        /TIMER_CALLBACK_CLIENT_CERT needs TIMER_CALLBACK_CA/,
+      ],
+      [{ TIMER_TLS_CERT: "/etc/hostname" }, /TIMER_TLS_CERT set: set TIMER_TLS_KEY too/],
+      [
+        { TIMER_TLS_CLIENT_CA: "/etc/hostname" },
+        /TIMER_TLS_CLIENT_CA needs TIMER_TLS_CERT and TIMER_TLS_KEY/,
+      ],
+      [
+        { TIMER_TLS_CERT: "/no/cert.pem", TIMER_TLS_KEY: "/etc/hostname" },
+        /TIMER_TLS_CERT="\/no\/cert.pem" cannot be read/,
+      ],
+      [
+        { TIMER_MAX_REQUEST_BYTES: "12" },
+        /TIMER_MAX_REQUEST_BYTES="12" must be an integer from 1024/,
       ],
     ];
     for (const [env, message] of bad) expect(() => readTimerConfig(env)).to.throw(message);

@@ -7,10 +7,9 @@ import {
 } from "../domain/escalation.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
 import { requireId } from "../domain/resource-id.js";
-import { applyDecision, signalAfterCommit } from "./apply-decision.js";
-import { activeAlertOf, lockAlertAndService } from "./locked-alert.js";
-import { requireService } from "./manage-monitored-services.js";
-import type { AppDeps, UnitOfWork } from "./ports.js";
+import { decisionWrite, signalAfterCommit } from "./apply-decision.js";
+import { activeAlertOf, lockedAlert, lockedService } from "./locked-alert.js";
+import type { AlertSubject, AppDeps, LockedAlertState } from "./ports.js";
 
 /** AcknowledgeAlert's input as the transport hands it over. */
 export interface AcknowledgeAlertInput {
@@ -38,8 +37,8 @@ export async function acknowledgeAlert(
 ): Promise<Alert> {
   const alertId = requireId(input.alertId, "alert_id");
   const acknowledgedBy = acknowledgerOf(input.acknowledgedBy, actor);
-  return acknowledgeLocked(deps, { acknowledgedBy, actor }, (uow) =>
-    lockAlertAndService(uow, alertId),
+  return acknowledgeLocked(deps, { acknowledgedBy, actor }, { alertId }, (locked) =>
+    lockedAlert(locked, alertId),
   );
 }
 
@@ -57,29 +56,32 @@ export async function acknowledgeActiveAlert(
 ): Promise<Alert | null> {
   const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
   const acknowledgedBy = validateAcknowledger(input.acknowledgedBy);
-  return acknowledgeLocked(deps, { acknowledgedBy, actor }, async (uow) => {
-    const service = await requireService(uow, serviceId, "monitored_service_id");
-    return { service, alert: await activeAlertOf(uow, service, input.dedupKey) };
-  });
+  return acknowledgeLocked(deps, { acknowledgedBy, actor }, { serviceId }, (locked) => ({
+    service: lockedService(locked, serviceId, "monitored_service_id"),
+    alert: activeAlertOf(locked, input.dedupKey),
+  }));
 }
 
 /**
- * Decides and writes the acknowledgement of whatever `lock` found, under its
- * locks; null when it found no alert. `A` lets a lock that always finds one
- * (or throws) promise an alert to its caller.
+ * Decides and writes the acknowledgement of what `pick` takes from the
+ * locked `subject`; null when it found no alert. `A` lets a pick that always
+ * finds one (or throws) promise an alert to its caller.
  */
 async function acknowledgeLocked<A extends Alert | null>(
   deps: AppDeps,
   by: { readonly acknowledgedBy: string; readonly actor: Actor },
-  lock: (uow: UnitOfWork) => Promise<{ service: MonitoredService; alert: A }>,
+  subject: AlertSubject,
+  pick: (locked: LockedAlertState) => { service: MonitoredService; alert: A },
 ): Promise<A> {
-  const decision = await deps.tx.run(async (uow) => {
-    const { alert, service } = await lock(uow);
-    if (alert === null) return null;
+  const decision = await deps.alertTx.run(subject, (locked) => {
+    const { alert, service } = pick(locked);
+    if (alert === null) return { write: null, result: null };
     const now = deps.clock.now();
     const decided = decideAcknowledge(alert, service, { ...by, now });
-    await applyDecision(uow, decided, { service, alertIsNew: false, now });
-    return decided;
+    return {
+      write: decisionWrite(decided, { service, alertIsNew: false, now }),
+      result: decided,
+    };
   });
   if (decision === null) return null as A;
   signalAfterCommit(deps.signals, decision);

@@ -6,8 +6,8 @@ import {
   validateLevelIndex,
 } from "../domain/escalation.js";
 import { requireId } from "../domain/resource-id.js";
-import { applyDecision, signalAfterCommit } from "./apply-decision.js";
-import { lockAlertAndService } from "./locked-alert.js";
+import { decisionWrite, signalAfterCommit } from "./apply-decision.js";
+import { lockedAlert } from "./locked-alert.js";
 import type { AppDeps } from "./ports.js";
 
 /** The timer callback's input as the transport hands it over. */
@@ -31,8 +31,8 @@ export async function handleAcknowledgementTimeout(
 ): Promise<{ alert: Alert; outcome: TimeoutOutcome }> {
   const alertId = requireId(input.alertId, "alert_id");
   const level = validateLevelIndex(input.level);
-  const decision = await deps.tx.run(async (uow) => {
-    const { alert, service } = await lockAlertAndService(uow, alertId);
+  const decision = await deps.alertTx.run({ alertId }, (locked) => {
+    const { alert, service } = lockedAlert(locked, alertId);
     const now = deps.clock.now();
     const decided = decideTimeout(alert, service, {
       level,
@@ -42,9 +42,9 @@ export async function handleAcknowledgementTimeout(
       newId: () => deps.ids.next(),
     });
     // An early callback leaves the timer armed: it still fires when the delay runs out.
-    if (decided.outcome !== "ignored-not-due") await uow.ackTimers.consume(alertId, level);
-    await applyDecision(uow, decided, { service, alertIsNew: false, now });
-    return decided;
+    const consumed = decided.outcome === "ignored-not-due" ? null : { alertId, level };
+    const write = decisionWrite(decided, { service, alertIsNew: false, now }, consumed);
+    return { write, result: decided };
   });
   signalAfterCommit(deps.signals, decision);
   deps.metrics.timeoutHandled(decision.outcome);

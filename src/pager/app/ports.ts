@@ -3,7 +3,7 @@ import type { Clock } from "../../platform/time/clock.js";
 import type { Alert, AlertState } from "../domain/alert.js";
 import type { AlertEvent, NewAlertEvent } from "../domain/alert-event.js";
 import type { ApiKey } from "../domain/api-key.js";
-import type { Page, TimeoutOutcome, TimerRequest } from "../domain/escalation.js";
+import type { Decision, TimeoutOutcome } from "../domain/escalation.js";
 import type { EscalationPolicy } from "../domain/escalation-policy.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
 import type { Notification } from "../domain/notification.js";
@@ -18,11 +18,6 @@ export interface IdGenerator {
 export interface MonitoredServiceStore {
   /** Reads and locks the row (SELECT … FOR UPDATE) so that events on one service serialise. */
   lock(id: string): Promise<MonitoredService | null>;
-  /**
-   * Locks the service of an alert in one statement, without reading the
-   * alert first: the hot path of acknowledgements and timer callbacks.
-   */
-  lockByAlert(alertId: string): Promise<MonitoredService | null>;
   get(id: string): Promise<MonitoredService | null>;
   list(page: ListCursor): Promise<MonitoredService[]>;
   insert(service: MonitoredService): Promise<void>;
@@ -52,17 +47,11 @@ export interface AlertFilter {
 /** Alerts; every write happens under the lock of the alert's service. */
 export interface AlertStore {
   get(id: string): Promise<Alert | null>;
-  /** Reads and locks the alert row; callers lock its service first. */
-  lock(id: string): Promise<Alert | null>;
   list(filter: AlertFilter, page: ListCursor): Promise<Alert[]>;
-  insert(alert: Alert): Promise<void>;
-  update(alert: Alert): Promise<void>;
 }
 
 /** The outbox: pages written with the escalation, delivered after commit. */
 export interface NotificationStore {
-  /** Queues pages; the (alert, level, target) constraint makes a repeat a no-op. */
-  enqueue(pages: readonly QueuedPage[]): Promise<void>;
   get(id: string): Promise<Notification | null>;
   /** Lists notifications of one alert, or of all when `alertId` is null. */
   list(alertId: string | null, page: ListCursor): Promise<Notification[]>;
@@ -70,25 +59,6 @@ export interface NotificationStore {
   lock(id: string): Promise<Notification | null>;
   /** Makes a failed page due again at `now`, with a fresh budget of attempts. */
   requeue(id: string, now: Date): Promise<void>;
-}
-
-/** A page as written to the outbox. */
-export interface QueuedPage extends Page {
-  readonly alertId: string;
-  readonly createTime: Date;
-}
-
-/** Durable acknowledgement timers, one per (alert, level). */
-export interface AckTimerStore {
-  set(timer: TimerRequest): Promise<void>;
-  /**
-   * Drops every pending timer of the alert: acknowledged and resolved alerts
-   * escalate no more. A timer already handed to an external timer service is
-   * kept, marked cancelled, until the cancellation has been relayed there.
-   */
-  cancelForAlert(alertId: string, now: Date): Promise<void>;
-  /** Removes the timer a callback answers, so it is not fired again. */
-  consume(alertId: string, level: number): Promise<void>;
 }
 
 /**
@@ -177,9 +147,51 @@ export interface UnitOfWork {
   readonly policies: EscalationPolicyStore;
   readonly alerts: AlertStore;
   readonly notifications: NotificationStore;
-  readonly ackTimers: AckTimerStore;
   readonly alertEvents: AlertEventStore;
   readonly apiKeys: ApiKeyStore;
+}
+
+/** What an alert event names: a service (and so its active alert), or one alert. */
+export type AlertSubject = { readonly serviceId: string } | { readonly alertId: string };
+
+/**
+ * What an alert event is decided on, read under the service's row lock:
+ * null service when the subject does not exist. With a service subject, the
+ * alert is its active one and the policy the one it points at; with an alert
+ * subject, the alert is that one and the policy is not read (null).
+ */
+export interface LockedAlertState {
+  readonly service: MonitoredService | null;
+  readonly alert: Alert | null;
+  readonly policy: EscalationPolicy | null;
+}
+
+/** Everything one decision writes, and what it was decided against. */
+export interface DecisionWrite {
+  readonly decision: Decision<string>;
+  /** The service as locked: a decision that returns another object changed it. */
+  readonly before: MonitoredService;
+  readonly alertIsNew: boolean;
+  readonly now: Date;
+  /** The timer a timeout callback answers, removed so it is not fired again. */
+  readonly consumedTimer: { readonly alertId: string; readonly level: number } | null;
+}
+
+/** What a decision step returns: the writes (none when nothing is written) and the caller's result. */
+export interface DecidedStep<T> {
+  readonly write: DecisionWrite | null;
+  readonly result: T;
+}
+
+/**
+ * The transactions of alert events (SendAlert, AcknowledgeAlert, ResolveAlert,
+ * timeout callbacks), the hot path: the subject is locked and read in one
+ * statement, `decide` runs the pure domain on it (synchronously: no I/O
+ * under the lock), and everything it decided is written in one more
+ * statement before commit. Throwing from `decide` rolls back.
+ */
+export interface AlertEventTransactions {
+  run<T>(subject: AlertSubject, decide: (locked: LockedAlertState) => DecidedStep<T>): Promise<T>;
 }
 
 /** Runs work in one database transaction: all of it commits or none. */
@@ -229,6 +241,7 @@ export interface SecretKeeper {
 /** What every use case is built from. */
 export interface AppDeps {
   readonly tx: TransactionRunner;
+  readonly alertTx: AlertEventTransactions;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly signals: WorkSignals;

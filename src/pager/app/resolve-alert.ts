@@ -1,12 +1,11 @@
 import type { Actor } from "../domain/actor.js";
 import type { Alert } from "../domain/alert.js";
-import { resolveAlert as decideResolve } from "../domain/escalation.js";
+import { type Decision, resolveAlert as decideResolve } from "../domain/escalation.js";
 import type { MonitoredService } from "../domain/monitored-service.js";
 import { requireId } from "../domain/resource-id.js";
-import { applyDecision, signalAfterCommit } from "./apply-decision.js";
-import { activeAlertOf, lockAlertAndService } from "./locked-alert.js";
-import { requireService } from "./manage-monitored-services.js";
-import type { AppDeps, UnitOfWork } from "./ports.js";
+import { decisionWrite, signalAfterCommit } from "./apply-decision.js";
+import { activeAlertOf, lockedAlert, lockedService } from "./locked-alert.js";
+import type { AlertSubject, AppDeps, LockedAlertState } from "./ports.js";
 
 /**
  * Exactly one subject, as the request's oneof guarantees. A service's
@@ -34,34 +33,50 @@ export async function resolveAlert(
   input: ResolveAlertInput,
   actor: Actor,
 ): Promise<ResolveAlertResult> {
-  const lockSubject = subjectLocker(input);
-  const result = await deps.tx.run(async (uow) => {
-    const locked = await lockSubject(uow);
-    if (locked.alert === null) return { alert: null, service: locked.service, decided: null };
+  const { subject, pick } = subjectOf(input);
+  const result = await deps.alertTx.run<Resolved>(subject, (state) => {
+    const locked = pick(state);
+    if (locked.alert === null) {
+      return { write: null, result: { alert: null, service: locked.service, decided: null } };
+    }
     const now = deps.clock.now();
     const decided = decideResolve(locked.alert, locked.service, {
       now,
       actor,
       healthyEvent: !("alertId" in input),
     });
-    await applyDecision(uow, decided, { service: locked.service, alertIsNew: false, now });
-    return { alert: decided.alert, service: decided.service, decided };
+    return {
+      write: decisionWrite(decided, { service: locked.service, alertIsNew: false, now }),
+      result: { alert: decided.alert, service: decided.service, decided },
+    };
   });
   if (result.decided !== null) signalAfterCommit(deps.signals, result.decided);
   return { alert: result.alert, service: result.service };
 }
 
-/** Checks the subject's id before any I/O; the returned function locks it inside the transaction. */
-function subjectLocker(
-  input: ResolveAlertInput,
-): (uow: UnitOfWork) => Promise<{ service: MonitoredService; alert: Alert | null }> {
+/** What the transaction returns: the result, and the decision to signal after commit. */
+interface Resolved extends ResolveAlertResult {
+  readonly decided: Decision<string> | null;
+}
+
+/**
+ * Checks the subject's id before any I/O; `pick` takes the service and the
+ * alert to resolve from what the transaction locked.
+ */
+function subjectOf(input: ResolveAlertInput): {
+  subject: AlertSubject;
+  pick: (locked: LockedAlertState) => { service: MonitoredService; alert: Alert | null };
+} {
   if ("alertId" in input) {
     const alertId = requireId(input.alertId, "alert_id");
-    return (uow) => lockAlertAndService(uow, alertId);
+    return { subject: { alertId }, pick: (locked) => lockedAlert(locked, alertId) };
   }
   const serviceId = requireId(input.monitoredServiceId, "monitored_service_id");
-  return async (uow) => {
-    const service = await requireService(uow, serviceId, "monitored_service_id");
-    return { service, alert: await activeAlertOf(uow, service, input.dedupKey) };
+  return {
+    subject: { serviceId },
+    pick: (locked) => ({
+      service: lockedService(locked, serviceId, "monitored_service_id"),
+      alert: activeAlertOf(locked, input.dedupKey),
+    }),
   };
 }

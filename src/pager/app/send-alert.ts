@@ -3,9 +3,8 @@ import type { Alert } from "../domain/alert.js";
 import { validateDedupKey, validateDetails } from "../domain/alert-details.js";
 import { type TriggerOutcome, triggerAlert, validateMessage } from "../domain/escalation.js";
 import { requireId } from "../domain/resource-id.js";
-import { applyDecision, signalAfterCommit } from "./apply-decision.js";
-import { activeAlertOf } from "./locked-alert.js";
-import { requireService } from "./manage-monitored-services.js";
+import { decisionWrite, signalAfterCommit } from "./apply-decision.js";
+import { activeAlertOf, lockedService } from "./locked-alert.js";
 import type { AppDeps } from "./ports.js";
 
 /** SendAlert's input as the transport hands it over. */
@@ -32,10 +31,10 @@ export async function sendAlert(
   const message = validateMessage(input.message);
   const details = validateDetails(input.details ?? {});
   const dedupKey = validateDedupKey(input.dedupKey ?? "");
-  const decision = await deps.tx.run(async (uow) => {
-    const service = await requireService(uow, serviceId, "monitored_service_id");
-    const activeAlert = await activeAlertOf(uow, service);
-    const policy = await uow.policies.get(service.escalationPolicyId);
+  const decision = await deps.alertTx.run({ serviceId }, (locked) => {
+    const service = lockedService(locked, serviceId, "monitored_service_id");
+    const activeAlert = activeAlertOf(locked);
+    const { policy } = locked;
     if (policy === null) {
       throw new Error(
         `service ${service.id} points at missing policy ${service.escalationPolicyId}`,
@@ -51,12 +50,12 @@ export async function sendAlert(
       actor,
       newId: () => deps.ids.next(),
     });
-    await applyDecision(uow, decided, {
+    const write = decisionWrite(decided, {
       service,
       alertIsNew: decided.outcome === "created",
       now,
     });
-    return decided;
+    return { write, result: decided };
   });
   signalAfterCommit(deps.signals, decision);
   return { alert: decision.alert, outcome: decision.outcome };

@@ -1,4 +1,6 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
+import { checkText } from "./text-field.js";
 
 /** One recipient of a page; the channel is part of its identity. */
 export type Target =
@@ -8,7 +10,14 @@ export type Target =
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const E164 = /^\+[1-9][0-9]{1,14}$/;
-const MAX_ADDRESS_LENGTH = 2048;
+/** Bytes of UTF-8; the most a mail server accepts in a path (RFC 5321). */
+const MAX_EMAIL_BYTES = 254;
+/**
+ * Bytes of UTF-8. A target is part of a unique index key of pages, which
+ * PostgreSQL caps at about 2700 bytes: a longer URL would be accepted here
+ * and then fail every alert of its policy.
+ */
+const MAX_URL_BYTES = 2048;
 
 /**
  * Rejects an address that could never be delivered, at the moment a policy is
@@ -19,10 +28,11 @@ export function validateTarget(target: Target, field: string): Target {
   switch (target.kind) {
     case "email": {
       const address = target.address.trim();
-      if (address.length > MAX_ADDRESS_LENGTH || !EMAIL.test(address)) {
+      checkText(address, `${field}.email.address`, MAX_EMAIL_BYTES);
+      if (!EMAIL.test(address)) {
         throw invalidArgument(
           `${field}.email.address`,
-          `"${target.address}" is not an email address (expected name@domain.tld)`,
+          `${quoted(target.address)} is not an email address (expected name@domain.tld)`,
         );
       }
       return { kind: "email", address };
@@ -32,17 +42,18 @@ export function validateTarget(target: Target, field: string): Target {
       if (!E164.test(phoneNumber)) {
         throw invalidArgument(
           `${field}.sms.phone_number`,
-          `"${target.phoneNumber}" is not an E.164 phone number (expected "+" and 2 to 15 digits, e.g. +14155550123)`,
+          `${quoted(target.phoneNumber)} is not an E.164 phone number (expected "+" and 2 to 15 digits, e.g. +14155550123)`,
         );
       }
       return { kind: "sms", phoneNumber };
     }
     case "webhook": {
       const url = target.url.trim();
-      if (url.length > MAX_ADDRESS_LENGTH || !isHttpUrl(url)) {
+      checkText(url, `${field}.webhook.url`, MAX_URL_BYTES);
+      if (!isHttpUrl(url)) {
         throw invalidArgument(
           `${field}.webhook.url`,
-          `"${target.url}" is not an absolute http or https URL`,
+          `${quoted(target.url)} is not an absolute http or https URL`,
         );
       }
       return { kind: "webhook", url };

@@ -8,6 +8,7 @@ import {
   text,
 } from "../../platform/settings/env-values.js";
 import type { Setting } from "../../platform/settings/setting.js";
+import { type ClientTls, hasClientTls, readClientTls } from "../../platform/tls/client-tls.js";
 
 /**
  * Where the pager's acknowledgement timers run. Without a timer service they
@@ -35,6 +36,12 @@ export interface AckTimerSettings {
    * come and still escalate, for a timer service whose clock runs ahead.
    */
   readonly toleranceMs: number;
+  /**
+   * PAGER_TIMER_CA, PAGER_TIMER_CLIENT_CERT and PAGER_TIMER_CLIENT_KEY: whom
+   * to trust for an https:// timer service, and the certificate to show one
+   * that asks for it.
+   */
+  readonly tls: ClientTls;
 }
 
 /** The variables of acknowledgement timers, as read and documented. */
@@ -44,15 +51,36 @@ export const ACK_TIMER_SETTINGS = {
     name: "PAGER_TIMER_URL",
     protocols: ["http:", "https:"],
     meaning:
-      "The timer service, e.g. `http://127.0.0.1:50052`. Unset: timers fire in this process.",
+      "The timer service, e.g. `http://127.0.0.1:50052`, or `https://…` over TLS. Unset: timers fire in this process.",
+  },
+  timerCa: {
+    kind: "text",
+    name: "PAGER_TIMER_CA",
+    fallback: null,
+    meaning:
+      "PEM file of the CA an `https://` timer service's certificate must be signed by. Unset: the system's CAs.",
+  },
+  timerClientCert: {
+    kind: "text",
+    name: "PAGER_TIMER_CLIENT_CERT",
+    fallback: null,
+    meaning:
+      "PEM file of the certificate the pager presents to a timer service that requires one (`TIMER_TLS_CLIENT_CA`). Needs `PAGER_TIMER_CLIENT_KEY`.",
+  },
+  timerClientKey: {
+    kind: "text",
+    name: "PAGER_TIMER_CLIENT_KEY",
+    fallback: null,
+    meaning: "PEM file of that certificate's private key.",
   },
   callbackUrl: {
     kind: "url",
     name: "PAGER_TIMER_CALLBACK_URL",
-    protocols: ["http:"],
+    // The scheme only documents the pager's port; the timer service's TIMER_CALLBACK_CA decides TLS.
+    protocols: ["http:", "https:"],
     shownDefault: "`http://<host>:<port>` as listening",
     meaning:
-      "Where the timer service calls the pager back (`http://host:port`; must be on its `TIMER_CALLBACK_ALLOWLIST`).",
+      "Where the timer service calls the pager back (`http://host:port`, or `https://` when the pager serves TLS: the timer service then needs `TIMER_CALLBACK_CA`; must be on its `TIMER_CALLBACK_ALLOWLIST`).",
   },
   toleranceMs: {
     kind: "integer",
@@ -112,14 +140,30 @@ export function readAckTimerSettings(env: Env, dataDir: string): AckTimerSetting
       "PAGER_TIMER_URL needs PAGER_TIMER_API_KEY: one of the keys the timer service accepts (TIMER_API_KEYS)",
     );
   }
+  const tls = readClientTls(env, {
+    ca: ACK_TIMER_SETTINGS.timerCa,
+    cert: ACK_TIMER_SETTINGS.timerClientCert,
+    key: ACK_TIMER_SETTINGS.timerClientKey,
+  });
+  if (hasClientTls(tls) && service?.protocol !== "https:") {
+    throw new Error(
+      "PAGER_TIMER_CA and PAGER_TIMER_CLIENT_CERT are for a timer service reached over TLS: make PAGER_TIMER_URL https://",
+    );
+  }
   return {
     serviceUrl: service?.href.replace(/\/$/, "") ?? null,
-    callbackEndpoint: callback === null ? null : `${callback.hostname}:${callback.port || "80"}`,
+    callbackEndpoint:
+      callback === null ? null : `${callback.hostname}:${callback.port || defaultPort(callback)}`,
     watchdogGraceMs: integer(env, ACK_TIMER_SETTINGS.watchdogGraceMs),
     apiKey,
     callbackKey: optionalSecret(env, ACK_TIMER_SETTINGS.callbackKey),
     callbackKeyFile:
       text(env, ACK_TIMER_SETTINGS.callbackKeyFile) ?? stateFile(dataDir, "timer-callback-key"),
     toleranceMs: integer(env, ACK_TIMER_SETTINGS.toleranceMs),
+    tls,
   };
+}
+
+function defaultPort(url: URL): string {
+  return url.protocol === "https:" ? "443" : "80";
 }

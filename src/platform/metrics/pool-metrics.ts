@@ -1,8 +1,8 @@
 import { Gauge, type Registry } from "prom-client";
 import type { DataSource } from "typeorm";
 
-/** What node-postgres' Pool tells about itself; TypeORM keeps it as `driver.master`. */
-interface PgPoolCounts {
+/** What node-postgres' Pool tells about itself; TypeORM keeps its own as `driver.master`. */
+export interface PgPoolCounts {
   readonly totalCount: number;
   readonly idleCount: number;
   readonly waitingCount: number;
@@ -16,12 +16,14 @@ interface PgPoolCounts {
  */
 export function registerPoolMetrics(
   registry: Registry,
-  pools: Readonly<Record<string, DataSource>>,
+  pools: Readonly<Record<string, DataSource | PgPoolCounts>>,
 ): void {
-  const countsOf = (dataSource: DataSource): PgPoolCounts | null =>
-    dataSource.isInitialized
-      ? ((dataSource.driver as unknown as { master?: PgPoolCounts }).master ?? null)
+  const countsOf = (pool: DataSource | PgPoolCounts): PgPoolCounts | null => {
+    if (!("driver" in pool)) return pool;
+    return pool.isInitialized
+      ? ((pool.driver as unknown as { master?: PgPoolCounts }).master ?? null)
       : null;
+  };
   const gauge = (name: string, help: string, value: (counts: PgPoolCounts) => number) =>
     new Gauge({
       name,

@@ -1,11 +1,18 @@
 import path from "node:path";
+import type { DatabaseTimeouts } from "../postgres/database-setup.js";
 import {
   type BrowserReachSettings,
   browserReachSettings,
   readBrowserReach,
 } from "../server/browser-reach.js";
+import {
+  readServerLimits,
+  type ServerLimits,
+  serverLimitSettings,
+} from "../server/server-limits.js";
 import { type Env, integer, text } from "../settings/env-values.js";
 import type { IntegerSetting, Setting, TextSetting } from "../settings/setting.js";
+import { readServerTls, type ServerTls, serverTlsSettings } from "../tls/server-tls.js";
 
 /**
  * What every program of the project (pager, timer service) is told alike,
@@ -19,11 +26,18 @@ export interface ProcessSettings {
   /** Unset: an embedded PostgreSQL in `dataDir`. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
+  /** True when `dataDir` is the default, not the operator's choice: it may then move (see run-service). */
+  readonly dataDirIsDefault: boolean;
   readonly dbPoolSize: number;
+  readonly dbTimeouts: DatabaseTimeouts;
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
   /** `<prefix>_ALLOWED_HOSTS` and `<prefix>_CORS_ORIGINS`: who may reach the port from a browser. */
   readonly reach: BrowserReachSettings;
+  /** `<prefix>_TLS_CERT`, `_TLS_KEY`, `_TLS_CLIENT_CA`; null: cleartext. */
+  readonly tls: ServerTls | null;
+  /** `<prefix>_MAX_REQUEST_BYTES` and the other bounds of the port. */
+  readonly limits: ServerLimits;
 }
 
 /** The defaults and words that differ between programs. */
@@ -47,15 +61,27 @@ export interface ProcessSettingTable {
   readonly metricsPort: IntegerSetting;
   readonly dataDir: DefaultedText;
   readonly dbPoolSize: IntegerSetting;
+  readonly dbStatementTimeoutMs: IntegerSetting;
+  readonly dbLockTimeoutMs: IntegerSetting;
+  readonly dbIdleInTransactionTimeoutMs: IntegerSetting;
   readonly logLevel: DefaultedText;
   readonly shutdownGraceMs: IntegerSetting;
   readonly allowedHosts: TextSetting;
   readonly corsOrigins: TextSetting;
+  readonly tlsCert: TextSetting;
+  readonly tlsKey: TextSetting;
+  readonly tlsClientCa: TextSetting;
+  readonly maxRequestBytes: IntegerSetting;
+  readonly maxConnections: IntegerSetting;
+  readonly maxConcurrentStreams: IntegerSetting;
+  readonly idleTimeoutMs: IntegerSetting;
+  readonly maxDeadlineMs: IntegerSetting;
 }
 
 /**
- * `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, `_LOG_LEVEL`,
- * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS` and `_CORS_ORIGINS`, as read and documented.
+ * `<prefix>_HOST`, `_PORT`, `_DATA_DIR`, `_DB_POOL_SIZE`, the `_DB_*_TIMEOUT_MS`, `_LOG_LEVEL`,
+ * `_SHUTDOWN_GRACE_MS`, `_ALLOWED_HOSTS`, `_CORS_ORIGINS`, the TLS files and the
+ * port's limits, as read and documented.
  */
 export function processSettingTable(
   prefix: string,
@@ -94,7 +120,7 @@ export function processSettingTable(
       fallback: defaults.dataDir,
       meaning:
         meanings.dataDir ??
-        "Data directory of the embedded PostgreSQL (only without a database URL).",
+        "Data directory of the embedded PostgreSQL (only without a database URL). As root, the server runs as the `postgres` OS user: if it cannot reach the default directory (a checkout under `/root`), the data goes to `/var/lib/pager/<program>-<hash>/postgres` instead, and the start line says so; a directory you set must be reachable by it.",
     },
     dbPoolSize: {
       kind: "integer",
@@ -105,6 +131,33 @@ export function processSettingTable(
       meaning:
         meanings.dbPoolSize ??
         "Database connections; each call in flight holds one for its transaction.",
+    },
+    dbStatementTimeoutMs: {
+      kind: "integer",
+      name: `${prefix}_DB_STATEMENT_TIMEOUT_MS`,
+      fallback: 5000,
+      min: 0,
+      max: 3_600_000,
+      meaning:
+        "Longest one SQL statement may run (PostgreSQL `statement_timeout`); the call then fails `DEADLINE_EXCEEDED`. Keep it below your callers' deadlines. `0`: no limit.",
+    },
+    dbLockTimeoutMs: {
+      kind: "integer",
+      name: `${prefix}_DB_LOCK_TIMEOUT_MS`,
+      fallback: 3000,
+      min: 0,
+      max: 3_600_000,
+      meaning:
+        "Longest one SQL statement may wait for a lock another transaction holds (`lock_timeout`); the call then fails `UNAVAILABLE`, which clients retry. `0`: no limit.",
+    },
+    dbIdleInTransactionTimeoutMs: {
+      kind: "integer",
+      name: `${prefix}_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS`,
+      fallback: 10_000,
+      min: 0,
+      max: 3_600_000,
+      meaning:
+        "Longest a transaction may sit idle between statements (`idle_in_transaction_session_timeout`): PostgreSQL ends the session and frees its locks, so a stalled process cannot block the rows it locked. `0`: no limit.",
     },
     logLevel: {
       kind: "text",
@@ -125,6 +178,8 @@ export function processSettingTable(
         "How long shutdown waits for calls in flight before cutting them.",
     },
     ...browserReachSettings(prefix, meanings),
+    ...serverTlsSettings(prefix),
+    ...serverLimitSettings(prefix),
   };
 }
 
@@ -138,10 +193,21 @@ export function processSettingList(prefix: string, defaults: ProcessDefaults): S
     ...defaults.databaseUrlFrom,
     table.dataDir,
     table.dbPoolSize,
+    table.dbStatementTimeoutMs,
+    table.dbLockTimeoutMs,
+    table.dbIdleInTransactionTimeoutMs,
     table.logLevel,
     table.shutdownGraceMs,
     table.allowedHosts,
     table.corsOrigins,
+    table.tlsCert,
+    table.tlsKey,
+    table.tlsClientCa,
+    table.maxRequestBytes,
+    table.maxConnections,
+    table.maxConcurrentStreams,
+    table.idleTimeoutMs,
+    table.maxDeadlineMs,
   ];
 }
 
@@ -159,10 +225,18 @@ export function readProcessSettings(
     databaseUrl:
       defaults.databaseUrlFrom.map((setting) => text(env, setting)).find(Boolean) ?? null,
     dataDir: text(env, table.dataDir),
+    dataDirIsDefault: (env[table.dataDir.name] ?? "") === "",
     dbPoolSize: integer(env, table.dbPoolSize),
+    dbTimeouts: {
+      statementMs: integer(env, table.dbStatementTimeoutMs),
+      lockMs: integer(env, table.dbLockTimeoutMs),
+      idleInTransactionMs: integer(env, table.dbIdleInTransactionTimeoutMs),
+    },
     logLevel: text(env, table.logLevel),
     shutdownGraceMs: integer(env, table.shutdownGraceMs),
     reach: readBrowserReach(env, prefix),
+    tls: readServerTls(env, prefix),
+    limits: readServerLimits(env, prefix),
   };
 }
 

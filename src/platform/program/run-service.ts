@@ -1,5 +1,9 @@
+import path from "node:path";
 import { type Logger, pino } from "pino";
-import { startEmbeddedDatabase } from "../embedded-postgres/embedded-database.js";
+import {
+  type EmbeddedDatabase,
+  startEmbeddedDatabase,
+} from "../embedded-postgres/embedded-database.js";
 import type { Setting } from "../settings/setting.js";
 import { type ProgramUsage, settingsHelp } from "../settings/settings-help.js";
 import type { ProcessSettings } from "./process-settings.js";
@@ -44,6 +48,27 @@ export function runService(help: ProgramHelp, load: () => ServiceProgram): void 
     });
 }
 
+/**
+ * Where the embedded database keeps its data and runs from, and why when it is not where
+ * the settings say: running as root, the `postgres` OS user cannot enter the checkout.
+ */
+function embeddedStartLine(configured: string, embedded: EmbeddedDatabase): object {
+  const moved = embedded.dataDir !== path.resolve(configured);
+  return {
+    data_dir: embedded.dataDir,
+    ...(moved
+      ? {
+          data_dir_moved: `the postgres OS user runs the embedded PostgreSQL and cannot reach ${path.resolve(configured)}: its data is in ${embedded.dataDir}`,
+        }
+      : {}),
+    ...(embedded.binariesCopiedTo !== null
+      ? {
+          binaries: `copied to ${embedded.binariesCopiedTo}, where the postgres OS user can run them`,
+        }
+      : {}),
+  };
+}
+
 async function run(program: ServiceProgram): Promise<void> {
   const { name, settings } = program;
   const logger = pino({ level: settings.logLevel, base: { service: name } });
@@ -53,10 +78,12 @@ async function run(program: ServiceProgram): Promise<void> {
           dataDir: settings.dataDir,
           databaseName: name,
           dataDirSetting: `${name.toUpperCase()}_DATA_DIR`,
+          movable: settings.dataDirIsDefault,
           logger: logger.child({ component: "embedded-postgres" }),
         })
       : null;
-  if (embedded !== null) logger.info({ data_dir: settings.dataDir }, "using embedded PostgreSQL");
+  if (embedded !== null)
+    logger.info(embeddedStartLine(settings.dataDir, embedded), "using embedded PostgreSQL");
   let service: { stop(): Promise<void> };
   try {
     service = await program.start(settings.databaseUrl ?? embedded?.url ?? "", logger);

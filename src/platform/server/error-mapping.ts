@@ -22,9 +22,19 @@ const CODES: Record<DomainErrorKind, Code> = {
 };
 
 /**
+ * Besides a lost connection (see isConnectionLoss): a lock held past
+ * `lock_timeout` (55P03), a session ended for idling in its transaction
+ * (25P03). Another try, a moment later, may well succeed.
+ */
+const TRANSIENT_SQLSTATES = new Set(["55P03", "25P03"]);
+/** A statement cancelled by `statement_timeout`: the call ran out of time. */
+const STATEMENT_TIMEOUT_SQLSTATE = "57014";
+
+/**
  * Turns whatever a use case threw into a precise gRPC status. Domain refusals
  * keep their message and gain a google.rpc.ErrorInfo with a stable reason; a
- * database outage is UNAVAILABLE (retryable); anything else is INTERNAL with
+ * database outage or a lock wait past its limit is UNAVAILABLE (retryable),
+ * a statement past its limit DEADLINE_EXCEEDED; anything else is INTERNAL with
  * no internals leaked, and logged with its stack. `errorDomain` is the
  * ErrorInfo domain that scopes the reasons: the API package of the server.
  * A streaming handler fails while its messages are read, so those errors are
@@ -73,6 +83,13 @@ async function* mapStreamErrors<T>(
   }
 }
 
+/**
+ * The longest message a refusal carries. Values in messages are quoted short
+ * (see quoted.ts); this bound keeps the `grpc-message` trailer within what
+ * every client accepts, whatever else a message holds.
+ */
+const MAX_MESSAGE_LENGTH = 1024;
+
 function toConnectError(
   error: unknown,
   rpc: string,
@@ -82,7 +99,14 @@ function toConnectError(
 ) {
   if (error instanceof ConnectError) return error;
   if (error instanceof DomainError) return fromDomainError(error, errorDomain);
-  if (isConnectionLoss(error)) {
+  if (hasDatabaseCode(error, (code) => code === STATEMENT_TIMEOUT_SQLSTATE)) {
+    logger.warn({ rpc, err: error }, "database statement timed out");
+    return new ConnectError(
+      "the database took too long to answer; retry shortly",
+      Code.DeadlineExceeded,
+    );
+  }
+  if (isConnectionLoss(error) || hasDatabaseCode(error, (code) => TRANSIENT_SQLSTATES.has(code))) {
     unavailable(rpc, error);
     return new ConnectError("the database is unavailable; retry shortly", Code.Unavailable);
   }
@@ -107,5 +131,20 @@ export function fromDomainError(error: DomainError, errorDomain: string): Connec
     error.retryDelayMs === undefined
       ? []
       : [{ desc: RetryInfoSchema, value: { retryDelay: toDuration(error.retryDelayMs) } }];
-  return new ConnectError(error.message, CODES[error.kind], undefined, [info, ...retry]);
+  return new ConnectError(bounded(error.message), CODES[error.kind], undefined, [info, ...retry]);
+}
+
+function bounded(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH
+    ? message
+    : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+/** Whether the error, or one of its causes, carries a Node errno or SQLSTATE that `matches`. */
+function hasDatabaseCode(error: unknown, matches: (code: string) => boolean): boolean {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    const { code, driverError } = cause as { code?: unknown; driverError?: { code?: unknown } };
+    const codes = [code, driverError?.code].filter((c): c is string => typeof c === "string");
+    if (codes.some(matches)) return true;
+  }
+  return false;
 }

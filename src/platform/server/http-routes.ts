@@ -49,7 +49,8 @@ export function httpRouteFallback(routes: readonly HttpRoute[]): HttpHandler {
   };
 }
 
-function pathOf(url: string | undefined): string {
+/** A request target's path, without its query. */
+export function pathOf(url: string | undefined): string {
   const raw = url ?? "/";
   const query = raw.indexOf("?");
   return query === -1 ? raw : raw.slice(0, query);

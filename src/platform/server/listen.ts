@@ -1,7 +1,11 @@
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
+import * as tls from "node:tls";
 import type { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { ServerTls } from "../tls/server-tls.js";
+import { closeWhenIdle } from "./idle-sessions.js";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
 
 /**
  * The request listener `connectNodeAdapter()` returns. Connect-node does not
@@ -13,6 +17,10 @@ export type NodeHandler = ReturnType<typeof connectNodeAdapter>;
 export interface ListenOptions {
   host: string;
   port: number;
+  /** Set: the port speaks TLS only, choosing HTTP/2 or HTTP/1.1 by ALPN. */
+  tls?: ServerTls | null;
+  /** Connections, streams and idle time; defaults when unset. */
+  limits?: ServerLimits;
 }
 
 /**
@@ -39,13 +47,16 @@ const SNIFF_TIMEOUT_MS = 10_000;
 const DEFAULT_GRACE_MS = 10_000;
 
 /**
- * Serves HTTP/2 cleartext with prior knowledge (gRPC clients, grpcurl, buf curl)
- * and HTTP/1.1 (Connect JSON with plain curl, gRPC-Web) on ONE port.
+ * Serves HTTP/2 (gRPC clients, grpcurl, buf curl) and HTTP/1.1 (Connect JSON
+ * with plain curl, gRPC-Web) on ONE port, in cleartext or in TLS.
  *
- * Why: operators and tests should need one address, and Node has no server
- * that speaks both without TLS/ALPN. Each connection's first bytes are peeked:
+ * Why: operators and tests should need one address. In cleartext, Node has
+ * no server that speaks both, so each connection's first bytes are peeked:
  * the HTTP/2 preface goes to an `http2` server, anything else to an `http`
  * server, and the peeked bytes are put back so neither server loses any.
+ * With TLS, the client says which in the handshake (ALPN `h2` or
+ * `http/1.1`), and the decrypted socket goes to the same two servers, so
+ * both modes share every limit and the graceful close.
  */
 export async function listen(
   handler: NodeHandler,
@@ -82,9 +93,14 @@ export async function listen(
   // headersTimeout/requestTimeout checks, our defence against slow clients.
   h1.emit("listening");
 
-  const h2 = http2.createServer({}, handler);
+  const limits = options.limits ?? DEFAULT_SERVER_LIMITS;
+  const h2 = http2.createServer(
+    { settings: { maxConcurrentStreams: limits.maxConcurrentStreams } },
+    handler,
+  );
   h2.on("session", (session) => {
     h2Sessions.add(session);
+    closeWhenIdle(session, limits.idleTimeoutMs);
     session.once("close", () => h2Sessions.delete(session));
     if (closing) {
       // Let the session read what was already buffered before saying GOAWAY.
@@ -92,37 +108,42 @@ export async function listen(
     }
   });
 
-  const dispatch = (socket: net.Socket, head: Buffer): void => {
-    sniffing.delete(socket);
-    socket.pause();
-    socket.unshift(head);
-    if (classify(head) === "http2") {
+  const handOff = (socket: net.Socket, protocol: "http2" | "http1"): void => {
+    if (protocol === "http2") {
       // The http2 session drains the socket's buffered bytes itself.
       h2.emit("connection", socket);
     } else {
       h1Sockets.add(socket);
+      socket.once("close", () => {
+        h1Sockets.delete(socket);
+        h1Inflight.delete(socket);
+      });
       h1.emit("connection", socket);
-      // The http server listens to "data"; resume so the peeked bytes reach
+      // The http server listens to "data"; resume so buffered bytes reach
       // it on the next tick, before any later packet is read.
       socket.resume();
     }
   };
 
-  const server = net.createServer({ noDelay: true }, (socket) => {
+  /** Every raw connection, either mode: counted for the close, and never crashing us. */
+  const accept = (socket: net.Socket): boolean => {
     sockets.add(socket);
-    sniffing.add(socket);
     socket.once("close", () => {
       sockets.delete(socket);
       sniffing.delete(socket);
-      h1Sockets.delete(socket);
-      h1Inflight.delete(socket);
     });
     // Sockets can fail before or after the hand-off; neither must crash us.
     socket.on("error", () => {});
     if (closing) {
       socket.destroy();
-      return;
+      return false;
     }
+    return true;
+  };
+
+  const sniff = (socket: net.Socket): void => {
+    if (!accept(socket)) return;
+    sniffing.add(socket);
     const onSniffTimeout = (): void => {
       socket.destroy();
     };
@@ -130,21 +151,30 @@ export async function listen(
     let head: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
-      if (classify(head) === "undecided") {
+      const verdict = classify(head);
+      if (verdict === "undecided") {
         return;
       }
       socket.off("data", onData);
       socket.off("end", onEnd);
       socket.off("timeout", onSniffTimeout);
       socket.setTimeout(0);
-      dispatch(socket, head);
+      sniffing.delete(socket);
+      socket.pause();
+      socket.unshift(head);
+      handOff(socket, verdict);
     };
     const onEnd = (): void => {
       socket.destroy();
     };
     socket.on("data", onData);
     socket.once("end", onEnd);
-  });
+  };
+
+  const server = options.tls
+    ? tlsServer(options.tls, accept, handOff)
+    : net.createServer({ noDelay: true }, sniff);
+  server.maxConnections = limits.maxConnections;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -199,6 +229,40 @@ export async function listen(
   };
 
   return { port: address.port, host: address.address, close };
+}
+
+/**
+ * The TLS side of the port: the handshake picks the protocol (a client that
+ * offers no ALPN speaks HTTP/1.1), and with a client CA only clients holding
+ * a certificate it signed get through the handshake at all.
+ */
+function tlsServer(
+  settings: ServerTls,
+  accept: (socket: net.Socket) => boolean,
+  handOff: (socket: net.Socket, protocol: "http2" | "http1") => void,
+): tls.Server {
+  const mutual = settings.clientCa !== null;
+  const server = tls.createServer(
+    {
+      cert: settings.cert,
+      key: settings.key,
+      ...(mutual ? { ca: settings.clientCa ?? undefined } : {}),
+      requestCert: mutual,
+      rejectUnauthorized: mutual,
+      ALPNProtocols: ["h2", "http/1.1"],
+      minVersion: "TLSv1.2",
+      handshakeTimeout: SNIFF_TIMEOUT_MS,
+      noDelay: true,
+    },
+    (socket) => {
+      socket.on("error", () => {});
+      handOff(socket, socket.alpnProtocol === "h2" ? "http2" : "http1");
+    },
+  );
+  server.on("connection", accept);
+  // A failed handshake (no certificate, plaintext, a port scan) only ends that connection.
+  server.on("tlsClientError", () => {});
+  return server;
 }
 
 type Verdict = "http2" | "http1" | "undecided";

@@ -6,13 +6,16 @@ import { HealthMonitor } from "../health/health-monitor.js";
 import type { HealthStatusSource } from "../health/health-service.js";
 import { metricsRoute, OPEN_SCRAPES, type ScrapeAuthorizer } from "../metrics/metrics-route.js";
 import { rpcMetricsInterceptor } from "../metrics/rpc-metrics.js";
+import type { ServerTls } from "../tls/server-tls.js";
 import { BrowserReachPolicy, type BrowserReachSettings } from "./browser-reach.js";
 import { guardBrowserReach } from "./browser-reach-guard.js";
+import { withDeadlineCap } from "./deadline-cap.js";
 import { errorMappingInterceptor } from "./error-mapping.js";
 import { withSpecGrpcMessage } from "./grpc-message-encoding.js";
 import { type HttpRoute, httpRouteFallback } from "./http-routes.js";
 import { type ListeningServer, listen } from "./listen.js";
 import { loggingInterceptor } from "./logging-interceptor.js";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
 
 /** What a service puts on its one port. */
 export interface ServeOptions {
@@ -41,6 +44,10 @@ export interface ServeOptions {
    * callback address): always allowed as `Host`, with the listening address.
    */
   readonly ownNames?: readonly string[];
+  /** Set: the port speaks TLS (and mutual TLS with a client CA) instead of cleartext. */
+  readonly tls?: ServerTls | null;
+  /** Request size, connections, streams, idle time and deadlines; defaults when unset. */
+  readonly limits?: ServerLimits;
   readonly metrics: MetricsServing;
 }
 
@@ -82,24 +89,34 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   });
   health.start();
   const reach = new BrowserReachPolicy(options.reach, [options.host, ...(options.ownNames ?? [])]);
+  const limits = options.limits ?? DEFAULT_SERVER_LIMITS;
+  const unaryPaths = new Set<string>();
+  const adapter = connectNodeAdapter({
+    routes: (router) => {
+      options.routes(health)(router);
+      for (const handler of router.handlers) {
+        if (handler.method.methodKind === "unary") unaryPaths.add(handler.requestPath);
+      }
+    },
+    // Also bounds decompression: a small gzip frame cannot inflate past it.
+    readMaxBytes: limits.maxRequestBytes,
+    interceptors: [
+      loggingInterceptor(logger),
+      rpcMetricsInterceptor(metrics.registry),
+      // A call that lost the database turns health NOT_SERVING now, not at the next poll.
+      errorMappingInterceptor(logger, options.errorDomain, () => {
+        if (health.current("") === "SERVING") void health.checkNow();
+      }),
+      ...(options.interceptors ?? []),
+    ],
+    fallback: httpRouteFallback([
+      ...(options.httpRoutes ?? []),
+      ...(metrics.port === null ? [scrapes(metrics.authorize)] : []),
+    ]),
+  });
   const handler = withSpecGrpcMessage(
     guardBrowserReach(
-      connectNodeAdapter({
-        routes: options.routes(health),
-        interceptors: [
-          loggingInterceptor(logger),
-          rpcMetricsInterceptor(metrics.registry),
-          // A call that lost the database turns health NOT_SERVING now, not at the next poll.
-          errorMappingInterceptor(logger, options.errorDomain, () => {
-            if (health.current("") === "SERVING") void health.checkNow();
-          }),
-          ...(options.interceptors ?? []),
-        ],
-        fallback: httpRouteFallback([
-          ...(options.httpRoutes ?? []),
-          ...(metrics.port === null ? [scrapes(metrics.authorize)] : []),
-        ]),
-      }),
+      withDeadlineCap(adapter, limits.maxDeadlineMs, (path) => unaryPaths.has(path)),
       reach,
       logger,
     ),
@@ -107,7 +124,12 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   let server: ListeningServer;
   let metricsServer: ListeningServer | null = null;
   try {
-    server = await listen(handler, { host: options.host, port: options.port });
+    server = await listen(handler, {
+      host: options.host,
+      port: options.port,
+      tls: options.tls ?? null,
+      limits,
+    });
   } catch (error) {
     health.stop();
     throw error;

@@ -17,15 +17,6 @@ export class TypeormAlertStore implements AlertStore {
     return this.repo.findOneBy({ id });
   }
 
-  /**
-   * FOR NO KEY UPDATE: writers of an alert still serialise, but rows that
-   * only reference it (timeline entries a dispatcher writes, whose foreign
-   * key takes KEY SHARE) never wait for them, nor they for those.
-   */
-  lock(id: string): Promise<Alert | null> {
-    return this.repo.findOne({ where: { id }, lock: { mode: "for_no_key_update" } });
-  }
-
   list(filter: AlertFilter, page: ListCursor): Promise<Alert[]> {
     return this.repo.find({
       where: {
@@ -38,26 +29,5 @@ export class TypeormAlertStore implements AlertStore {
       order: { id: "ASC" },
       take: page.limit,
     });
-  }
-
-  async insert(alert: Alert): Promise<void> {
-    await this.repo.insert({ ...alert, details: { ...alert.details }, levels: [...alert.levels] });
-  }
-
-  /** Writes only what events change; the rest of an alert never moves. */
-  async update(alert: Alert): Promise<void> {
-    await this.repo.update(
-      { id: alert.id },
-      {
-        state: alert.state,
-        currentLevel: alert.currentLevel,
-        levelStartTime: alert.levelStartTime,
-        acknowledgedBy: alert.acknowledgedBy,
-        acknowledgeTime: alert.acknowledgeTime,
-        resolveTime: alert.resolveTime,
-        signalCount: alert.signalCount,
-        lastSignalTime: alert.lastSignalTime,
-      },
-    );
   }
 }

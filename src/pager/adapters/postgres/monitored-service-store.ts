@@ -17,16 +17,6 @@ export class TypeormMonitoredServiceStore implements MonitoredServiceStore {
     return this.repo.findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
   }
 
-  lockByAlert(alertId: string): Promise<MonitoredService | null> {
-    return this.repo
-      .createQueryBuilder("service")
-      .setLock("pessimistic_write")
-      .where("service.id = (SELECT monitored_service_id FROM alerts WHERE id = :alertId)", {
-        alertId,
-      })
-      .getOne();
-  }
-
   get(id: string): Promise<MonitoredService | null> {
     return this.repo.findOneBy({ id });
   }

@@ -1,48 +1,16 @@
 import type { EntityManager } from "typeorm";
 import type { ListCursor } from "../../../platform/listing/list-cursor.js";
 import { afterId } from "../../../platform/postgres/keyset.js";
-import type { NotificationStore, QueuedPage } from "../../app/ports.js";
+import type { NotificationStore } from "../../app/ports.js";
 import type { Notification } from "../../domain/notification.js";
-import { targetKey } from "../../domain/target.js";
 import { NotificationEntity, type NotificationRow } from "./entities/notification-entity.js";
 
 /** The outbox in PostgreSQL. */
 export class TypeormNotificationStore implements NotificationStore {
   private readonly repo;
 
-  constructor(private readonly manager: EntityManager) {
+  constructor(readonly manager: EntityManager) {
     this.repo = manager.getRepository(NotificationEntity);
-  }
-
-  /**
-   * ON CONFLICT DO NOTHING on (alert, level, target): the constraint, not
-   * luck, guarantees one page per target and step even if a decision repeats.
-   */
-  async enqueue(pages: readonly QueuedPage[]): Promise<void> {
-    const rows = pages.map(
-      (page): Partial<NotificationRow> => ({
-        id: page.id,
-        alertId: page.alertId,
-        level: page.level,
-        target: page.target,
-        targetKey: targetKey(page.target),
-        state: "pending",
-        attempts: 0,
-        lastError: "",
-        providerMessageId: "",
-        attemptsAtRetry: 0,
-        createTime: page.createTime,
-        nextAttemptTime: page.createTime,
-      }),
-    );
-    await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(NotificationEntity)
-      .values(rows)
-      .orIgnore()
-      .updateEntity(false)
-      .execute();
   }
 
   async get(id: string): Promise<Notification | null> {

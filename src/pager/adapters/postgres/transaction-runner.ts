@@ -1,7 +1,6 @@
 import { type DataSource, type EntityManager, QueryFailedError } from "typeorm";
 import { alreadyExists } from "../../../platform/errors/domain-error.js";
 import type { TransactionRunner, UnitOfWork } from "../../app/ports.js";
-import { TypeormAckTimerStore } from "./ack-timer-store.js";
 import { PostgresAlertEventStore } from "./alert-event-store.js";
 import { TypeormAlertStore } from "./alert-store.js";
 import { TypeormApiKeyStore } from "./api-key-store.js";
@@ -18,7 +17,6 @@ export function unitOfWork(manager: EntityManager): UnitOfWork {
     policies: new TypeormEscalationPolicyStore(manager),
     alerts: new TypeormAlertStore(manager),
     notifications: new TypeormNotificationStore(manager),
-    ackTimers: new TypeormAckTimerStore(manager),
     alertEvents: new PostgresAlertEventStore(manager),
     apiKeys: new TypeormApiKeyStore(manager),
   };
@@ -42,10 +40,16 @@ export class TypeormTransactionRunner implements TransactionRunner {
   }
 }
 
-function translate(error: unknown): unknown {
-  if (!(error instanceof QueryFailedError)) return error;
-  const driverError = error.driverError as { code?: string; constraint?: string };
-  if (driverError.code !== UNIQUE_VIOLATION) return error;
+/**
+ * A unique violation as the client's conflict; anything else unchanged.
+ * Takes TypeORM's wrapped errors and the pg driver's own.
+ */
+export function translate(error: unknown): unknown {
+  const driverError = (error instanceof QueryFailedError ? error.driverError : error) as {
+    code?: unknown;
+    constraint?: string;
+  } | null;
+  if (driverError?.code !== UNIQUE_VIOLATION) return error;
   if (driverError.constraint === "monitored_services_name_key") {
     return alreadyExists("SERVICE_NAME_TAKEN", "name", "a monitored service with this name exists");
   }

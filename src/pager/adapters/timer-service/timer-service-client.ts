@@ -14,6 +14,7 @@ import {
 } from "../../../../gen/pager/v1/pager_service_pb.js";
 import { TimerService } from "../../../../gen/timer/v1/timer_service_pb.js";
 import { bearerHeader } from "../../../platform/server/bearer-credential.js";
+import type { ClientTls } from "../../../platform/tls/client-tls.js";
 import {
   type ExternalAckTimer,
   type ExternalTimerService,
@@ -24,8 +25,10 @@ const CALLBACK_METHOD = `${PagerService.typeName}/${PagerService.method.handleAc
 
 /** Where the timer service is, and where it must call the pager back. */
 export interface TimerServiceClientOptions {
-  /** The timer service, e.g. `http://127.0.0.1:50052`. */
+  /** The timer service, e.g. `http://127.0.0.1:50052`, or `https://` for TLS. */
   readonly url: string;
+  /** For an https:// url: the CA to trust (null: the system's) and the certificate to present. */
+  readonly tls: ClientTls;
   /** One of the secrets the timer service accepts (PAGER_TIMER_API_KEY). */
   readonly apiKey: string;
   /** host:port the timer service calls HandleAcknowledgementTimeout on. */
@@ -50,7 +53,11 @@ export class TimerServiceClient implements ExternalTimerService {
   private readonly client: Client<typeof TimerService>;
 
   constructor(private readonly options: TimerServiceClientOptions) {
-    this.sessions = new Http2SessionManager(options.url);
+    const { ca, cert, key } = options.tls;
+    this.sessions = new Http2SessionManager(options.url, undefined, {
+      ...(ca === null ? {} : { ca }),
+      ...(cert === null || key === null ? {} : { cert, key }),
+    });
     this.client = createClient(
       TimerService,
       createGrpcTransport({

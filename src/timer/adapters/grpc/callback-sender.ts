@@ -1,4 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
+import type { ClientTls } from "../../../platform/tls/client-tls.js";
 import type { CallbackResult, CallbackSender } from "../../app/ports.js";
 import type { Callback } from "../../domain/timer.js";
 
@@ -28,10 +29,19 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
  * caller's bytes, passed through untouched, and the response is only waited
  * for, never decoded, so the timer service needs no schema of its callees.
  * One channel per endpoint, kept open: a burst of callbacks to one callee
- * shares one HTTP/2 connection.
+ * shares one HTTP/2 connection. With a CA in `tls`, every callee is reached
+ * over TLS, its certificate checked against that CA; else in cleartext.
  */
 export class GrpcCallbackSender implements CallbackSender {
   private readonly channels = new Map<string, grpc.Client>();
+  private readonly credentials: grpc.ChannelCredentials;
+
+  constructor(tls: ClientTls) {
+    this.credentials =
+      tls.ca === null
+        ? grpc.credentials.createInsecure()
+        : grpc.credentials.createSsl(tls.ca, tls.key, tls.cert);
+  }
 
   send(callback: Callback, deadlineMs: number): Promise<CallbackResult> {
     const client = this.channelTo(callback.endpoint);
@@ -69,7 +79,7 @@ export class GrpcCallbackSender implements CallbackSender {
   private channelTo(endpoint: string): grpc.Client {
     let client = this.channels.get(endpoint);
     if (client === undefined) {
-      client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+      client = new grpc.Client(endpoint, this.credentials, CHANNEL_OPTIONS);
       this.channels.set(endpoint, client);
     }
     return client;

@@ -1,0 +1,101 @@
+import pg from "pg";
+import {
+  connectionOptions,
+  type DatabaseOptions,
+} from "../../../platform/postgres/database-setup.js";
+import type {
+  AlertEventTransactions,
+  AlertSubject,
+  DecidedStep,
+  LockedAlertState,
+} from "../../app/ports.js";
+import { decisionWriteStatement } from "./decision-write-sql.js";
+import { isStale, type LockedRow, lockStatement, toLockedState } from "./locked-state-sql.js";
+import { translate } from "./transaction-runner.js";
+
+/**
+ * Alert events on raw `pg`, in two round trips: BEGIN and the lock statement
+ * go out together, then the write statement and COMMIT. Both statements are
+ * named, so each connection parses and plans them once. The connections
+ * are pipelined (several statements on the wire at once), which is why
+ * this has a pool of its own: TypeORM's connections wait for each answer.
+ */
+export class PgAlertEventTransactions implements AlertEventTransactions {
+  /** Read by the pool metrics. */
+  readonly pool: pg.Pool;
+
+  /**
+   * The same size, timeouts and name as the TypeORM pool the options would
+   * make; `onIdleError` hears of a connection that failed while idle.
+   */
+  constructor(options: DatabaseOptions, onIdleError: (error: Error) => void) {
+    const { url, applicationName, extra } = connectionOptions(options, "pager");
+    this.pool = new pg.Pool({
+      ...extra,
+      connectionString: url,
+      application_name: applicationName,
+      pipeline: true,
+    });
+    this.pool.on("error", onIdleError);
+  }
+
+  async run<T>(
+    subject: AlertSubject,
+    decide: (locked: LockedAlertState) => DecidedStep<T>,
+  ): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await this.transaction(client, subject, decide);
+    } catch (error) {
+      // A connection whose ROLLBACK failed is in an unknown state: dropped, not reused.
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw translate(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async transaction<T>(
+    client: pg.PoolClient,
+    subject: AlertSubject,
+    decide: (locked: LockedAlertState) => DecidedStep<T>,
+  ): Promise<T> {
+    const { statement, id } = lockStatement(subject);
+    const lock = { ...statement, values: [id] };
+    const [, read] = await settled([client.query("BEGIN"), client.query<LockedRow>(lock)]);
+    let [row] = read.rows;
+    // Under the lock now held, a second read sees whatever the wait let commit.
+    if (isStale(subject, row)) [row] = (await client.query<LockedRow>(lock)).rows;
+    const { write, result } = decide(toLockedState(row));
+    const writing = write === null ? null : decisionWriteStatement(write);
+    if (writing === null) {
+      await client.query("COMMIT");
+    } else {
+      await settled([
+        client.query({ ...writing.statement, values: writing.values }),
+        client.query("COMMIT"),
+      ]);
+    }
+    return result;
+  }
+
+  /** Closes every connection; for shutdown. */
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/**
+ * Waits for every pipelined statement (none is left with an unobserved
+ * rejection), then fails with the first error: after a failed statement the
+ * rest of the transaction did nothing (a COMMIT after it rolls back).
+ */
+async function settled<A, B>(queries: [Promise<A>, Promise<B>]): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled(queries);
+  if (a.status === "rejected") throw a.reason;
+  if (b.status === "rejected") throw b.reason;
+  return [a.value, b.value];
+}

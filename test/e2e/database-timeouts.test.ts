@@ -1,0 +1,133 @@
+import { setTimeout as delay } from "node:timers/promises";
+import * as grpc from "@grpc/grpc-js";
+import { expect } from "chai";
+import { PagerService, SendAlertOutcome } from "../../gen/pager/v1/pager_service_pb.js";
+import { openDatabase } from "../../src/pager/adapters/postgres/data-source.js";
+import { readConfig } from "../../src/pager/settings/pager-config.js";
+import { testDatabaseUrl } from "../support/global-database.js";
+import { createServiceWithPolicy } from "../support/pager-fixtures.js";
+import { type PagerHarness, startPagerHarness } from "../support/pager-harness.js";
+
+const { method } = PagerService;
+
+/**
+ * A call stuck behind a lock another connection holds fails with a status
+ * the caller can retry on, never INTERNAL, and leaves nothing half-written;
+ * the lock released, the same call succeeds.
+ */
+describe("database timeouts (real PostgreSQL, a lock held by another connection)", () => {
+  /** Locks the service's row from outside the server until `release` is called. */
+  async function lockService(h: PagerHarness, serviceId: string) {
+    const holder = await h.db.connect();
+    await holder.query("BEGIN");
+    await holder.query("SELECT 1 FROM monitored_services WHERE id = $1 FOR UPDATE", [serviceId]);
+    return async () => {
+      await holder.query("ROLLBACK");
+      holder.release();
+    };
+  }
+
+  async function alertCount(h: PagerHarness, serviceId: string) {
+    const { rows } = await h.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM alerts WHERE monitored_service_id = $1",
+      [serviceId],
+    );
+    return rows[0]?.n;
+  }
+
+  async function refusedWhileLocked(h: PagerHarness) {
+    const { service } = await createServiceWithPolicy(h.client);
+    const release = await lockService(h, service.id);
+    let failure: Awaited<ReturnType<typeof h.client.fail>>;
+    try {
+      failure = await h.client.fail(method.sendAlert, {
+        monitoredServiceId: service.id,
+        message: "disk full",
+      });
+    } finally {
+      await release();
+    }
+    expect(await alertCount(h, service.id), "nothing half-written").to.equal(0);
+    const retried = await h.client.call(method.sendAlert, {
+      monitoredServiceId: service.id,
+      message: "disk full",
+    });
+    expect(retried.outcome).to.equal(SendAlertOutcome.CREATED);
+    return failure;
+  }
+
+  describe("lock_timeout", () => {
+    let h: PagerHarness;
+    before(async () => {
+      h = await startPagerHarness({
+        PAGER_TIMER_WORKER: "off",
+        PAGER_DB_LOCK_TIMEOUT_MS: "300",
+        PAGER_DB_STATEMENT_TIMEOUT_MS: "0",
+      });
+    });
+    after(async () => {
+      await h?.stop();
+    });
+
+    it("a lock held past PAGER_DB_LOCK_TIMEOUT_MS → UNAVAILABLE, retryable", async () => {
+      const failure = await refusedWhileLocked(h);
+      expect(failure.code).to.equal(grpc.status.UNAVAILABLE);
+      expect(failure.details).to.match(/retry/);
+    });
+  });
+
+  describe("statement_timeout", () => {
+    let h: PagerHarness;
+    before(async () => {
+      h = await startPagerHarness({
+        PAGER_TIMER_WORKER: "off",
+        PAGER_DB_LOCK_TIMEOUT_MS: "0",
+        PAGER_DB_STATEMENT_TIMEOUT_MS: "300",
+      });
+    });
+    after(async () => {
+      await h?.stop();
+    });
+
+    it("a statement past PAGER_DB_STATEMENT_TIMEOUT_MS → DEADLINE_EXCEEDED", async () => {
+      const failure = await refusedWhileLocked(h);
+      expect(failure.code).to.equal(grpc.status.DEADLINE_EXCEEDED);
+      expect(failure.details).to.match(/took too long/);
+    });
+  });
+
+  it("every connection of the pool carries the three limits, migrations included; an idle transaction is ended", async () => {
+    const { dbTimeouts } = readConfig({
+      PAGER_DB_STATEMENT_TIMEOUT_MS: "4000",
+      PAGER_DB_LOCK_TIMEOUT_MS: "2000",
+      PAGER_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: "200",
+    });
+    // One connection: the same one that just ran the migrations without limits.
+    const db = await openDatabase({
+      url: await testDatabaseUrl(),
+      poolSize: 1,
+      timeouts: dbTimeouts,
+    });
+    try {
+      const [limits] = await db.query(
+        `SELECT current_setting('statement_timeout') AS statement,
+                current_setting('lock_timeout') AS lock,
+                current_setting('idle_in_transaction_session_timeout') AS idle`,
+      );
+      expect(limits).to.deep.equal({ statement: "4s", lock: "2s", idle: "200ms" });
+      const runner = db.createQueryRunner();
+      await runner.startTransaction();
+      const [{ pid }] = await runner.query("SELECT pg_backend_pid() AS pid");
+      await delay(600);
+      // PostgreSQL ended the idle session, and with it the transaction and its locks.
+      const [{ alive }] = await db.query(
+        "SELECT count(*)::int AS alive FROM pg_stat_activity WHERE pid = $1",
+        [pid],
+      );
+      expect(alive).to.equal(0);
+      await runner.release().catch(() => {});
+    } finally {
+      await db.destroy();
+    }
+  });
+});
