@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import {
   type EmbeddedDatabase,
   startEmbeddedDatabase,
@@ -31,11 +33,20 @@ export class RestartableDatabase {
     }
   }
 
-  /** Shuts the server down (fast shutdown: sessions are terminated with 57P01). */
+  /**
+   * Shuts the server down (fast shutdown: sessions are terminated with 57P01)
+   * and waits until the postmaster has removed its lock file, as it does last:
+   * a start before that would find the old server still holding the directory.
+   */
   async stop(): Promise<void> {
     const running = this.running;
     this.running = null;
     await running?.stop();
+    const lockFile = path.join(this.dir, "data", "postmaster.pid");
+    for (let waitedMs = 0; existsSync(lockFile); waitedMs += 50) {
+      if (waitedMs > 30_000) throw new Error(`${lockFile} is still there 30 s after the stop`);
+      await delay(50);
+    }
   }
 
   /** Starts it again on the same port; resolves once it accepts connections. */
