@@ -13,6 +13,7 @@ import {
   retentionInterval,
 } from "../platform/workers/retention-sweep.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
+import type { Resolver } from "./adapters/channels/webhook-destination.js";
 import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
 import { PrometheusPagerMetrics } from "./adapters/metrics/prometheus-pager-metrics.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
@@ -61,6 +62,8 @@ export interface PagerServerOptions {
    * use it to make the key store fail.
    */
   readonly integrationKeys?: (apiKeys: IntegrationKeyResolver) => IntegrationKeyResolver;
+  /** How webhook host names are resolved; tests point names at their own addresses. */
+  readonly webhookResolver?: Resolver;
 }
 
 const IDLE_POLL_MS = 1000;
@@ -148,6 +151,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       keyCache: authenticator,
       timerToleranceMs: config.timers.toleranceMs,
       metrics,
+      webhookHosts: config.channels.webhookHosts,
       // The operator's key when set; else one kept in the database, the same for every replica.
       ackLinks: new HmacAckLinkTokens(
         timeline.ackLinkSecret === null
@@ -220,6 +224,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     onError: workerError,
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
+    webhookResolver: options.webhookResolver,
   });
   registerPoolMetrics(registry, {
     main: dataSource,

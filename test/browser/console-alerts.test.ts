@@ -165,8 +165,26 @@ describe("web console: alerts, live, by role", () => {
       message: "index lag",
     });
     const alertId = alert?.id ?? "";
+    // A resolved alert of another service, newer: listed, after every active one.
+    const other = await serviceWithTwoLevels(uniqueName("billing"), 600);
+    const { alert: old } = await h.client.call(method.sendAlert, {
+      monitoredServiceId: other.id,
+      message: "invoice run late",
+    });
+    await h.client.call(method.resolveAlert, {
+      subject: { case: "monitoredServiceId", value: other.id },
+    });
     const page = await h.newPage();
     await h.signIn(page, viewer.secret);
+    await row(page, old?.id ?? "")
+      .locator('[data-label="State"]', { hasText: "Resolved" })
+      .waitFor();
+    const states = await page
+      .locator('tr[data-alert-id] [data-label="State"]')
+      .evaluateAll((cells) => cells.map((cell) => cell.textContent));
+    expect(states.lastIndexOf("Resolved")).to.equal(states.length - 1);
+    expect(states.indexOf("Resolved")).to.be.greaterThan(states.lastIndexOf("Triggered"));
+    expect(states.indexOf("Resolved")).to.be.greaterThan(states.lastIndexOf("Acknowledged"));
     expect(await page.locator(".who").textContent()).to.contain("viewer");
     await row(page, alertId).getByRole("link", { name: "index lag" }).click();
     await page.getByRole("heading", { name: "Timeline" }).waitFor();

@@ -1,17 +1,19 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import * as http2 from "node:http2";
 import * as net from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
-import { gzipSync } from "node:zlib";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
+import { readMemoryKb } from "../../bench/lib/proc-stats.js";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
+import { HTTP2_PREFACE, listen, type NodeHandler } from "../../src/platform/server/listen.js";
+import { readServerLimits } from "../../src/platform/server/server-limits.js";
 import { testDatabaseUrl } from "../support/global-database.js";
 import { type PagerProcess, startPagerProcess } from "../support/pager-process.js";
+import { gzipBomb, rawGrpcPost } from "../support/raw-grpc.js";
 import { TEST_KEYS } from "../support/test-keys.js";
 
 const MiB = 1024 * 1024;
@@ -76,15 +78,11 @@ describe("transport: request, connection and deadline limits", function () {
   });
 
   it("a gzip frame inflating to 256 MiB is refused without the server's memory growing", async () => {
-    const bomb = gzipSync(Buffer.alloc(256 * MiB), { level: 9 });
-    const frame = Buffer.alloc(5 + bomb.length);
-    frame.writeUInt8(1, 0); // compressed
-    frame.writeUInt32BE(bomb.length, 1);
-    bomb.copy(frame, 5);
-    expect(bomb.length).to.be.lessThan(MiB); // what makes it a bomb: small on the wire
+    const frame = gzipBomb(256 * MiB);
+    expect(frame.length).to.be.lessThan(MiB); // what makes it a bomb: small on the wire
     const before = memory(pager.pid);
     for (let round = 0; round < 3; round++) {
-      const { status, message } = await grpcPost(
+      const { status, message } = await rawGrpcPost(
         pager.address,
         "/grpc.health.v1.Health/Check",
         frame,
@@ -183,8 +181,39 @@ describe("transport: request, connection and deadline limits", function () {
   });
 });
 
-/** What every HTTP/2 client with prior knowledge sends first. */
-const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+describe("transport: a cap on connections", () => {
+  it("closes connections beyond PAGER_MAX_CONNECTIONS as they arrive, and takes new ones when others end", async () => {
+    const handler = ((_req: unknown, res: { end(body: string): void }) =>
+      res.end("ok")) as unknown as NodeHandler;
+    const limits = readServerLimits({ PAGER_MAX_CONNECTIONS: "3" }, "PAGER");
+    const server = await listen(handler, { host: "127.0.0.1", port: 0, limits });
+    const address = `127.0.0.1:${server.port}`;
+    try {
+      const held = await Promise.all([1, 2, 3].map(() => connect(address, Buffer.alloc(0))));
+      await delay(50); // the server has counted them
+      const refused = await exchange(address, Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+      expect(refused.length, "the fourth connection gets no answer").to.equal(0);
+      const first = held[0];
+      first?.destroy();
+      await delay(50);
+      const answered = await exchange(
+        address,
+        Buffer.from("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+      );
+      expect(answered.toString("latin1")).to.match(/^HTTP\/1\.1 200 OK[\s\S]*ok$/);
+      for (const socket of held) socket.destroy();
+    } finally {
+      await server.close(100);
+    }
+  });
+});
+
+/** The server's resident memory now and at its peak (VmRSS, VmHWM), in kB. */
+function memory(pid: number): { rssKb: number; peakKb: number } {
+  const kb = readMemoryKb(pid);
+  if (kb === null) throw new Error(`process ${pid} is gone`);
+  return { rssKb: kb.rssKb, peakKb: kb.hwmKb };
+}
 
 /** A connection that has sent `bytes` and then nothing. */
 function connect(address: string, bytes: Buffer): Promise<net.Socket> {
@@ -210,49 +239,4 @@ async function exchange(address: string, bytes: Buffer): Promise<Buffer> {
     socket.once("close", () => resolve(Buffer.concat(chunks)));
     socket.setTimeout(15_000, () => socket.destroy());
   });
-}
-
-/** One raw gRPC POST over HTTP/2: the trailers' status and message. */
-async function grpcPost(
-  address: string,
-  path: string,
-  body: Buffer,
-  headers: Record<string, string>,
-): Promise<{ status: string | undefined; message: string }> {
-  const session = http2.connect(`http://${address}`);
-  session.on("error", () => {});
-  try {
-    return await new Promise((resolve, reject) => {
-      const stream = session.request({
-        ":method": "POST",
-        ":path": path,
-        "content-type": "application/grpc",
-        te: "trailers",
-        ...headers,
-      });
-      let status: string | undefined;
-      let message = "";
-      const read = (h: http2.IncomingHttpHeaders): void => {
-        if (h["grpc-status"] !== undefined) status = String(h["grpc-status"]);
-        if (h["grpc-message"] !== undefined)
-          message = decodeURIComponent(String(h["grpc-message"]));
-      };
-      stream.on("response", read);
-      stream.on("trailers", read);
-      stream.on("data", () => {});
-      stream.on("error", reject);
-      stream.on("close", () => resolve({ status, message }));
-      stream.end(body);
-    });
-  } finally {
-    session.close();
-  }
-}
-
-/** The process's resident memory now and at its peak, from /proc. */
-function memory(pid: number): { rssKb: number; peakKb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const field = (name: string): number =>
-    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
-  return { rssKb: field("VmRSS"), peakKb: field("VmHWM") };
 }

@@ -1,7 +1,7 @@
 import { freePort } from "./free-port.js";
 import { GrpcTestClient } from "./grpc-client.js";
 import { startServiceProcess } from "./service-process.js";
-import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
+import { TEST_KEYS, testPagerEnv } from "./test-keys.js";
 
 /** A pager running as its own OS process, as `npm start` runs it, and a client to it. */
 export interface PagerProcess {
@@ -28,7 +28,7 @@ export async function startPagerProcess(env: Record<string, string>): Promise<Pa
     "test/support/pager-main.ts",
     {
       PAGER_LOG_LEVEL: process.env.PAGER_TEST_LOG_LEVEL ?? "warn",
-      ...pagerKeyEnv(),
+      ...testPagerEnv(),
       ...env,
       PAGER_HOST: "127.0.0.1",
       PAGER_PORT: String(port),

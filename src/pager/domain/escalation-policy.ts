@@ -1,6 +1,7 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
 import { type Target, targetKey, validateTarget } from "./target.js";
 import { requireText, utf8Length } from "./text-field.js";
+import type { WebhookHostRule } from "./webhook-hosts.js";
 
 /** The acknowledgement delay of a level that does not choose one. */
 export const DEFAULT_ACK_TIMEOUT_MS = 15 * 60 * 1000;
@@ -54,13 +55,16 @@ export function validateName(name: string, field: string): string {
  */
 export function validateLevels(
   levels: readonly EscalationLevelInput[],
+  webhookHosts: WebhookHostRule,
   field = "levels",
 ): EscalationLevel[] {
   if (levels.length === 0) throw invalidArgument(field, "at least one level is required");
   if (levels.length > MAX_LEVELS) {
     throw invalidArgument(field, `at most ${MAX_LEVELS} levels are allowed`);
   }
-  const valid = levels.map((level, index) => validateLevel(level, `${field}[${index}]`));
+  const valid = levels.map((level, index) =>
+    validateLevel(level, `${field}[${index}]`, webhookHosts),
+  );
   const bytes = utf8Length(JSON.stringify(valid));
   if (bytes > MAX_LEVELS_BYTES) {
     throw invalidArgument(
@@ -71,7 +75,11 @@ export function validateLevels(
   return valid;
 }
 
-function validateLevel(level: EscalationLevelInput, field: string): EscalationLevel {
+function validateLevel(
+  level: EscalationLevelInput,
+  field: string,
+  webhookHosts: WebhookHostRule,
+): EscalationLevel {
   if (level.targets.length === 0) {
     throw invalidArgument(`${field}.targets`, "at least one target is required");
   }
@@ -83,7 +91,7 @@ function validateLevel(level: EscalationLevelInput, field: string): EscalationLe
   }
   const seen = new Set<string>();
   const targets = level.targets.map((target, index) => {
-    const valid = validateTarget(target, `${field}.targets[${index}]`);
+    const valid = validateTarget(target, `${field}.targets[${index}]`, webhookHosts);
     const key = targetKey(valid);
     if (seen.has(key)) {
       throw invalidArgument(`${field}.targets[${index}]`, `duplicates an earlier target (${key})`);

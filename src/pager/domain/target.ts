@@ -1,6 +1,7 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
 import { quoted } from "../../platform/errors/quoted.js";
 import { checkText } from "./text-field.js";
+import { type WebhookHostRule, webhookHostProblem } from "./webhook-hosts.js";
 
 /** One recipient of a page; the channel is part of its identity. */
 export type Target =
@@ -22,9 +23,16 @@ const MAX_URL_BYTES = 2048;
 /**
  * Rejects an address that could never be delivered, at the moment a policy is
  * written, so that a misconfigured policy is found by the person editing it
- * and not during an incident.
+ * and not during an incident. A webhook must not point inside the network
+ * the pager runs in (its loopback, link-local, private addresses) unless
+ * `webhookHosts` allows that host: whoever writes a policy could otherwise
+ * make the pager call internal services for them.
  */
-export function validateTarget(target: Target, field: string): Target {
+export function validateTarget(
+  target: Target,
+  field: string,
+  webhookHosts: WebhookHostRule,
+): Target {
   switch (target.kind) {
     case "email": {
       const address = target.address.trim();
@@ -49,11 +57,23 @@ export function validateTarget(target: Target, field: string): Target {
     }
     case "webhook": {
       const url = target.url.trim();
-      checkText(url, `${field}.webhook.url`, MAX_URL_BYTES);
-      if (!isHttpUrl(url)) {
+      const at = `${field}.webhook.url`;
+      checkText(url, at, MAX_URL_BYTES);
+      const parsed = httpUrl(url);
+      if (parsed === null) {
+        throw invalidArgument(at, `${quoted(target.url)} is not an absolute http or https URL`);
+      }
+      if (parsed.username !== "" || parsed.password !== "") {
         throw invalidArgument(
-          `${field}.webhook.url`,
-          `${quoted(target.url)} is not an absolute http or https URL`,
+          at,
+          "must not carry a user name or password (use a secret path, or verify PAGER_WEBHOOK_SECRET signatures)",
+        );
+      }
+      const problem = webhookHostProblem(parsed.hostname, webhookHosts);
+      if (problem !== null) {
+        throw invalidArgument(
+          at,
+          `may not point inside the pager's network: ${problem} (an operator may allow it with PAGER_WEBHOOK_ALLOWED_HOSTS)`,
         );
       }
       return { kind: "webhook", url };
@@ -61,12 +81,14 @@ export function validateTarget(target: Target, field: string): Target {
   }
 }
 
-function isHttpUrl(value: string): boolean {
+function httpUrl(value: string): URL | null {
   try {
     const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== ""
+      ? url
+      : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
