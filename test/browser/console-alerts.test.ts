@@ -163,6 +163,7 @@ describe("web console: alerts, live, by role", () => {
     const { alert } = await h.client.call(method.sendAlert, {
       monitoredServiceId: service.id,
       message: "index lag",
+      details: { severity: "warning", "label.instance": "search-3:9100" },
     });
     const alertId = alert?.id ?? "";
     // A resolved alert of another service, newer: listed, after every active one.
@@ -191,6 +192,10 @@ describe("web console: alerts, live, by role", () => {
     expect(await page.locator("dl.facts .badge").textContent()).to.equal("Triggered");
     expect(await page.getByRole("button", { name: "Acknowledge" }).count()).to.equal(0);
     expect(await page.getByRole("button", { name: "Resolve" }).count()).to.equal(0);
+    const details = await page
+      .locator("dl.details > div")
+      .evaluateAll((pairs) => pairs.map((pair) => pair.textContent));
+    expect(details).to.deep.equal(["label.instancesearch-3:9100", "severitywarning"]);
 
     // The same call the button would make, from the page, with the viewer's key.
     const forced = await page.evaluate(
@@ -208,5 +213,38 @@ describe("web console: alerts, live, by role", () => {
     expect(forced.body.code).to.equal("permission_denied");
     const { alert: stored } = await h.client.call(method.getAlert, { alertId });
     expect(stored?.state).to.equal(AlertState.TRIGGERED);
+  });
+
+  it("keeps the key for the tab only: a reload stays signed in, another tab is not, signing out forgets it", async () => {
+    const page = await h.newPage();
+    await h.signIn(page, viewer.secret);
+    expect(await page.evaluate("Object.values(sessionStorage)")).to.deep.equal([viewer.secret]);
+    expect(await page.evaluate("localStorage.length")).to.equal(0);
+    await page.reload();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+
+    const other = await h.newPage();
+    await other.goto(`${h.baseUrl}/`);
+    await other.getByLabel("API key").waitFor();
+    expect(await other.getByRole("button", { name: "Sign out" }).count()).to.equal(0);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("API key").waitFor();
+    expect(await page.evaluate("sessionStorage.length")).to.equal(0);
+  });
+
+  it("refuses a key that is not a person's, and an unknown one, at sign-in", async () => {
+    const integration = await createKey(h.client, ApiKeyRole.INTEGRATION);
+    const page = await h.newPage();
+    await page.goto(`${h.baseUrl}/`);
+    for (const [secret, problem] of [
+      [integration.secret, "This key is for machines (role integration)"],
+      ["0".repeat(32), "Not signed in"],
+    ] as const) {
+      await page.getByLabel("API key").fill(secret);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("alert").filter({ hasText: problem }).waitFor();
+      expect(await page.evaluate("sessionStorage.length")).to.equal(0);
+    }
   });
 });
