@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { valueFreeLogger } from "../platform/logging/value-free-errors.js";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
 import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
@@ -87,7 +88,8 @@ const WATCH_MAX_BACKLOG = 10_000;
  * the end-to-end tests, so tests exercise exactly what ships.
  */
 export async function startPagerServer(options: PagerServerOptions): Promise<RunningPager> {
-  const { config, logger } = options;
+  const { config } = options;
+  const logger = valueFreeLogger(options.logger);
   const clock = options.clock ?? systemClock;
 
   const { timeline } = config;

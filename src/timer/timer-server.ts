@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { DomainError } from "../platform/errors/domain-error.js";
+import { valueFreeLogger } from "../platform/logging/value-free-errors.js";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
 import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
@@ -55,7 +56,8 @@ export interface TimerServerOptions {
  * nothing but the database.
  */
 export async function startTimerServer(options: TimerServerOptions): Promise<RunningTimerService> {
-  const { config, logger } = options;
+  const { config } = options;
+  const logger = valueFreeLogger(options.logger);
   const clock = options.clock ?? systemClock;
   const keys = await loadTimerApiKeys(config);
 
