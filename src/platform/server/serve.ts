@@ -103,7 +103,10 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     interceptors: [
       loggingInterceptor(logger),
       rpcMetricsInterceptor(metrics.registry),
-      errorMappingInterceptor(logger, options.errorDomain),
+      // A call that lost the database turns health NOT_SERVING now, not at the next poll.
+      errorMappingInterceptor(logger, options.errorDomain, () => {
+        if (health.current("") === "SERVING") void health.checkNow();
+      }),
       ...(options.interceptors ?? []),
     ],
     fallback: httpRouteFallback([
