@@ -67,6 +67,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
         // The bench measures the server, not the per-key rate limit it would hit.
         PAGER_RATE_LIMIT_PER_SECOND: "1000000",
         PAGER_RATE_LIMIT_BURST: "1000000",
+        // The bench's webhook receivers listen on loopback.
+        PAGER_WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
         ...options.env,
         PAGER_ADMIN_KEY: TEST_KEYS.admin,
         PAGER_HOST: "127.0.0.1",

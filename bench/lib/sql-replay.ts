@@ -1,6 +1,7 @@
 import { PgAlertEventTransactions } from "../../src/pager/adapters/postgres/alert-event-transactions.js";
 import { UuidV7Generator } from "../../src/pager/adapters/system/uuid-v7.js";
 import type { AppDeps } from "../../src/pager/app/ports.js";
+import { NO_INTERNAL_HOSTS } from "../../src/pager/domain/webhook-hosts.js";
 import { systemClock } from "../../src/platform/time/system-clock.js";
 
 /** What the replay's transactions are: the server's own, without the server around them. */
@@ -41,6 +42,7 @@ export function sqlReplay(url: string, poolSize: number): SqlReplay {
     keyCache: { forget: nothing },
     timerToleranceMs: 0,
     metrics: { timeoutHandled: nothing },
+    webhookHosts: NO_INTERNAL_HOSTS,
   };
   return { deps, close: () => alertTx.close() };
 }

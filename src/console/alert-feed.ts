@@ -8,10 +8,8 @@ import { isActive } from "./format.js";
 /** Whether the page is up to date: in words, for the status line. */
 export type FeedStatus = "connecting" | "live" | "reconnecting";
 
-/** Resolved alerts the Alerts view keeps besides the active ones. */
+/** The latest alerts read at start, and the most resolved ones kept besides the active. */
 const RECENT_LIMIT = 200;
-/** Pages of ListAlerts read for the recent ones (oldest first, so the newest are last). */
-const MAX_LIST_PAGES = 20;
 const RECONNECT_DELAY_MS = 1000;
 
 /**
@@ -108,6 +106,7 @@ export class AlertFeed {
         case "change":
           if (update.value.alert !== undefined) {
             this.alerts.set(update.value.alert.id, update.value.alert);
+            if (!isActive(update.value.alert.state)) this.forgetOldResolved();
           }
           if (update.value.event !== undefined) {
             for (const listener of this.eventListeners) listener(update.value.event);
@@ -123,22 +122,28 @@ export class AlertFeed {
   }
 
   /**
-   * Adds the latest resolved alerts. Active ones come from the stream only:
-   * a listed alert that the snapshot lacks was resolved since, or is newer
-   * and arrives as a change.
+   * Adds the latest resolved alerts, one page newest first. Active ones come
+   * from the stream only: a listed alert that the snapshot lacks was resolved
+   * since, or is newer and arrives as a change.
    */
   private async loadRecent(): Promise<void> {
-    const resolved: Alert[] = [];
-    let pageToken = "";
-    for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const response = await this.api.pager.listAlerts({ pageSize: 1000, pageToken });
-      resolved.push(...response.alerts.filter((alert) => !isActive(alert.state)));
-      pageToken = response.nextPageToken;
-      if (pageToken === "") break;
+    const { alerts } = await this.api.pager.listAlerts({
+      orderBy: "create_time desc",
+      pageSize: RECENT_LIMIT,
+    });
+    for (const alert of alerts) {
+      if (!isActive(alert.state) && !this.alerts.has(alert.id)) this.alerts.set(alert.id, alert);
     }
-    for (const alert of resolved.slice(-RECENT_LIMIT)) {
-      if (!this.alerts.has(alert.id)) this.alerts.set(alert.id, alert);
-    }
+  }
+
+  /** Keeps the newest resolved alerts only, so a tab left open through a storm stays small. */
+  private forgetOldResolved(): void {
+    const resolved = [...this.alerts.values()]
+      .filter((alert) => !isActive(alert.state))
+      .map((alert) => alert.id)
+      .sort()
+      .reverse();
+    for (const id of resolved.slice(RECENT_LIMIT)) this.alerts.delete(id);
   }
 
   private setStatus(status: FeedStatus): void {

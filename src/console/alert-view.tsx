@@ -230,7 +230,7 @@ export function AlertView({ signed, alertId }: { signed: Signed; alertId: string
         {events.map((event) => {
           const line = describeEvent(event);
           return (
-            <li key={event.id} data-kind={line.kind}>
+            <li key={event.id} data-kind={line.kind} data-event-id={event.id}>
               <time dateTime={isoTime(event.createTime)}>{when(event.createTime)}</time>
               <strong class="what">{line.title}</strong> <span class="detail">{line.detail}</span>
               {actorText(event) !== "" && <span class="actor"> · {actorText(event)}</span>}

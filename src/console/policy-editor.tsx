@@ -155,6 +155,7 @@ export function PolicyEditor({
                 label={`Level ${l}, target ${t}`}
                 target={target}
                 refusal={refusal}
+                readOnly={readOnly}
                 onChange={(changed) =>
                   setLevel(l, { ...level, targets: replaced(level.targets, t, changed) })
                 }
@@ -219,6 +220,7 @@ function TargetRow({
   label,
   target,
   refusal,
+  readOnly,
   onChange,
   onRemove,
 }: {
@@ -226,6 +228,7 @@ function TargetRow({
   label: string;
   target: TargetDraft;
   refusal: Refusal | null;
+  readOnly: boolean;
   onChange: (target: TargetDraft) => void;
   onRemove: () => void;
 }) {
@@ -253,9 +256,11 @@ function TargetRow({
       />
       <FieldError field={field} refusal={refusal} />
       <FieldError field={path} refusal={refusal} />
-      <button type="button" class="quiet" onClick={onRemove}>
-        Remove {label.toLowerCase()}
-      </button>
+      {!readOnly && (
+        <button type="button" class="quiet" onClick={onRemove}>
+          Remove {label.toLowerCase()}
+        </button>
+      )}
     </div>
   );
 }

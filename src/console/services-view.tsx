@@ -7,11 +7,26 @@ import { useLoad } from "./hooks.js";
 import { allPolicies, allServices } from "./lists.js";
 import { StateBadge } from "./state-badge.js";
 
+const RELOAD_MS = 250;
+
 /** Monitored services and their health, live; admins create, rename, re-point and delete them. */
 export function ServicesView({ signed }: { signed: Signed }) {
   const [version, setVersion] = useState(0);
-  // Health changes with every alert that triggers or resolves: read the services again then.
-  useEffect(() => signed.feed.onEvent(() => setVersion((v) => v + 1)), [signed]);
+  // Health changes with every alert that triggers or resolves: read the services again then,
+  // at most once per RELOAD_MS however many changes an alert storm brings.
+  useEffect(() => {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const stop = signed.feed.onEvent(() => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        setVersion((v) => v + 1);
+      }, RELOAD_MS);
+    });
+    return () => {
+      stop();
+      clearTimeout(pending);
+    };
+  }, [signed]);
   const services = useLoad(() => allServices(signed.api), [signed, version]);
   const policies = useLoad(() => allPolicies(signed.api), [signed]);
   const [problem, setProblem] = useState<string | null>(null);

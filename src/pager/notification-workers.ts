@@ -6,6 +6,7 @@ import {
   buildDeliveryChannels,
   type DeliveryChannels,
 } from "./adapters/channels/delivery-channels.js";
+import type { Resolver } from "./adapters/channels/webhook-destination.js";
 import { createDataSource } from "./adapters/postgres/data-source.js";
 import { PostgresNotificationOutbox } from "./adapters/postgres/notification-outbox.js";
 import { NotificationDispatcher } from "./app/notification-dispatcher.js";
@@ -39,6 +40,8 @@ export interface NotificationWiring {
   readonly onError: (worker: string) => LoopErrorHandler;
   readonly batchSize: number;
   readonly maxIdleMs: number;
+  /** How webhook host names are resolved; the system resolver unless a test names its own. */
+  readonly webhookResolver?: Resolver;
 }
 
 /** Connections of the dispatcher's own: one claims, one marks pages sent, the rest record failures. */
@@ -63,6 +66,7 @@ export async function notificationWorkers(
     links: wiring.links,
     timeoutMs: config.deliveryTimeoutMs,
     logger,
+    webhookResolver: wiring.webhookResolver,
   });
   const outboxDb = createDataSource({
     url: wiring.databaseUrl,

@@ -1,16 +1,27 @@
 import type { Logger } from "pino";
+import { valueFreeLogger } from "../platform/logging/value-free-errors.js";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
+import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
 import { type Serving, serve } from "../platform/server/serve.js";
 import type { StaticSite } from "../platform/server/static-site.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
+import { loopOutageLog } from "../platform/workers/loop-outage-log.js";
+import { PollingLoop } from "../platform/workers/polling-loop.js";
+import {
+  RETENTION_BATCH,
+  RetentionSweep,
+  retentionInterval,
+} from "../platform/workers/retention-sweep.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
+import type { Resolver } from "./adapters/channels/webhook-destination.js";
 import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
 import { PrometheusPagerMetrics } from "./adapters/metrics/prometheus-pager-metrics.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
 import { PgAlertEventTransactions } from "./adapters/postgres/alert-event-transactions.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
+import { PostgresResolvedAlertRetention } from "./adapters/postgres/resolved-alert-retention.js";
 import { sharedSecret } from "./adapters/postgres/shared-secret.js";
 import { TypeormTransactionRunner } from "./adapters/postgres/transaction-runner.js";
 import { HmacAckLinkTokens } from "./adapters/system/hmac-ack-link-tokens.js";
@@ -53,10 +64,14 @@ export interface PagerServerOptions {
    * use it to make the key store fail.
    */
   readonly integrationKeys?: (apiKeys: IntegrationKeyResolver) => IntegrationKeyResolver;
+  /** How webhook host names are resolved; tests point names at their own addresses. */
+  readonly webhookResolver?: Resolver;
 }
 
 const IDLE_POLL_MS = 1000;
 const BATCH_SIZE = 100;
+/** What retention deletes with a resolved alert. */
+const RETAINED_TABLES = ["alerts", "notifications", "ack_timers", "alert_events"];
 /** last_use_time moves at most this often per key and process: "to the nearest minute". */
 const LAST_USE_INTERVAL_MS = 60_000;
 /** Secrets remembered by the authenticator, known or not. */
@@ -74,7 +89,8 @@ const WATCH_MAX_BACKLOG = 10_000;
  * the end-to-end tests, so tests exercise exactly what ships.
  */
 export async function startPagerServer(options: PagerServerOptions): Promise<RunningPager> {
-  const { config, logger } = options;
+  const { config } = options;
+  const logger = valueFreeLogger(options.logger);
   const clock = options.clock ?? systemClock;
 
   const { timeline } = config;
@@ -110,8 +126,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   );
   const limiter = new KeyRateLimiter(config.auth.defaultRateLimit, clock);
   const integrationKeys = new ApiKeyIntegrationKeys(authenticator, limiter);
-  const workerError = (worker: string) => (err: unknown) =>
-    logger.error({ err, worker }, "worker round failed; retrying");
+  const workerError = (worker: string) => loopOutageLog(logger, clock, worker);
   const feed = new AlertChangeFeed(
     new PostgresAlertChangeLog(dataSource),
     {
@@ -138,6 +153,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
       keyCache: authenticator,
       timerToleranceMs: config.timers.toleranceMs,
       metrics,
+      webhookHosts: config.channels.webhookHosts,
       // The operator's key when set; else one kept in the database, the same for every replica.
       ackLinks: new HmacAckLinkTokens(
         timeline.ackLinkSecret === null
@@ -210,6 +226,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     onError: workerError,
     batchSize: BATCH_SIZE,
     maxIdleMs: IDLE_POLL_MS,
+    webhookResolver: options.webhookResolver,
   });
   registerPoolMetrics(registry, {
     main: dataSource,
@@ -218,7 +235,24 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   });
   signals.timersChanged = timers.wake;
   signals.notificationsQueued = dispatch.wake;
-  const loops = [...timers.loops, ...dispatch.loops];
+  const retention = new PollingLoop(
+    new RetentionSweep(
+      {
+        store: new PostgresResolvedAlertRetention(dataSource),
+        clock,
+        log: logger,
+        metrics: retentionMetrics(registry, "pager", RETAINED_TABLES),
+      },
+      {
+        ...RETENTION_BATCH,
+        retentionMs: config.retentionMs,
+        intervalMs: retentionInterval(config.retentionMs),
+        what: "resolved alerts",
+      },
+    ),
+    workerError("retention"),
+  );
+  const loops = [...timers.loops, ...dispatch.loops, retention];
   for (const loop of loops) loop.start();
   feed.start();
   logger.info(

@@ -6,8 +6,8 @@ import {
   stateFile,
 } from "../platform/program/process-settings.js";
 import { SECRET_PATTERN, SECRET_SHAPE } from "../platform/secrets/random-secret.js";
-import { type Env, integer, text } from "../platform/settings/env-values.js";
-import type { Setting } from "../platform/settings/setting.js";
+import { duration, type Env, integer, text } from "../platform/settings/env-values.js";
+import { retentionSetting, type Setting } from "../platform/settings/setting.js";
 import { type ClientTls, readClientTls } from "../platform/tls/client-tls.js";
 import { CallbackAllowlist } from "./domain/callback-allowlist.js";
 
@@ -26,6 +26,8 @@ export interface TimerConfig extends ProcessSettings {
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly maxIdleMs: number;
+  /** How long a finished timer is kept before retention deletes it. */
+  readonly retentionMs: number;
   /** TIMER_API_KEYS: the secrets callers may present; null: read them from `apiKeysFile`. */
   readonly apiKeys: readonly string[] | null;
   /** One secret per line; made with one fresh secret on a first start without TIMER_API_KEYS. */
@@ -169,6 +171,11 @@ export const TIMER_SETTINGS = {
     meaning:
       "Callbacks in flight per replica; keep it below what the callee answers within the deadline.",
   },
+  retention: retentionSetting(
+    "TIMER_RETENTION",
+    7,
+    "How long a fired, failed or cancelled timer is kept; older ones are deleted.",
+  ),
   maxIdleMs: {
     kind: "integer",
     name: "TIMER_MAX_IDLE_MS",
@@ -207,6 +214,7 @@ export function readTimerConfig(env: Env): TimerConfig {
     retryBaseMs,
     retryMaxMs: Math.max(retryBaseMs, integer(env, TIMER_SETTINGS.retryMaxMs)),
     maxIdleMs: integer(env, TIMER_SETTINGS.maxIdleMs),
+    retentionMs: duration(env, TIMER_SETTINGS.retention),
     apiKeys: readApiKeys(env),
     apiKeysFile: text(env, TIMER_SETTINGS.apiKeysFile) ?? stateFile(base.dataDir, "timer-api-keys"),
     callbackTls: readCallbackTls(env),

@@ -1,18 +1,27 @@
 import type { Logger } from "pino";
 import { DomainError } from "../platform/errors/domain-error.js";
+import { valueFreeLogger } from "../platform/logging/value-free-errors.js";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
+import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
 import { hashSecret } from "../platform/secrets/secret-hash.js";
 import { bearerCredential } from "../platform/server/bearer-credential.js";
 import { serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
+import { loopOutageLog } from "../platform/workers/loop-outage-log.js";
 import { PollingLoop } from "../platform/workers/polling-loop.js";
+import {
+  RETENTION_BATCH,
+  RetentionSweep,
+  retentionInterval,
+} from "../platform/workers/retention-sweep.js";
 import { GrpcCallbackSender } from "./adapters/grpc/callback-sender.js";
 import { PrometheusTimerMetrics } from "./adapters/metrics/prometheus-timer-metrics.js";
 import { openTimerDatabase } from "./adapters/postgres/data-source.js";
 import { DueTimeListener } from "./adapters/postgres/due-time-listener.js";
 import { PostgresDueTimerQueue } from "./adapters/postgres/due-timer-queue.js";
+import { PostgresFinishedTimerRetention } from "./adapters/postgres/finished-timer-retention.js";
 import { TypeormTimerStore } from "./adapters/postgres/timer-store.js";
 import { loadTimerApiKeys } from "./api-keys-setup.js";
 import type { TimerDeps } from "./app/ports.js";
@@ -48,7 +57,8 @@ export interface TimerServerOptions {
  * nothing but the database.
  */
 export async function startTimerServer(options: TimerServerOptions): Promise<RunningTimerService> {
-  const { config, logger } = options;
+  const { config } = options;
+  const logger = valueFreeLogger(options.logger);
   const clock = options.clock ?? systemClock;
   const keys = await loadTimerApiKeys(config);
 
@@ -108,8 +118,23 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     },
     firingOptions(config),
   );
-  const loop = new PollingLoop(firing, (err) =>
-    logger.error({ err }, "firing round failed; retrying"),
+  const loop = new PollingLoop(firing, loopOutageLog(logger, clock, "firing"));
+  const retention = new PollingLoop(
+    new RetentionSweep(
+      {
+        store: new PostgresFinishedTimerRetention(dataSource),
+        clock,
+        log: logger,
+        metrics: retentionMetrics(registry, "timer", ["timers"]),
+      },
+      {
+        ...RETENTION_BATCH,
+        retentionMs: config.retentionMs,
+        intervalMs: retentionInterval(config.retentionMs),
+        what: "finished timers",
+      },
+    ),
+    loopOutageLog(logger, clock, "retention"),
   );
   const listener = new DueTimeListener(
     options.databaseUrl,
@@ -118,6 +143,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
   );
   await listener.start();
   loop.start();
+  retention.start();
   const { server } = serving;
   logger.info(
     {
@@ -138,6 +164,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
       await serving.close(config.shutdownGraceMs);
       await listener.stop();
       await loop.stop();
+      await retention.stop();
       sender.close();
       await dataSource.destroy();
     },

@@ -78,6 +78,20 @@ describe("web console: alerts, live, by role", () => {
   }
 
   it("a responder sees a new alert within 2 s, escalation live, acknowledges it, and reads its timeline", async () => {
+    // Company for the screenshot of the Alerts view: one resolved, one still triggered.
+    const billing = await serviceWithTwoLevels("billing", 600);
+    await h.client.call(method.sendAlert, {
+      monitoredServiceId: billing.id,
+      message: "invoice run late",
+    });
+    await h.client.call(method.resolveAlert, {
+      subject: { case: "monitoredServiceId", value: billing.id },
+    });
+    const search = await serviceWithTwoLevels("search-api", 600);
+    await h.client.call(method.sendAlert, {
+      monitoredServiceId: search.id,
+      message: "index lag above 5 minutes",
+    });
     const service = await serviceWithTwoLevels("payments-api", 1);
     const page = await h.newPage();
     await h.signIn(page, responder.secret);
@@ -149,7 +163,7 @@ describe("web console: alerts, live, by role", () => {
     expect(await row(page, alertId).locator(".acknowledged-by").textContent()).to.equal(
       responder.name,
     );
-    await page.screenshot({ path: `${SCREENSHOTS}/alerts.png` });
+    await page.locator("body").screenshot({ path: `${SCREENSHOTS}/alerts.png` });
     for (const shot of ["alerts.png", "alert-timeline.png"]) {
       expect((await stat(`${SCREENSHOTS}/${shot}`)).size).to.be.greaterThan(10_000);
     }
@@ -163,16 +177,39 @@ describe("web console: alerts, live, by role", () => {
     const { alert } = await h.client.call(method.sendAlert, {
       monitoredServiceId: service.id,
       message: "index lag",
+      details: { severity: "warning", "label.instance": "search-3:9100" },
     });
     const alertId = alert?.id ?? "";
+    // A resolved alert of another service, newer: listed, after every active one.
+    const other = await serviceWithTwoLevels(uniqueName("billing"), 600);
+    const { alert: old } = await h.client.call(method.sendAlert, {
+      monitoredServiceId: other.id,
+      message: "invoice run late",
+    });
+    await h.client.call(method.resolveAlert, {
+      subject: { case: "monitoredServiceId", value: other.id },
+    });
     const page = await h.newPage();
     await h.signIn(page, viewer.secret);
+    await row(page, old?.id ?? "")
+      .locator('[data-label="State"]', { hasText: "Resolved" })
+      .waitFor();
+    const states = await page
+      .locator('tr[data-alert-id] [data-label="State"]')
+      .evaluateAll((cells) => cells.map((cell) => cell.textContent));
+    expect(states.lastIndexOf("Resolved")).to.equal(states.length - 1);
+    expect(states.indexOf("Resolved")).to.be.greaterThan(states.lastIndexOf("Triggered"));
+    expect(states.indexOf("Resolved")).to.be.greaterThan(states.lastIndexOf("Acknowledged"));
     expect(await page.locator(".who").textContent()).to.contain("viewer");
     await row(page, alertId).getByRole("link", { name: "index lag" }).click();
     await page.getByRole("heading", { name: "Timeline" }).waitFor();
     expect(await page.locator("dl.facts .badge").textContent()).to.equal("Triggered");
     expect(await page.getByRole("button", { name: "Acknowledge" }).count()).to.equal(0);
     expect(await page.getByRole("button", { name: "Resolve" }).count()).to.equal(0);
+    const details = await page
+      .locator("dl.details > div")
+      .evaluateAll((pairs) => pairs.map((pair) => pair.textContent));
+    expect(details).to.deep.equal(["label.instancesearch-3:9100", "severitywarning"]);
 
     // The same call the button would make, from the page, with the viewer's key.
     const forced = await page.evaluate(
@@ -190,5 +227,38 @@ describe("web console: alerts, live, by role", () => {
     expect(forced.body.code).to.equal("permission_denied");
     const { alert: stored } = await h.client.call(method.getAlert, { alertId });
     expect(stored?.state).to.equal(AlertState.TRIGGERED);
+  });
+
+  it("keeps the key for the tab only: a reload stays signed in, another tab is not, signing out forgets it", async () => {
+    const page = await h.newPage();
+    await h.signIn(page, viewer.secret);
+    expect(await page.evaluate("Object.values(sessionStorage)")).to.deep.equal([viewer.secret]);
+    expect(await page.evaluate("localStorage.length")).to.equal(0);
+    await page.reload();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+
+    const other = await h.newPage();
+    await other.goto(`${h.baseUrl}/`);
+    await other.getByLabel("API key").waitFor();
+    expect(await other.getByRole("button", { name: "Sign out" }).count()).to.equal(0);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("API key").waitFor();
+    expect(await page.evaluate("sessionStorage.length")).to.equal(0);
+  });
+
+  it("refuses a key that is not a person's, and an unknown one, at sign-in", async () => {
+    const integration = await createKey(h.client, ApiKeyRole.INTEGRATION);
+    const page = await h.newPage();
+    await page.goto(`${h.baseUrl}/`);
+    for (const [secret, problem] of [
+      [integration.secret, "This key is for machines (role integration)"],
+      ["0".repeat(32), "Not signed in"],
+    ] as const) {
+      await page.getByLabel("API key").fill(secret);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("alert").filter({ hasText: problem }).waitFor();
+      expect(await page.evaluate("sessionStorage.length")).to.equal(0);
+    }
   });
 });

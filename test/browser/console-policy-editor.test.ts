@@ -89,6 +89,12 @@ describe("web console: the escalation policy editor", () => {
     expect(await address.inputValue()).to.equal("ro@example.com");
     expect(await address.isDisabled()).to.equal(true);
     expect(await page.getByRole("button", { name: "Save policy" }).count()).to.equal(0);
+    expect(
+      await page
+        .getByRole("button")
+        .filter({ hasText: /Remove|Add/ })
+        .count(),
+    ).to.equal(0);
     await page.goto(`${h.baseUrl}/#/policies`);
     await page.getByRole("heading", { name: "Escalation policies" }).waitFor();
     expect(await page.getByRole("link", { name: "New policy" }).count()).to.equal(0);

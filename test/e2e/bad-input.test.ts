@@ -198,6 +198,80 @@ describe("bad input gets a precise status naming the field, and writes nothing",
     });
   });
 
+  describe("hostile text: refused at the door, never INTERNAL", () => {
+    it("a 1 MB monitored_service_id → INVALID_ARGUMENT quoting a short prefix", async () => {
+      const huge = "x".repeat(1_000_000);
+      const failure = await h.client.fail(pager.sendAlert, {
+        monitoredServiceId: huge,
+        message: "x",
+      });
+      expect(failure.code).to.equal(status.INVALID_ARGUMENT);
+      expect(failure.details).to.match(/^monitored_service_id: "x{64}…" \(1000000 characters\)/);
+      expect(failure.details.length).to.be.below(200);
+    });
+
+    it("NUL in a service name, a policy name or an alert message → INVALID_ARGUMENT naming it", async () => {
+      const before = await countRows();
+      const policyName = await h.client.fail(policies.createEscalationPolicy, {
+        name: "on\u0000call",
+        levels: [level()],
+      });
+      const { service } = await createServiceWithPolicy(h.client);
+      const afterService = await countRows();
+      const serviceName = await h.client.fail(pager.createMonitoredService, {
+        name: "web\u0000",
+        escalationPolicyId: service.escalationPolicyId,
+      });
+      const message = await h.client.fail(pager.sendAlert, {
+        monitoredServiceId: service.id,
+        message: "disk\u0000full",
+      });
+      for (const [failure, field] of [
+        [policyName, "name"],
+        [serviceName, "name"],
+        [message, "message"],
+      ] as const) {
+        expect(failure.code, field).to.equal(status.INVALID_ARGUMENT);
+        expect(failure.details).to.match(
+          new RegExp(`^${field}: must not contain control characters`),
+        );
+      }
+      expect(before).to.not.equal(afterService);
+      expect(await countRows()).to.equal(afterService);
+    });
+
+    it("a webhook URL of 2,000 CJK characters is refused when written, naming the field", async () => {
+      const before = await countRows();
+      const failure = await h.client.fail(policies.createEscalationPolicy, {
+        name: uniqueName("cjk"),
+        levels: [
+          level([
+            target.email("a@example.com"),
+            target.webhook(`https://hooks.example.com/${"鉤".repeat(2000)}`),
+          ]),
+        ],
+      });
+      expect(failure.code).to.equal(status.INVALID_ARGUMENT);
+      expect(failure.details).to.equal(
+        "levels[0].targets[1].webhook.url: must be at most 2048 bytes in UTF-8",
+      );
+      expect(await countRows()).to.equal(before);
+    });
+
+    it("a policy whose levels take over 64 KiB → INVALID_ARGUMENT naming levels", async () => {
+      const hooks = (n: number) =>
+        Array.from({ length: 40 }, (_, i) =>
+          target.webhook(`https://hooks.example.com/${n}/${i}/${"a".repeat(1900)}`),
+        );
+      const failure = await h.client.fail(policies.createEscalationPolicy, {
+        name: uniqueName("big"),
+        levels: [level(hooks(0)), level(hooks(1))],
+      });
+      expect(failure.code).to.equal(status.INVALID_ARGUMENT);
+      expect(failure.details).to.match(/^levels: take \d+ bytes as stored; at most 65536/);
+    });
+  });
+
   describe("invalid transitions → FAILED_PRECONDITION, state unchanged", () => {
     it("acknowledging a resolved alert", async () => {
       const { service } = await createServiceWithPolicy(h.client);
@@ -269,7 +343,7 @@ describe("bad input gets a precise status naming the field, and writes nothing",
         [
           await h.client.fail(pager.acknowledgeAlert, {
             alertId: UNKNOWN,
-            acknowledgedBy: "x".repeat(201),
+            acknowledgedBy: "x".repeat(1025),
           }),
           "acknowledged_by",
         ],

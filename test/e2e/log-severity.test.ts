@@ -20,7 +20,7 @@ import {
 } from "../support/pager-fixtures.js";
 import { eventually } from "../support/pager-harness.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
-import { pagerKeyEnv, TEST_KEYS } from "../support/test-keys.js";
+import { TEST_KEYS, testPagerEnv } from "../support/test-keys.js";
 import { TIMEOUT_METHOD } from "../support/timer-system.js";
 
 const WARN = 40;
@@ -96,7 +96,7 @@ describe("log lines: JSON with the intended pino level, through outages and a fa
         PAGER_DELIVERY_TIMEOUT_MS: "500",
         PAGER_SHUTDOWN_GRACE_MS: "1000",
         PAGER_TIMER_API_KEY: TEST_KEYS.timerService,
-        ...pagerKeyEnv(),
+        ...testPagerEnv(),
       }),
       databaseUrl: db.url,
       logger: pino({ level: "debug" }, pagerLogs),

@@ -24,7 +24,7 @@ describe("webhook URLs are shown whole to admin keys only (real server)", () => 
   });
 
   it("admin sees the URL; responder and viewer see scheme://host/…", async () => {
-    const url = `https://user:pw@hooks.example.com:8443/services/${uniqueName("T")}/XXXX?token=s3cret`;
+    const url = `https://hooks.example.com:8443/services/${uniqueName("T")}/XXXX?token=s3cret`;
     const { policy, service } = await createServiceWithTargets(h.client, [
       [target.email("oncall@example.com"), target.webhook(url)],
     ]);

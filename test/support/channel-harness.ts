@@ -18,11 +18,16 @@ export interface ChannelHarness extends PagerHarness {
  */
 export async function startChannelHarness(
   env: Record<string, string> = {},
+  options: Parameters<typeof startPagerHarness>[2] = {},
 ): Promise<ChannelHarness> {
   const fakes = await startFakeProviders(WEBHOOK_SECRET);
   const logs = new LogRecorder();
   try {
-    const h = await startPagerHarness({ ...fakes.env, PAGER_TIMER_WORKER: "off", ...env }, logs);
+    const h = await startPagerHarness(
+      { ...fakes.env, PAGER_TIMER_WORKER: "off", ...env },
+      logs,
+      options,
+    );
     return {
       ...h,
       fakes,

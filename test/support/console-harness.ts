@@ -31,7 +31,7 @@ function chromiumPath(): string {
 /** A pager serving its console on a real port, its fake providers, and a real Chromium. */
 export interface ConsoleHarness extends PagerHarness {
   readonly fakes: FakeProviders;
-  /** `http://127.0.0.1:<port>`: where the console is. */
+  /** `http://127.0.0.1:<port>` (`https://` with PAGER_TLS_CERT): where the console is. */
   readonly baseUrl: string;
   readonly browser: BrowserContext;
   /** A new tab: its own sessionStorage, so its own sign-in. */
@@ -50,6 +50,7 @@ export async function startConsoleHarness(
   env: Record<string, string> = {},
 ): Promise<ConsoleHarness> {
   const consoleDir = await builtConsole();
+  const tls = env.PAGER_TLS_CERT !== undefined;
   const database = await createTestDatabase();
   const fakes = await startFakeProviders("console-webhook-secret");
   const profile = await mkdtemp(path.join(os.tmpdir(), "pager-chromium-"));
@@ -77,6 +78,8 @@ export async function startConsoleHarness(
       chromiumSandbox: false,
       args: CHROMIUM_ARGS,
       viewport: { width: 1100, height: 720 },
+      // The test CA is not in the profile's trust store; TLS itself is still spoken.
+      ignoreHTTPSErrors: tls,
       locale: "en-GB",
       timezoneId: "UTC",
     });
@@ -85,7 +88,7 @@ export async function startConsoleHarness(
     await cleanUp();
     throw error;
   }
-  const baseUrl = `http://${h.address}`;
+  const baseUrl = `${tls ? "https" : "http"}://${h.address}`;
   return {
     ...h,
     fakes,

@@ -21,25 +21,32 @@ export const SMTP_ACCOUNT = { user: "pager", pass: "smtp-secret-do-not-log" } as
 
 /**
  * An SMTP relay on loopback (the `smtp-server` package) that requires AUTH,
- * offers STARTTLS with its built-in self-signed certificate, refuses chosen
- * recipients with 550 like a real relay, and keeps every message it accepts.
+ * offers STARTTLS with its built-in self-signed certificate (unless started
+ * with `startTls: false`: then it has none and takes AUTH in clear), refuses
+ * chosen recipients with 550 like a real relay, and keeps every message it
+ * accepts and how many logins it was offered.
  */
 export class FakeSmtpServer {
   readonly emails: ReceivedEmail[] = [];
   /** Addresses refused at RCPT TO with a permanent 550. */
   readonly refusedRecipients = new Set<string>();
+  /** AUTH commands received, successful or not: a password sent in clear counts here. */
+  authAttempts = 0;
 
   private constructor(
     private readonly server: SMTPServer,
     readonly port: number,
   ) {}
 
-  static async start(): Promise<FakeSmtpServer> {
+  static async start(options: { startTls?: boolean } = {}): Promise<FakeSmtpServer> {
     let fake: FakeSmtpServer | undefined;
+    const plaintext = options.startTls === false;
     const server = new SMTPServer({
       logger: false,
       disableReverseLookup: true,
+      ...(plaintext ? { disabledCommands: ["STARTTLS"], allowInsecureAuth: true } : {}),
       onAuth(auth, _session, callback) {
+        if (fake !== undefined) fake.authAttempts += 1;
         if (auth.username === SMTP_ACCOUNT.user && auth.password === SMTP_ACCOUNT.pass) {
           callback(null, { user: auth.username });
         } else {

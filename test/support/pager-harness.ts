@@ -10,7 +10,7 @@ import { assertionPool } from "./assertion-pool.js";
 import { testDatabaseUrl } from "./global-database.js";
 import { GrpcTestClient } from "./grpc-client.js";
 import type { LogRecorder } from "./log-recorder.js";
-import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
+import { TEST_KEYS, testPagerEnv } from "./test-keys.js";
 
 /** A clock the test moves by hand; the server reads it for every decision and timer. */
 export class TestClock {
@@ -41,12 +41,15 @@ export interface PagerHarness {
  * Its admin key is the run's (PAGER_ADMIN_KEY), so no key file is written.
  * With `logs`, the server logs at info into it instead of to stdout. The
  * database is the run's shared one unless `options.databaseUrl` names
- * another; `options.integrationKeys` wraps how integration keys are found.
+ * another; `options.integrationKeys` wraps how integration keys are found,
+ * `options.webhookResolver` how webhook host names resolve.
  */
 export async function startPagerHarness(
   env: Record<string, string> = {},
   logs?: LogRecorder,
-  options: Pick<PagerServerOptions, "integrationKeys"> & { databaseUrl?: string } = {},
+  options: Pick<PagerServerOptions, "integrationKeys" | "webhookResolver"> & {
+    databaseUrl?: string;
+  } = {},
 ): Promise<PagerHarness> {
   const { databaseUrl, ...serverOptions } = options;
   const url = databaseUrl ?? (await testDatabaseUrl());
@@ -56,7 +59,7 @@ export async function startPagerHarness(
       PAGER_PORT: "0",
       PAGER_SHUTDOWN_GRACE_MS: "2000",
       PAGER_WEBHOOK_DELIVERY: "off",
-      ...pagerKeyEnv(),
+      ...testPagerEnv(),
       ...env,
     }),
     databaseUrl: url,

@@ -1,11 +1,13 @@
 import { freePort } from "./free-port.js";
 import { GrpcTestClient } from "./grpc-client.js";
 import { startServiceProcess } from "./service-process.js";
-import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
+import { TEST_KEYS, testPagerEnv } from "./test-keys.js";
 
 /** A pager running as its own OS process, as `npm start` runs it, and a client to it. */
 export interface PagerProcess {
   readonly address: string;
+  /** The OS process id, e.g. to read its memory use in /proc. */
+  readonly pid: number;
   /** Presents the admin key. */
   readonly client: GrpcTestClient;
   /** SIGKILL: no shutdown, no cleanup, claims left as they are. */
@@ -26,7 +28,7 @@ export async function startPagerProcess(env: Record<string, string>): Promise<Pa
     "test/support/pager-main.ts",
     {
       PAGER_LOG_LEVEL: process.env.PAGER_TEST_LOG_LEVEL ?? "warn",
-      ...pagerKeyEnv(),
+      ...testPagerEnv(),
       ...env,
       PAGER_HOST: "127.0.0.1",
       PAGER_PORT: String(port),
@@ -38,5 +40,11 @@ export async function startPagerProcess(env: Record<string, string>): Promise<Pa
     client.close();
     await service.kill(signal);
   };
-  return { address, client, kill: () => end("SIGKILL"), stop: () => end("SIGTERM") };
+  return {
+    address,
+    pid: service.pid,
+    client,
+    kill: () => end("SIGKILL"),
+    stop: () => end("SIGTERM"),
+  };
 }

@@ -12,10 +12,16 @@ export const TEST_KEYS = {
   timerCallback: generateSecret(),
 } as const;
 
-/** The settings that give a pager its keys; every test pager gets them. */
-export function pagerKeyEnv(): Record<string, string> {
+/**
+ * The settings every test pager gets: its keys, and leave to deliver
+ * webhooks to the fake receivers, which listen on loopback (a pager refuses
+ * internal addresses unless allowed). Suites about those refusals override
+ * PAGER_WEBHOOK_ALLOWED_HOSTS.
+ */
+export function testPagerEnv(): Record<string, string> {
   return {
     PAGER_ADMIN_KEY: TEST_KEYS.admin,
     PAGER_TIMER_CALLBACK_KEY: TEST_KEYS.timerCallback,
+    PAGER_WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
   };
 }

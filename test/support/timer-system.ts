@@ -16,7 +16,7 @@ import { seconds, target, uniqueName } from "./pager-fixtures.js";
 import { type ServiceProcess, startServiceProcess } from "./service-process.js";
 import type { TestCertificates } from "./test-certificates.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
-import { pagerKeyEnv, TEST_KEYS } from "./test-keys.js";
+import { TEST_KEYS, testPagerEnv } from "./test-keys.js";
 
 /** The fully qualified timer callback method of the pager. */
 export const TIMEOUT_METHOD = `${PagerService.typeName}/${PagerService.method.handleAcknowledgementTimeout.name}`;
@@ -125,7 +125,7 @@ export class TimerSystem {
         PAGER_WEBHOOK_DELIVERY: "off",
         PAGER_LOG_LEVEL: "warn",
         PAGER_TIMER_API_KEY: TEST_KEYS.timerService,
-        ...pagerKeyEnv(),
+        ...testPagerEnv(),
         ...this.pagerTlsEnv(),
         ...this.pagerEnv,
       },

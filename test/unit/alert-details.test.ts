@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import {
-  characterCount,
   cleanText,
   cut,
   fitDetails,
@@ -8,6 +7,7 @@ import {
   validateDedupKey,
   validateDetails,
 } from "../../src/pager/domain/alert-details.js";
+import { characterCount } from "../../src/pager/domain/text-field.js";
 import { refusal } from "../support/refusal.js";
 
 const entries = (n: number) =>

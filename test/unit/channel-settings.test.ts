@@ -9,6 +9,7 @@ describe("channel settings (readConfig)", () => {
       email: { mode: "log" },
       sms: { mode: "log" },
       webhook: { mode: "live", settings: { secret: null } },
+      webhookHosts: { names: [], ranges: [] },
     });
     expect(config).to.include({
       deliveryRetryBaseMs: 1000,
@@ -31,6 +32,7 @@ describe("channel settings (readConfig)", () => {
       settings: {
         url: new URL("smtp://u:p@mail.example.com:587"),
         from: "Pager <pager@example.com>",
+        requireTls: true,
       },
     });
     expect(channels.sms).to.deep.equal({
@@ -86,6 +88,53 @@ describe("channel settings (readConfig)", () => {
       .to.throw()
       .with.property("message")
       .that.does.not.include("hunter2");
+  });
+
+  it("smtp:// with credentials requires STARTTLS unless PAGER_SMTP_PLAINTEXT_AUTH=on", () => {
+    const requireTls = (env: Record<string, string>) => {
+      const { email } = readConfig({ PAGER_MAIL_FROM: "pager@example.com", ...env }).channels;
+      return email.mode === "live" ? email.settings.requireTls : email.mode;
+    };
+    expect(requireTls({ PAGER_SMTP_URL: "smtp://u:p@mail.example.com:587" })).to.equal(true);
+    expect(requireTls({ PAGER_SMTP_URL: "smtp://mail.example.com:25" })).to.equal(false);
+    expect(requireTls({ PAGER_SMTP_URL: "smtps://u:p@mail.example.com" })).to.equal(false);
+    expect(
+      requireTls({
+        PAGER_SMTP_URL: "smtp://u:p@mail.example.com:587?ignoreTLS=true",
+        PAGER_SMTP_PLAINTEXT_AUTH: "on",
+      }),
+    ).to.equal(false);
+    expect(() => readConfig({ PAGER_SMTP_URL: "smtp://u:hunter2@relay:25?ignoreTLS=true" }))
+      .to.throw(/^PAGER_SMTP_URL: the ignoreTLS option .* PAGER_SMTP_PLAINTEXT_AUTH=on/)
+      .with.property("message")
+      .that.does.not.include("hunter2");
+  });
+
+  it("PAGER_TWILIO_BASE_URL must be https:// unless it is a loopback gateway", () => {
+    const sms = {
+      PAGER_TWILIO_ACCOUNT_SID: "AC1",
+      PAGER_TWILIO_AUTH_TOKEN: "t",
+      PAGER_TWILIO_FROM: "+1",
+    };
+    for (const base of [
+      "http://127.0.0.1:8080",
+      "http://localhost:1",
+      "http://[::1]:2",
+      "https://sms.example.com",
+    ]) {
+      expect(readConfig({ ...sms, PAGER_TWILIO_BASE_URL: base }).channels.sms.mode, base).to.equal(
+        "live",
+      );
+    }
+    for (const base of [
+      "http://sms.example.com",
+      "http://10.0.0.5:8080",
+      "http://127.example.com",
+    ]) {
+      expect(() => readConfig({ ...sms, PAGER_TWILIO_BASE_URL: base }), base).to.throw(
+        /^PAGER_TWILIO_BASE_URL must be https:\/\/ \(http:\/\/ only on a loopback address/,
+      );
+    }
   });
 
   it("a delivery timeout must be shorter than the lease; by default it is at most half of it", () => {

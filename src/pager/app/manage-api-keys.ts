@@ -1,4 +1,5 @@
 import { alreadyExists, notFound } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 import {
   fetchSlice,
   type ListRequest,
@@ -86,7 +87,7 @@ export async function refuseTakenName(uow: UnitOfWork, name: string): Promise<vo
     throw alreadyExists(
       "API_KEY_NAME_TAKEN",
       "name",
-      `an API key named "${name}" exists and is not revoked`,
+      `an API key named ${quoted(name)} exists and is not revoked`,
     );
   }
 }

@@ -32,7 +32,7 @@ export async function createEscalationPolicy(
   const policy: EscalationPolicy = {
     id: deps.ids.next(),
     name: validateName(input.name, "name"),
-    levels: validateLevels(input.levels),
+    levels: validateLevels(input.levels, deps.webhookHosts),
     createTime: now,
     updateTime: now,
   };
@@ -67,7 +67,7 @@ export async function updateEscalationPolicy(
   const mask = resolveUpdateMask(input.paths, WRITABLE);
   const name = mask.has("name") ? validateName(input.changes.name, "escalation_policy.name") : null;
   const levels = mask.has("levels")
-    ? validateLevels(input.changes.levels, "escalation_policy.levels")
+    ? validateLevels(input.changes.levels, deps.webhookHosts, "escalation_policy.levels")
     : null;
   return deps.tx.run(async (uow) => {
     const current = await requirePolicy(uow, policyId, "escalation_policy.id", "update");

@@ -1,4 +1,5 @@
 import { alreadyExists, failedPrecondition, notFound } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 import {
   fetchSlice,
   type ListRequest,
@@ -115,7 +116,11 @@ async function refuseTakenName(
   field: string,
 ): Promise<void> {
   if (await uow.services.isNameTaken(name, exceptId)) {
-    throw alreadyExists("SERVICE_NAME_TAKEN", field, `a monitored service named "${name}" exists`);
+    throw alreadyExists(
+      "SERVICE_NAME_TAKEN",
+      field,
+      `a monitored service named ${quoted(name)} exists`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { invalidArgument, notFound } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 import {
   fetchSlice,
   type ListRequest,
@@ -29,6 +30,6 @@ export function listAlertEvents(
 
 /** Timeline entries are numbered by the server; anything else is no entry of ours. */
 function requireEventId(value: string, field: string): string {
-  if (!EVENT_ID.test(value)) throw invalidArgument(field, `"${value}" is not an event id`);
+  if (!EVENT_ID.test(value)) throw invalidArgument(field, `${quoted(value)} is not an event id`);
   return value;
 }

@@ -1,4 +1,4 @@
-import { notFound } from "../../platform/errors/domain-error.js";
+import { invalidArgument, notFound } from "../../platform/errors/domain-error.js";
 import {
   fetchSlice,
   type ListRequest,
@@ -24,17 +24,36 @@ export async function getAlert(deps: AppDeps, id: string): Promise<Alert> {
 export interface ListAlertsInput extends ListRequest {
   readonly monitoredServiceId: string;
   readonly state: AlertState | null;
+  /** "" or "create_time": oldest first; "create_time desc": newest first. */
+  readonly orderBy: string;
 }
 
-/** Pages through alerts, newest last, optionally of one service or state. */
+/** Pages through alerts, oldest or newest first, optionally of one service or state. */
 export function listAlerts(deps: AppDeps, input: ListAlertsInput): Promise<ListSlice<Alert>> {
-  const cursor = parseListRequest(input, requireId);
+  const cursor = { ...parseListRequest(input, requireId), descending: newestFirst(input.orderBy) };
   const monitoredServiceId =
     input.monitoredServiceId === ""
       ? null
       : requireId(input.monitoredServiceId, "monitored_service_id");
   const filter = { monitoredServiceId, state: input.state };
   return deps.tx.run((uow) => fetchSlice(cursor, (c) => uow.alerts.list(filter, c)));
+}
+
+/** Whether `order_by` asks for the newest alerts first (AIP-132 syntax, one field). */
+function newestFirst(orderBy: string): boolean {
+  const words = orderBy.trim().toLowerCase().split(/\s+/);
+  if (words[0] === "" || (words[0] === "create_time" && words.length === 1)) return false;
+  if (
+    words[0] === "create_time" &&
+    words.length === 2 &&
+    (words[1] === "asc" || words[1] === "desc")
+  ) {
+    return words[1] === "desc";
+  }
+  throw invalidArgument(
+    "order_by",
+    `"${orderBy}" is not an order of this list; use "create_time" (oldest first) or "create_time desc" (newest first)`,
+  );
 }
 
 /** Reads one page's delivery record. */

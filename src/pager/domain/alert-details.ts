@@ -1,4 +1,5 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
+import { CONTROL, CONTROL_IN_TEXT, characterCount, UNSAYABLE } from "./text-field.js";
 
 /**
  * What a monitoring system said besides the message (a PagerDuty event's
@@ -22,24 +23,8 @@ export const DETAILS_LIMITS = {
 /** The detail key that says entries were left out to fit the limits. */
 export const LEFT_OUT_KEY = "details.left_out";
 
-/**
- * Control characters and unpaired surrogates: never in keys or dedup keys,
- * which people and machines compare. PostgreSQL refuses NUL and unpaired
- * surrogates outright, so they must never get as far as a write.
- */
-const CONTROL = /[\p{Cc}\p{Cs}]/u;
-/** The same, but tab, line feed and carriage return are fine in text people read. */
-const CONTROL_IN_TEXT = /\p{Cs}|[^\P{Cc}\t\n\r]/u;
 const CONTROLS = new RegExp(CONTROL, "gu");
 const CONTROLS_IN_TEXT = new RegExp(CONTROL_IN_TEXT, "gu");
-const UNSAYABLE = "control characters or unpaired surrogates";
-
-/** Length in code points, the unit of every limit here. */
-export function characterCount(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
-}
 
 /**
  * Checks details a caller sent with SendAlert. Refuses rather than trims: a

@@ -51,7 +51,8 @@ export interface NewApiKeyInput {
 export const INVALID_API_KEY_MESSAGE =
   'a valid API key is required: send "authorization: Bearer <key>" with a key that exists, is not revoked and has not expired';
 
-const MAX_NAME_LENGTH = 200;
+/** Bytes of UTF-8; live key names are a unique index key. */
+const MAX_NAME_BYTES = 200;
 const MAX_REQUESTS_PER_SECOND = 1_000_000;
 const MAX_BURST = 10_000_000;
 
@@ -64,7 +65,7 @@ export function newApiKey(
   input: NewApiKeyInput,
   made: { readonly id: string; readonly secretSuffix: string; readonly now: Date },
 ): ApiKey {
-  const name = requireText(input.name, "name", MAX_NAME_LENGTH, "what the key is for");
+  const name = requireText(input.name, "name", MAX_NAME_BYTES, "what the key is for");
   if (input.role === null) {
     throw invalidArgument("role", "is required (ADMIN, RESPONDER, VIEWER, INTEGRATION or TIMER)");
   }

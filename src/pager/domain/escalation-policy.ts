@@ -1,6 +1,7 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
 import { type Target, targetKey, validateTarget } from "./target.js";
-import { requireText } from "./text-field.js";
+import { requireText, utf8Length } from "./text-field.js";
+import type { WebhookHostRule } from "./webhook-hosts.js";
 
 /** The acknowledgement delay of a level that does not choose one. */
 export const DEFAULT_ACK_TIMEOUT_MS = 15 * 60 * 1000;
@@ -10,7 +11,13 @@ export const MIN_ACK_TIMEOUT_MS = 1000;
 export const MAX_ACK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 const MAX_LEVELS = 20;
 const MAX_TARGETS_PER_LEVEL = 50;
-const MAX_NAME_LENGTH = 200;
+/**
+ * Bytes of a policy's levels as stored: each alert keeps a copy, and each
+ * read of a policy or an alert carries it.
+ */
+const MAX_LEVELS_BYTES = 64 * 1024;
+/** Bytes of UTF-8; service names are a unique index key, far below PostgreSQL's limit. */
+const MAX_NAME_BYTES = 200;
 
 /** Everyone paged together, and how long they have before the next level. */
 export interface EscalationLevel {
@@ -38,7 +45,7 @@ export interface EscalationLevelInput {
  * the same way.
  */
 export function validateName(name: string, field: string): string {
-  return requireText(name, field, MAX_NAME_LENGTH);
+  return requireText(name, field, MAX_NAME_BYTES);
 }
 
 /**
@@ -48,16 +55,31 @@ export function validateName(name: string, field: string): string {
  */
 export function validateLevels(
   levels: readonly EscalationLevelInput[],
+  webhookHosts: WebhookHostRule,
   field = "levels",
 ): EscalationLevel[] {
   if (levels.length === 0) throw invalidArgument(field, "at least one level is required");
   if (levels.length > MAX_LEVELS) {
     throw invalidArgument(field, `at most ${MAX_LEVELS} levels are allowed`);
   }
-  return levels.map((level, index) => validateLevel(level, `${field}[${index}]`));
+  const valid = levels.map((level, index) =>
+    validateLevel(level, `${field}[${index}]`, webhookHosts),
+  );
+  const bytes = utf8Length(JSON.stringify(valid));
+  if (bytes > MAX_LEVELS_BYTES) {
+    throw invalidArgument(
+      field,
+      `take ${bytes} bytes as stored; at most ${MAX_LEVELS_BYTES} are allowed (use fewer or shorter targets)`,
+    );
+  }
+  return valid;
 }
 
-function validateLevel(level: EscalationLevelInput, field: string): EscalationLevel {
+function validateLevel(
+  level: EscalationLevelInput,
+  field: string,
+  webhookHosts: WebhookHostRule,
+): EscalationLevel {
   if (level.targets.length === 0) {
     throw invalidArgument(`${field}.targets`, "at least one target is required");
   }
@@ -69,7 +91,7 @@ function validateLevel(level: EscalationLevelInput, field: string): EscalationLe
   }
   const seen = new Set<string>();
   const targets = level.targets.map((target, index) => {
-    const valid = validateTarget(target, `${field}.targets[${index}]`);
+    const valid = validateTarget(target, `${field}.targets[${index}]`, webhookHosts);
     const key = targetKey(valid);
     if (seen.has(key)) {
       throw invalidArgument(`${field}.targets[${index}]`, `duplicates an earlier target (${key})`);

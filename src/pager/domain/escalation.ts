@@ -8,8 +8,10 @@ import type { MonitoredService } from "./monitored-service.js";
 import type { Target } from "./target.js";
 import { requireText } from "./text-field.js";
 
-const MAX_MESSAGE_LENGTH = 4096;
-const MAX_ACKNOWLEDGER_LENGTH = 200;
+/** Bytes of UTF-8: any message of 4096 characters fits, as integrations cut them. */
+const MAX_MESSAGE_BYTES = 16_384;
+/** Bytes of UTF-8: room for any API key name or target label. */
+const MAX_ACKNOWLEDGER_BYTES = 1024;
 
 /** One page to queue: who, for which level of the alert, under which notification id. */
 export interface Page {
@@ -120,7 +122,7 @@ function pageLevel(alert: Alert, level: number, cause: Cause & { readonly newId:
 
 /** Checks the text a person will read in the page. */
 export function validateMessage(message: string, field = "message"): string {
-  return requireText(message, field, MAX_MESSAGE_LENGTH, "say what went wrong");
+  return requireText(message, field, MAX_MESSAGE_BYTES, "say what went wrong", "lines");
 }
 
 /**
@@ -190,7 +192,7 @@ export function triggerAlert(
 
 /** Checks who takes the alert, so that responders can see who is on it. */
 export function validateAcknowledger(acknowledgedBy: string, field = "acknowledged_by"): string {
-  return requireText(acknowledgedBy, field, MAX_ACKNOWLEDGER_LENGTH, "who takes the alert");
+  return requireText(acknowledgedBy, field, MAX_ACKNOWLEDGER_BYTES, "who takes the alert");
 }
 
 /**

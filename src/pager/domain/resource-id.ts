@@ -1,4 +1,5 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -10,6 +11,6 @@ export function requireId(value: string, field: string): string {
   if (value === "") throw invalidArgument(field, "is required");
   const id = value.toLowerCase();
   if (!UUID.test(id))
-    throw invalidArgument(field, `"${value}" is not a valid id (expected a UUID)`);
+    throw invalidArgument(field, `${quoted(value)} is not a valid id (expected a UUID)`);
   return id;
 }

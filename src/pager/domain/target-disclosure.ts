@@ -23,3 +23,31 @@ export function redactUrl(value: string): string {
     return "…";
   }
 }
+
+/**
+ * A target as an info-level log line may show it: enough to tell targets
+ * apart (`a•••@example.com`, `+14•••••••23`, a webhook by its host), not
+ * enough to reach the person. Logs are read by more people, and kept
+ * longer, than the policies that hold the addresses.
+ */
+export function maskTarget(target: Target): Target {
+  switch (target.kind) {
+    case "email": {
+      const at = target.address.lastIndexOf("@");
+      return {
+        kind: "email",
+        address: `${target.address.slice(0, 1)}•••${target.address.slice(at)}`,
+      };
+    }
+    case "sms": {
+      const number = target.phoneNumber;
+      const hidden = Math.max(0, number.length - 5);
+      return {
+        kind: "sms",
+        phoneNumber: `${number.slice(0, 3)}${"•".repeat(hidden)}${number.slice(3 + hidden)}`,
+      };
+    }
+    case "webhook":
+      return { kind: "webhook", url: redactUrl(target.url) };
+  }
+}

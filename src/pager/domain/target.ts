@@ -1,4 +1,7 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
+import { checkText } from "./text-field.js";
+import { type WebhookHostRule, webhookHostProblem } from "./webhook-hosts.js";
 
 /** One recipient of a page; the channel is part of its identity. */
 export type Target =
@@ -8,21 +11,36 @@ export type Target =
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const E164 = /^\+[1-9][0-9]{1,14}$/;
-const MAX_ADDRESS_LENGTH = 2048;
+/** Bytes of UTF-8; the most a mail server accepts in a path (RFC 5321). */
+const MAX_EMAIL_BYTES = 254;
+/**
+ * Bytes of UTF-8. A target is part of a unique index key of pages, which
+ * PostgreSQL caps at about 2700 bytes: a longer URL would be accepted here
+ * and then fail every alert of its policy.
+ */
+const MAX_URL_BYTES = 2048;
 
 /**
  * Rejects an address that could never be delivered, at the moment a policy is
  * written, so that a misconfigured policy is found by the person editing it
- * and not during an incident.
+ * and not during an incident. A webhook must not point inside the network
+ * the pager runs in (its loopback, link-local, private addresses) unless
+ * `webhookHosts` allows that host: whoever writes a policy could otherwise
+ * make the pager call internal services for them.
  */
-export function validateTarget(target: Target, field: string): Target {
+export function validateTarget(
+  target: Target,
+  field: string,
+  webhookHosts: WebhookHostRule,
+): Target {
   switch (target.kind) {
     case "email": {
       const address = target.address.trim();
-      if (address.length > MAX_ADDRESS_LENGTH || !EMAIL.test(address)) {
+      checkText(address, `${field}.email.address`, MAX_EMAIL_BYTES);
+      if (!EMAIL.test(address)) {
         throw invalidArgument(
           `${field}.email.address`,
-          `"${target.address}" is not an email address (expected name@domain.tld)`,
+          `${quoted(target.address)} is not an email address (expected name@domain.tld)`,
         );
       }
       return { kind: "email", address };
@@ -32,17 +50,30 @@ export function validateTarget(target: Target, field: string): Target {
       if (!E164.test(phoneNumber)) {
         throw invalidArgument(
           `${field}.sms.phone_number`,
-          `"${target.phoneNumber}" is not an E.164 phone number (expected "+" and 2 to 15 digits, e.g. +14155550123)`,
+          `${quoted(target.phoneNumber)} is not an E.164 phone number (expected "+" and 2 to 15 digits, e.g. +14155550123)`,
         );
       }
       return { kind: "sms", phoneNumber };
     }
     case "webhook": {
       const url = target.url.trim();
-      if (url.length > MAX_ADDRESS_LENGTH || !isHttpUrl(url)) {
+      const at = `${field}.webhook.url`;
+      checkText(url, at, MAX_URL_BYTES);
+      const parsed = httpUrl(url);
+      if (parsed === null) {
+        throw invalidArgument(at, `${quoted(target.url)} is not an absolute http or https URL`);
+      }
+      if (parsed.username !== "" || parsed.password !== "") {
         throw invalidArgument(
-          `${field}.webhook.url`,
-          `"${target.url}" is not an absolute http or https URL`,
+          at,
+          "must not carry a user name or password (use a secret path, or verify PAGER_WEBHOOK_SECRET signatures)",
+        );
+      }
+      const problem = webhookHostProblem(parsed.hostname, webhookHosts);
+      if (problem !== null) {
+        throw invalidArgument(
+          at,
+          `may not point inside the pager's network: ${problem} (an operator may allow it with PAGER_WEBHOOK_ALLOWED_HOSTS)`,
         );
       }
       return { kind: "webhook", url };
@@ -50,12 +81,14 @@ export function validateTarget(target: Target, field: string): Target {
   }
 }
 
-function isHttpUrl(value: string): boolean {
+function httpUrl(value: string): URL | null {
   try {
     const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== ""
+      ? url
+      : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

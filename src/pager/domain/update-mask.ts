@@ -1,4 +1,5 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 
 /**
  * AIP-134 semantics in one place: the listed fields change, an empty mask
@@ -17,7 +18,7 @@ export function resolveUpdateMask<F extends string>(
     if (known === undefined) {
       throw invalidArgument(
         field,
-        `"${path}" is not an updatable field (use one of: ${writable.join(", ")})`,
+        `${quoted(path)} is not an updatable field (use one of: ${writable.join(", ")})`,
       );
     }
     chosen.add(known);

@@ -4,8 +4,15 @@ import {
   processSettingList,
   readProcessSettings,
 } from "../../platform/program/process-settings.js";
-import { type Env, flag, integer, optionalUrl, text } from "../../platform/settings/env-values.js";
-import type { Setting } from "../../platform/settings/setting.js";
+import {
+  duration,
+  type Env,
+  flag,
+  integer,
+  optionalUrl,
+  text,
+} from "../../platform/settings/env-values.js";
+import { retentionSetting, type Setting } from "../../platform/settings/setting.js";
 import type { ChannelSettings } from "../adapters/channels/channel-setup.js";
 import {
   ACK_TIMER_SETTINGS,
@@ -38,6 +45,8 @@ export interface PagerConfig extends ProcessSettings {
   readonly deliveryTimeoutMs: number;
   /** Base of the acknowledgement command in pages; null: `http://<host>:<port>` as listening (`https://` with TLS). */
   readonly publicUrl: string | null;
+  /** How long a resolved alert is kept before retention deletes it and what belongs to it. */
+  readonly retentionMs: number;
   readonly channels: ChannelSettings;
   /** Acknowledgement links and live watches. */
   readonly timeline: TimelineSettings;
@@ -119,6 +128,11 @@ export const PAGER_SETTINGS = {
     shownDefault: "`10000` (at most half the lease)",
     meaning: "Longest one delivery attempt may take. Must be shorter than `PAGER_WORKER_LEASE_MS`.",
   },
+  retention: retentionSetting(
+    "PAGER_RETENTION",
+    90,
+    "How long a resolved alert is kept, with its pages, timers and timeline; older ones are deleted.",
+  ),
   publicUrl: {
     kind: "url",
     name: "PAGER_PUBLIC_URL",
@@ -162,6 +176,7 @@ export function readConfig(env: Env): PagerConfig {
     deliveryRetryBaseMs: integer(env, PAGER_SETTINGS.deliveryRetryBaseMs),
     deliveryTimeoutMs: deliveryTimeout(env, workerLeaseMs),
     publicUrl: optionalUrl(env, PAGER_SETTINGS.publicUrl)?.href.replace(/\/$/, "") ?? null,
+    retentionMs: duration(env, PAGER_SETTINGS.retention),
     channels: readChannelSettings(env),
     timeline: readTimelineSettings(env),
     auth: readAuthSettings(env, base.dataDir),

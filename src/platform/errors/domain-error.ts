@@ -1,3 +1,5 @@
+import { quoted } from "./quoted.js";
+
 /**
  * Why a request was refused, in terms the transport can map to a precise gRPC
  * code without knowing the domain: the domain never decides wire codes, but it
@@ -42,7 +44,7 @@ export function notFound(resource: string, id: string, field: string): DomainErr
   return new DomainError(
     "not-found",
     `${resource.toUpperCase().replaceAll(" ", "_")}_NOT_FOUND`,
-    `${field}: no ${resource} with id "${id}"`,
+    `${field}: no ${resource} with id ${quoted(id)}`,
     field,
   );
 }

@@ -4,6 +4,7 @@ import {
   type HealthCheckRequest,
   HealthCheckResponse_ServingStatus as ServingStatus,
 } from "../../../gen/grpc/health/v1/health_pb.js";
+import { quoted } from "../errors/quoted.js";
 
 /** The status of one service as the health protocol sees it. */
 export type HealthStatus = "SERVING" | "NOT_SERVING" | "UNKNOWN_SERVICE";
@@ -32,7 +33,7 @@ export function registerHealth(router: ConnectRouter, status: HealthStatusSource
       const current = status.current(request.service);
       if (current === "UNKNOWN_SERVICE") {
         // The health protocol asks for NOT_FOUND, not a SERVICE_UNKNOWN status.
-        throw new ConnectError(`unknown service "${request.service}"`, Code.NotFound);
+        throw new ConnectError(`unknown service ${quoted(request.service)}`, Code.NotFound);
       }
       return { status: toServingStatus(current) };
     },

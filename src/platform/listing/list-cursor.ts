@@ -8,6 +8,8 @@ export interface ListCursor {
   /** Return rows whose id sorts after this one; null for the first slice. */
   readonly after: string | null;
   readonly limit: number;
+  /** Newest first: the rows whose id sorts before `after`, in descending order. */
+  readonly descending?: boolean;
 }
 
 /** A list request as the client sent it. */
@@ -57,7 +59,7 @@ export async function fetchSlice<T extends { readonly id: string }>(
   cursor: ListCursor,
   load: (cursor: ListCursor) => Promise<T[]>,
 ): Promise<ListSlice<T>> {
-  const rows = await load({ after: cursor.after, limit: cursor.limit + 1 });
+  const rows = await load({ ...cursor, limit: cursor.limit + 1 });
   if (rows.length <= cursor.limit) return { items: rows, nextPageToken: "" };
   const items = rows.slice(0, cursor.limit);
   const last = items[items.length - 1];

@@ -1,7 +1,17 @@
-import { MoreThan } from "typeorm";
+import { LessThan, MoreThan } from "typeorm";
 import type { ListCursor } from "../listing/list-cursor.js";
 
-/** The WHERE part of keyset pagination by time-ordered id: stable under concurrent inserts. */
+/**
+ * The WHERE part of keyset pagination by time-ordered id: stable under
+ * concurrent inserts. The rows after the cursor, or before it when the list
+ * runs newest first.
+ */
 export function afterId(page: ListCursor): { id?: ReturnType<typeof MoreThan<string>> } {
-  return page.after === null ? {} : { id: MoreThan(page.after) };
+  if (page.after === null) return {};
+  return { id: page.descending === true ? LessThan(page.after) : MoreThan(page.after) };
+}
+
+/** The ORDER BY direction that goes with {@link afterId}. */
+export function idOrder(page: ListCursor): "ASC" | "DESC" {
+  return page.descending === true ? "DESC" : "ASC";
 }

@@ -3,6 +3,7 @@ import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { Code, type ConnectRouter } from "@connectrpc/connect";
 import * as v1 from "../../../gen/grpc/reflection/v1/reflection_pb.js";
 import * as v1alpha from "../../../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { quoted } from "../errors/quoted.js";
 
 /**
  * Serves gRPC server reflection, so grpcurl, buf curl and Postman can call
@@ -78,21 +79,25 @@ function answer(index: DescriptorIndex, request: ReflectionRequest): ReflectionA
         value: { service: index.services.map((name) => ({ name })) },
       };
     case "fileByFilename":
-      return files(index, index.fileByName.get(question.value), `file "${question.value}"`);
+      return files(index, index.fileByName.get(question.value), `file ${quoted(question.value)}`);
     case "fileContainingSymbol":
-      return files(index, index.fileBySymbol.get(question.value), `symbol "${question.value}"`);
+      return files(
+        index,
+        index.fileBySymbol.get(question.value),
+        `symbol ${quoted(question.value)}`,
+      );
     case "fileContainingExtension": {
       const { containingType, extensionNumber } = question.value;
       return files(
         index,
         index.extensionsByType.get(containingType)?.get(extensionNumber),
-        `extension ${extensionNumber} of "${containingType}"`,
+        `extension ${extensionNumber} of ${quoted(containingType)}`,
       );
     }
     case "allExtensionNumbersOfType": {
       const extensions = index.extensionsByType.get(question.value);
       if (extensions === undefined) {
-        return notFound(`message type "${question.value}"`);
+        return notFound(`message type ${quoted(question.value)}`);
       }
       return {
         case: "allExtensionNumbersResponse",

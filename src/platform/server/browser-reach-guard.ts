@@ -1,5 +1,6 @@
 import { cors } from "@connectrpc/connect";
 import type { Logger } from "pino";
+import { quoted } from "../errors/quoted.js";
 import type { BrowserReachPolicy } from "./browser-reach.js";
 import type { NodeHandler } from "./listen.js";
 
@@ -33,7 +34,7 @@ export function guardBrowserReach(
       refuse(
         request,
         response,
-        `requests addressed to "${authority ?? ""}" are not served here; add the name to the allowed hosts setting if it is this server's`,
+        `requests addressed to ${quoted(authority ?? "")} are not served here; add the name to the allowed hosts setting if it is this server's`,
       );
       return;
     }
@@ -44,7 +45,7 @@ export function guardBrowserReach(
       refuse(
         request,
         response,
-        `web pages of origin "${origin ?? ""}" may not call this server; list the origin in the CORS origins setting to allow it`,
+        `web pages of origin ${quoted(origin ?? "")} may not call this server; list the origin in the CORS origins setting to allow it`,
       );
       return;
     }

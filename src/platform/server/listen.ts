@@ -39,7 +39,7 @@ export interface ListeningServer {
 }
 
 /** What every HTTP/2 client with prior knowledge sends first (RFC 9113 §3.4). */
-const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+export const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
 
 /** A connection that says nothing for this long is no client of ours. */
 const SNIFF_TIMEOUT_MS = 10_000;

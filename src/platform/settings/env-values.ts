@@ -1,4 +1,5 @@
 import type {
+  DurationSetting,
   FlagSetting,
   IntegerSetting,
   SecretSetting,
@@ -20,6 +21,34 @@ export function integer(env: Env, setting: IntegerSetting, fallback = setting.fa
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(`${name}="${raw}" must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/**
+ * A duration setting in milliseconds: a whole number of milliseconds, or one
+ * with a unit (`90d`, `12h`, `30m`, `45s`, `500ms`); a value out of range or
+ * in another form names the variable, the forms and the range.
+ */
+export function duration(env: Env, setting: DurationSetting): number {
+  const { name, min, max } = setting;
+  const raw = env[name];
+  if (raw === undefined || raw === "") return setting.fallback;
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
+  const value = match ? Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 1) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new Error(
+      `${name}="${raw}" must be a duration from ${min} to ${max} ms, written in milliseconds ` +
+        "or with a unit: 90d, 12h, 30m, 45s, 500ms",
+    );
   }
   return value;
 }

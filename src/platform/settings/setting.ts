@@ -23,6 +23,36 @@ export interface IntegerSetting extends SettingBase {
   readonly max: number;
 }
 
+/**
+ * A length of time in milliseconds within [min, max], written as a number of
+ * milliseconds or with a unit (`90d`, `12h`, `30m`, `45s`, `500ms`);
+ * `fallback` is shown as `shownDefault`, which should use the unit.
+ */
+export interface DurationSetting extends SettingBase {
+  readonly kind: "duration";
+  readonly fallback: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * How long a program keeps what finished (resolved alerts, finished timers)
+ * before retention deletes it: `name`, its default in days, and its meaning.
+ */
+export function retentionSetting(name: string, days: number, meaning: string): DurationSetting {
+  return {
+    kind: "duration",
+    name,
+    fallback: days * DAY_MS,
+    min: 60_000,
+    max: 3650 * DAY_MS,
+    shownDefault: `\`${days}d\``,
+    meaning: `${meaning} Written in milliseconds or with a unit: \`90d\`, \`12h\`, \`30m\` (1 minute to 3650 days). See [Retention](#retention).`,
+  };
+}
+
 /** On or off. */
 export interface FlagSetting extends SettingBase {
   readonly kind: "flag";
@@ -49,13 +79,20 @@ export interface TextSetting extends SettingBase {
 }
 
 /** Any setting of the table. */
-export type Setting = IntegerSetting | FlagSetting | UrlSetting | SecretSetting | TextSetting;
+export type Setting =
+  | IntegerSetting
+  | DurationSetting
+  | FlagSetting
+  | UrlSetting
+  | SecretSetting
+  | TextSetting;
 
 /** The default as the README and `--help` show it (Markdown). */
 export function shownDefault(setting: Setting): string {
   if (setting.shownDefault !== undefined) return setting.shownDefault;
   switch (setting.kind) {
     case "integer":
+    case "duration":
       return `\`${setting.fallback}\``;
     case "flag":
       return setting.fallback ? "`on`" : "`off`";

@@ -1,4 +1,5 @@
 import { alreadyExists } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 import { newTimer, type SetTimerInput } from "../domain/new-timer.js";
 import { sameContent, type Timer } from "../domain/timer.js";
 import type { TimerDeps } from "./ports.js";
@@ -21,7 +22,7 @@ export async function setTimer(deps: TimerDeps, input: SetTimerInput): Promise<T
     throw alreadyExists(
       "TIMER_ID_TAKEN",
       "timer_id",
-      `a timer "${timer.id}" exists with another fire time or callback; ids are never reused`,
+      `a timer ${quoted(timer.id)} exists with another fire time or callback; ids are never reused`,
     );
   }
   return stored;

@@ -1,4 +1,5 @@
 import { invalidArgument, permissionDenied } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 import { parseEndpoint } from "./callback-endpoint.js";
 import { parseMethod } from "./callback-method.js";
 
@@ -64,7 +65,7 @@ export class CallbackAllowlist {
     throw permissionDenied(
       "CALLBACK_ENDPOINT_NOT_ALLOWED",
       field,
-      `"${endpoint}/${method}" is not on this timer service's callback allow-list (TIMER_CALLBACK_ALLOWLIST)`,
+      `${quoted(`${endpoint}/${method}`)} is not on this timer service's callback allow-list (TIMER_CALLBACK_ALLOWLIST)`,
     );
   }
 

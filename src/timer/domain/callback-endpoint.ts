@@ -1,4 +1,5 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 
 const HOST_PORT = /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?):(\d{1,5})$/;
 
@@ -15,7 +16,7 @@ export function parseEndpoint(value: string, field: string): string {
   if (match === null || port < 1 || port > 65_535) {
     throw invalidArgument(
       field,
-      `"${value}" is not a host:port endpoint (e.g. "127.0.0.1:50051" or "pager.internal:50051")`,
+      `${quoted(value)} is not a host:port endpoint (e.g. "127.0.0.1:50051" or "pager.internal:50051")`,
     );
   }
   return endpoint;

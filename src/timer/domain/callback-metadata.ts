@@ -35,13 +35,13 @@ export function validateMetadata(
   for (const [key, value] of entries) {
     if (!KEY.test(key) || key.startsWith("grpc-") || key.endsWith("-bin") || RESERVED.has(key)) {
       throw invalidArgument(
-        `${field}["${key.slice(0, 64)}"]`,
+        `${field}[${JSON.stringify(key.slice(0, 64))}]`,
         'must be a lower-case header name, not "grpc-…", "…-bin" or one the call sets itself (content-type, te, host, user-agent)',
       );
     }
     if (!VALUE.test(value)) {
       throw invalidArgument(
-        `${field}["${key}"]`,
+        `${field}[${JSON.stringify(key.slice(0, 64))}]`,
         "must be printable ASCII (the value is not shown)",
       );
     }

@@ -1,4 +1,5 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 
 const METHOD = /^([A-Za-z_]\w*\.)*[A-Za-z_]\w*\/[A-Za-z_]\w*$/;
 
@@ -10,7 +11,7 @@ export function parseMethod(value: string, field: string): string {
   if (!METHOD.test(value)) {
     throw invalidArgument(
       field,
-      `"${value}" is not a fully qualified method ` +
+      `${quoted(value)} is not a fully qualified method ` +
         `(e.g. "pager.v1.PagerService/HandleAcknowledgementTimeout")`,
     );
   }

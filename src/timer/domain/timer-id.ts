@@ -1,4 +1,5 @@
 import { invalidArgument } from "../../platform/errors/domain-error.js";
+import { quoted } from "../../platform/errors/quoted.js";
 
 const TIMER_ID = /^[A-Za-z0-9._~:-]{1,200}$/;
 
@@ -12,7 +13,7 @@ export function requireTimerId(value: string, field = "timer_id"): string {
   if (!TIMER_ID.test(value)) {
     throw invalidArgument(
       field,
-      `"${value}" must be 1 to 200 characters from A-Z a-z 0-9 and . _ - : ~`,
+      `${quoted(value)} must be 1 to 200 characters from A-Z a-z 0-9 and . _ - : ~`,
     );
   }
   return value;

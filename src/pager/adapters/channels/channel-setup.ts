@@ -1,3 +1,4 @@
+import type { WebhookHostRule } from "../../domain/webhook-hosts.js";
 /**
  * How one channel runs: through its provider, to the log only (nothing was
  * set: a fresh install still shows its pages), or not at all because it is
@@ -14,6 +15,8 @@ export interface SmtpSettings {
   /** smtp:// (STARTTLS when offered) or smtps://, with credentials and nodemailer query options. */
   readonly url: URL;
   readonly from: string;
+  /** Refuse a relay that offers no STARTTLS: set when an smtp:// URL carries credentials. */
+  readonly requireTls: boolean;
 }
 
 /** SMS through Twilio's Messages API or a compatible gateway. */
@@ -34,4 +37,6 @@ export interface ChannelSettings {
   readonly email: ChannelSetup<SmtpSettings>;
   readonly sms: ChannelSetup<TwilioSettings>;
   readonly webhook: ChannelSetup<WebhookSettings>;
+  /** PAGER_WEBHOOK_ALLOWED_HOSTS: the internal receivers webhooks may reach; none by default. */
+  readonly webhookHosts: WebhookHostRule;
 }

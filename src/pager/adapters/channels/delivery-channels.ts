@@ -8,6 +8,7 @@ import { MisconfiguredChannel } from "./misconfigured-channel.js";
 import { SmtpEmailChannel } from "./smtp-email-channel.js";
 import { TwilioSmsChannel } from "./twilio-sms-channel.js";
 import { WebhookChannel } from "./webhook-channel.js";
+import type { Resolver } from "./webhook-destination.js";
 
 /** What the channels need besides their own settings. */
 export interface DeliveryChannelOptions {
@@ -15,6 +16,7 @@ export interface DeliveryChannelOptions {
   readonly links: PageLinks;
   readonly timeoutMs: number;
   readonly logger: Logger;
+  readonly webhookResolver?: Resolver | undefined;
 }
 
 /** The channel for each kind of target, chosen once at start. */
@@ -54,7 +56,7 @@ export function buildDeliveryChannels(
   const webhook = choose(
     "webhook",
     settings.webhook,
-    (s) => new WebhookChannel(s, links, timeoutMs),
+    (s) => new WebhookChannel(s, links, timeoutMs, settings.webhookHosts, options.webhookResolver),
     log,
   );
   const channels = { email, sms, webhook };

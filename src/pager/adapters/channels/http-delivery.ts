@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { httpDeliveryError } from "./http-delivery-error.js";
+import { BlockedDestination } from "./webhook-destination.js";
 
 /** One POST a channel makes to hand a page to its provider. */
 export interface DeliveryRequest {
@@ -10,8 +11,13 @@ export interface DeliveryRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
   readonly timeoutMs: number;
-  /** The provider's own words for a refusal, taken from its response body. */
-  readonly reasonOf: (body: string) => string;
+  /**
+   * The words a refusal is recorded with, from the response body or the
+   * status line's reason phrase (already stripped to printable ASCII).
+   */
+  readonly reasonOf: (body: string, statusText: string) => string;
+  /** Agents of its own, e.g. ones that refuse some addresses; shared kept-open ones by default. */
+  readonly agents?: Readonly<{ "http:": HttpAgent; "https:": HttpsAgent }>;
 }
 
 const MAX_REASON_LENGTH = 300;
@@ -31,35 +37,45 @@ const AGENTS = {
  * several times the CPU per request (bench/dispatcher-throughput.ts).
  */
 export async function postDelivery(request: DeliveryRequest): Promise<string> {
-  let response: { status: number; body: string };
+  let response: { status: number; statusText: string; body: string };
   try {
     response = await post(request);
   } catch (error) {
+    if (error instanceof BlockedDestination) {
+      throw httpDeliveryError(request.provider, { refused: error.message });
+    }
     throw httpDeliveryError(request.provider, { unreachable: error });
   }
-  const { status, body } = response;
+  const { status, statusText, body } = response;
   if (status >= 200 && status < 300) return body;
-  const reason = request.reasonOf(body).trim().slice(0, MAX_REASON_LENGTH);
+  const reason = request.reasonOf(body, statusText).trim().slice(0, MAX_REASON_LENGTH);
   throw httpDeliveryError(request.provider, { status, reason });
 }
 
 /** One request, bounded as a whole (connect, send, answer) by `timeoutMs`. */
-function post(request: DeliveryRequest): Promise<{ status: number; body: string }> {
+function post(
+  request: DeliveryRequest,
+): Promise<{ status: number; statusText: string; body: string }> {
   const url = new URL(request.url);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  const agents = request.agents ?? AGENTS;
   return new Promise((resolve, reject) => {
     const req = send(
       url,
       {
         method: "POST",
-        agent: url.protocol === "https:" ? AGENTS["https:"] : AGENTS["http:"],
+        agent: url.protocol === "https:" ? agents["https:"] : agents["http:"],
         headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) },
       },
       (res) => {
         readBody(res).then(
           (body) => {
             clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, body });
+            resolve({
+              status: res.statusCode ?? 0,
+              statusText: printable(res.statusMessage),
+              body,
+            });
           },
           (error: unknown) => req.destroy(error as Error),
         );
@@ -75,6 +91,11 @@ function post(request: DeliveryRequest): Promise<{ status: number; body: string 
     });
     req.end(request.body);
   });
+}
+
+/** A status line's reason phrase as a record may keep it: printable ASCII, short. */
+function printable(text: string | undefined): string {
+  return (text ?? "").replace(/[^\x20-\x7e]/g, "").slice(0, 64);
 }
 
 async function readBody(res: IncomingMessage): Promise<string> {

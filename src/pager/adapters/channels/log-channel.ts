@@ -4,10 +4,13 @@ import type {
   NotificationChannel,
   PageDelivery,
 } from "../../app/notification-channel.js";
+import { maskTarget } from "../../domain/target-disclosure.js";
 
 /**
  * Delivers a page as one structured log line: the channel of last resort when
  * no provider is configured, so that a page is at least visible to an operator.
+ * The target is masked: an info-level log is no place for phone numbers and
+ * addresses.
  */
 export class LogChannel implements NotificationChannel {
   constructor(private readonly logger: Logger) {}
@@ -22,7 +25,7 @@ export class LogChannel implements NotificationChannel {
           service: page.serviceName,
           escalation_level: page.level,
           channel: page.target.kind,
-          target: page.target,
+          target: maskTarget(page.target),
           message: page.message,
         },
       },

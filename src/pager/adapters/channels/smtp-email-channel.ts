@@ -16,6 +16,7 @@ const MAX_CONNECTIONS = 5;
 /**
  * Email through an SMTP relay with nodemailer, over a small pool of kept-open
  * connections. `smtp://` upgrades with STARTTLS when the server offers it,
+ * and insists on it when the settings say so (credentials in the URL),
  * `smtps://` is TLS from the start. Nodemailer's own requeueing is off: the
  * dispatcher decides retries, so a page is never sent twice behind its back.
  */
@@ -32,6 +33,7 @@ export class SmtpEmailChannel implements NotificationChannel {
       pool: true,
       maxConnections: MAX_CONNECTIONS,
       maxRequeues: 0,
+      requireTLS: settings.requireTls,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,

@@ -11,7 +11,9 @@ import { DeliveryError } from "../../app/notification-channel.js";
 export function smtpFailure(error: unknown, timeoutMs: number): DeliveryError {
   const { code, response, permanent, message } = error as Partial<NodemailerError>;
   if (code === "EABORT") return new DeliveryError(`SMTP: no answer within ${timeoutMs} ms`, false);
-  const reason = response ?? message ?? String(error);
+  const answer = response ?? message ?? String(error);
+  // The relay's answer alone ("500 command not recognized") would not say to what.
+  const reason = code === "ETLS" ? `STARTTLS failed: ${answer}` : answer;
   return new DeliveryError(
     `SMTP ${code ?? "error"}: ${reason}`,
     permanent === true || code === "ECONFIG",

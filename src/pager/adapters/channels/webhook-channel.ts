@@ -5,9 +5,17 @@ import type {
   PageDelivery,
 } from "../../app/notification-channel.js";
 import { acknowledgeUrl, composePage, type PageLinks } from "../../app/page-message.js";
+import type { WebhookHostRule } from "../../domain/webhook-hosts.js";
 import type { WebhookSettings } from "./channel-setup.js";
 import { postDelivery } from "./http-delivery.js";
+import { httpDeliveryError } from "./http-delivery-error.js";
 import { requireTarget } from "./require-target.js";
+import {
+  BlockedDestination,
+  checkDestination,
+  guardedAgents,
+  type Resolver,
+} from "./webhook-destination.js";
 
 /** The header carrying `sha256=<hex HMAC-SHA256 of the raw body>` when a secret is set. */
 export const SIGNATURE_HEADER = "x-pager-signature-256";
@@ -19,14 +27,33 @@ export const SIGNATURE_HEADER = "x-pager-signature-256";
  * bodies that did not come from this pager.
  */
 export class WebhookChannel implements NotificationChannel {
+  private readonly agents;
+
   constructor(
     private readonly settings: WebhookSettings,
     private readonly links: PageLinks,
     private readonly timeoutMs: number,
-  ) {}
+    private readonly hosts: WebhookHostRule,
+    resolver?: Resolver,
+  ) {
+    this.agents = guardedAgents(hosts, resolver);
+  }
+
+  close(): void {
+    this.agents["http:"].destroy();
+    this.agents["https:"].destroy();
+  }
 
   async send(page: PageDelivery): Promise<DeliveryReceipt> {
     const { url } = requireTarget(page.target, "webhook");
+    try {
+      checkDestination(new URL(url), this.hosts);
+    } catch (error) {
+      if (error instanceof BlockedDestination) {
+        throw httpDeliveryError("the webhook", { refused: error.message });
+      }
+      throw error;
+    }
     const message = composePage(page, this.links);
     const body = JSON.stringify({
       notification_id: page.notificationId,
@@ -55,7 +82,9 @@ export class WebhookChannel implements NotificationChannel {
       headers,
       body,
       timeoutMs: this.timeoutMs,
-      reasonOf: (text) => text,
+      // The status line only: a receiver's body is not ours to record or show.
+      reasonOf: (_body, statusText) => statusText,
+      agents: this.agents,
     });
     return { providerId: "" };
   }

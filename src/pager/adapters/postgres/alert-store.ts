@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { ListCursor } from "../../../platform/listing/list-cursor.js";
-import { afterId } from "../../../platform/postgres/keyset.js";
+import { afterId, idOrder } from "../../../platform/postgres/keyset.js";
 import type { AlertFilter, AlertStore } from "../../app/ports.js";
 import type { Alert } from "../../domain/alert.js";
 import { AlertEntity } from "./entities/alert-entity.js";
@@ -26,7 +26,7 @@ export class TypeormAlertStore implements AlertStore {
           : { monitoredServiceId: filter.monitoredServiceId }),
         ...(filter.state === null ? {} : { state: filter.state }),
       },
-      order: { id: "ASC" },
+      order: { id: idOrder(page) },
       take: page.limit,
     });
   }

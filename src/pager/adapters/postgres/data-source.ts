@@ -17,6 +17,7 @@ import { AlertDetails1764460800000 } from "./migrations/1764460800000-alert-deta
 import { AlertTimeline1764464400000 } from "./migrations/1764464400000-alert-timeline.js";
 import { ApiKeys1764547200000 } from "./migrations/1764547200000-api-keys.js";
 import { LevelStartTime1764633600000 } from "./migrations/1764633600000-level-start-time.js";
+import { RetentionIndex1764720000000 } from "./migrations/1764720000000-retention-index.js";
 
 /** Arbitrary but fixed: every pager process migrating the same database takes this lock. */
 const MIGRATION_LOCK_KEY = 7_256_330_001;
@@ -41,6 +42,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       AlertTimeline1764464400000,
       ApiKeys1764547200000,
       LevelStartTime1764633600000,
+      RetentionIndex1764720000000,
     ],
     migrationsTableName: "pager_migrations",
   });

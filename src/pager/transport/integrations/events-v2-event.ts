@@ -1,4 +1,5 @@
-import { characterCount, dedupKeyProblem } from "../../domain/alert-details.js";
+import { dedupKeyProblem } from "../../domain/alert-details.js";
+import { characterCount } from "../../domain/text-field.js";
 import { JsonFields, type JsonObject, type Parsed } from "./json-fields.js";
 
 /** What a PagerDuty Events API v2 event asks for. */

@@ -6,6 +6,7 @@ import {
 } from "../../../platform/postgres/database-setup.js";
 import { Timers1764374460000 } from "./migrations/1764374460000-timers.js";
 import { CallbackMetadata1764460860000 } from "./migrations/1764460860000-callback-metadata.js";
+import { RetentionIndex1764720060000 } from "./migrations/1764720060000-retention-index.js";
 import { TimerEntity } from "./timer-entity.js";
 
 /** Arbitrary but fixed, and not the pager's: the two services may migrate one database at once. */
@@ -21,7 +22,7 @@ export function createTimerDataSource(options: DatabaseOptions): DataSource {
     ...connectionOptions(options, "timer"),
     schema: "timer",
     entities: [TimerEntity],
-    migrations: [Timers1764374460000, CallbackMetadata1764460860000],
+    migrations: [Timers1764374460000, CallbackMetadata1764460860000, RetentionIndex1764720060000],
     migrationsTableName: "timer_migrations",
   });
 }
