@@ -61,10 +61,10 @@ export function AckLinkPage({ token }: { token: string }) {
         <dd>{alert?.currentLevel}</dd>
         <dt>Triggered</dt>
         <dd>{when(alert?.createTime)}</dd>
-        {alert?.acknowledgedBy !== "" && (
+        {alert !== undefined && alert.acknowledgedBy !== "" && (
           <>
             <dt>Acknowledged by</dt>
-            <dd class="acknowledged-by">{alert?.acknowledgedBy}</dd>
+            <dd class="acknowledged-by">{alert.acknowledgedBy}</dd>
           </>
         )}
         <dt>Paged</dt>

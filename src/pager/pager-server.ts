@@ -7,6 +7,7 @@ import { type Serving, serve } from "../platform/server/serve.js";
 import type { StaticSite } from "../platform/server/static-site.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
+import { loopOutageLog } from "../platform/workers/loop-outage-log.js";
 import { PollingLoop } from "../platform/workers/polling-loop.js";
 import {
   RETENTION_BATCH,
@@ -125,8 +126,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   );
   const limiter = new KeyRateLimiter(config.auth.defaultRateLimit, clock);
   const integrationKeys = new ApiKeyIntegrationKeys(authenticator, limiter);
-  const workerError = (worker: string) => (err: unknown) =>
-    logger.error({ err, worker }, "worker round failed; retrying");
+  const workerError = (worker: string) => loopOutageLog(logger, clock, worker);
   const feed = new AlertChangeFeed(
     new PostgresAlertChangeLog(dataSource),
     {

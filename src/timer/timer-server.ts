@@ -9,6 +9,7 @@ import { bearerCredential } from "../platform/server/bearer-credential.js";
 import { serve } from "../platform/server/serve.js";
 import type { Clock } from "../platform/time/clock.js";
 import { systemClock } from "../platform/time/system-clock.js";
+import { loopOutageLog } from "../platform/workers/loop-outage-log.js";
 import { PollingLoop } from "../platform/workers/polling-loop.js";
 import {
   RETENTION_BATCH,
@@ -117,9 +118,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     },
     firingOptions(config),
   );
-  const loop = new PollingLoop(firing, (err) =>
-    logger.error({ err }, "firing round failed; retrying"),
-  );
+  const loop = new PollingLoop(firing, loopOutageLog(logger, clock, "firing"));
   const retention = new PollingLoop(
     new RetentionSweep(
       {
@@ -135,7 +134,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
         what: "finished timers",
       },
     ),
-    (err) => logger.error({ err }, "retention round failed; retrying"),
+    loopOutageLog(logger, clock, "retention"),
   );
   const listener = new DueTimeListener(
     options.databaseUrl,

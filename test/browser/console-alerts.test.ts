@@ -78,6 +78,20 @@ describe("web console: alerts, live, by role", () => {
   }
 
   it("a responder sees a new alert within 2 s, escalation live, acknowledges it, and reads its timeline", async () => {
+    // Company for the screenshot of the Alerts view: one resolved, one still triggered.
+    const billing = await serviceWithTwoLevels("billing", 600);
+    await h.client.call(method.sendAlert, {
+      monitoredServiceId: billing.id,
+      message: "invoice run late",
+    });
+    await h.client.call(method.resolveAlert, {
+      subject: { case: "monitoredServiceId", value: billing.id },
+    });
+    const search = await serviceWithTwoLevels("search-api", 600);
+    await h.client.call(method.sendAlert, {
+      monitoredServiceId: search.id,
+      message: "index lag above 5 minutes",
+    });
     const service = await serviceWithTwoLevels("payments-api", 1);
     const page = await h.newPage();
     await h.signIn(page, responder.secret);
@@ -149,7 +163,7 @@ describe("web console: alerts, live, by role", () => {
     expect(await row(page, alertId).locator(".acknowledged-by").textContent()).to.equal(
       responder.name,
     );
-    await page.screenshot({ path: `${SCREENSHOTS}/alerts.png` });
+    await page.locator("body").screenshot({ path: `${SCREENSHOTS}/alerts.png` });
     for (const shot of ["alerts.png", "alert-timeline.png"]) {
       expect((await stat(`${SCREENSHOTS}/${shot}`)).size).to.be.greaterThan(10_000);
     }

@@ -67,6 +67,21 @@ describe("web console: served by the pager at /", () => {
     expect(style.headers.get("content-type")).to.equal("text/css; charset=utf-8");
   });
 
+  it("answers a browser that already has a file with 304, by its ETag", async () => {
+    const first = await fetch(`${baseUrl}/assets/main.js`);
+    const etag = first.headers.get("etag") ?? "";
+    expect(etag).to.match(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(first.headers.get("cache-control")).to.equal("no-cache");
+    const again = await fetch(`${baseUrl}/assets/main.js`, { headers: { "if-none-match": etag } });
+    expect(again.status).to.equal(304);
+    expect(await again.text()).to.equal("");
+    const stale = await fetch(`${baseUrl}/assets/main.js`, {
+      headers: { "if-none-match": '"something-else"' },
+    });
+    expect(stale.status).to.equal(200);
+    expect((await fetch(`${baseUrl}/assets/app.css`)).headers.get("etag")).to.not.equal(etag);
+  });
+
   it("serves the same over HTTP/2, next to the RPCs", async () => {
     const page = await h2Get(baseUrl, "/");
     expect(page.status).to.equal(200);

@@ -18,7 +18,7 @@ import {
   uniqueName,
 } from "../support/pager-fixtures.js";
 import { eventually, type PagerHarness, startPagerHarness } from "../support/pager-harness.js";
-import { scrape, scrapeOk } from "../support/scrape.js";
+import { scrape, scrapeOk, scrapeStatusAs } from "../support/scrape.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import { TEST_KEYS } from "../support/test-keys.js";
 import { startTimerHarness, type TimerHarness } from "../support/timer-harness.js";
@@ -224,6 +224,13 @@ describe("metrics: Prometheus /metrics of the pager and the timer service", func
       const read = await scrapeOk(`127.0.0.1:${own.pager.metricsPort}`);
       expect(read.value("pager_escalations_total")).to.be.a("number");
       expect((await scrape(`127.0.0.1:${own.pager.port}`, TEST_KEYS.admin)).status).to.equal(404);
+      const asName = (address: string) => scrapeStatusAs(address, "pager-1:9090", TEST_KEYS.admin);
+      expect(await asName(`127.0.0.1:${h.pager.port}`), "API port: a name not its own").to.equal(
+        403,
+      );
+      expect(await asName(`127.0.0.1:${own.pager.metricsPort}`), "its own port: any name").to.equal(
+        200,
+      );
     });
   });
 

@@ -3,6 +3,8 @@ import { expect } from "chai";
 import { AcknowledgementTimeoutOutcome as Outcome } from "../../gen/pager/v1/pager_service_pb.js";
 import { TimerService, TimerState } from "../../gen/timer/v1/timer_service_pb.js";
 import { eventually } from "../support/pager-harness.js";
+import { scrapeOk } from "../support/scrape.js";
+import { TEST_KEYS } from "../support/test-keys.js";
 import { TimerSystem } from "../support/timer-system.js";
 
 /**
@@ -73,6 +75,11 @@ describe("pager and timer service killed (SIGKILL, real child processes)", () =>
       expect(rows[0]?.delivered_time).to.equal(null);
       expect(rows[0]?.attempts).to.be.greaterThan(0);
     });
+    const down = await scrapeOk(sys.pagerEndpoint, TEST_KEYS.admin);
+    expect(
+      down.value("pager_timer_relay_failures_total"),
+      "the outage shows in metrics",
+    ).to.be.above(0);
     await sys.pager?.kill("SIGKILL");
     await sys.startTimer();
     await sys.startPager();

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { expect } from "chai";
 
 /** One scrape of `/metrics`: the status, and the series when it answered 200. */
@@ -20,6 +21,26 @@ export async function scrape(address: string, key?: string): Promise<Scrape> {
     text,
     value: (name, labels = {}) => samples.get(sampleKey(name, labels)),
   };
+}
+
+/** The status of a scrape addressed (`Host`) to `host`, as a Prometheus given that name sends it. */
+export function scrapeStatusAs(address: string, host: string, key?: string): Promise<number> {
+  const [hostname, port] = address.split(":");
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      {
+        hostname,
+        port: Number(port),
+        path: "/metrics",
+        headers: { host, ...(key === undefined ? {} : { authorization: `Bearer ${key}` }) },
+      },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on("error", reject);
+  });
 }
 
 /** Scrapes and requires a 200. */

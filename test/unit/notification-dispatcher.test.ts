@@ -447,15 +447,34 @@ describe("NotificationDispatcher (fake timers, in-memory outbox)", () => {
     });
   });
 
-  it("an outcome that cannot be written is logged as an error; the lease brings the page back", async () => {
-    const { subject, outbox, log } = dispatcher();
+  it("an outcome that cannot be written yet is retried while the claim lasts, so the page is not sent twice", async () => {
+    const { subject, outbox, channel, log } = dispatcher();
     outbox.add("n1");
     outbox.failMarkSent = true;
     await subject.tick();
+    await clock.tickAsync(5000);
+    expect(outbox.row("n1")).to.include({ state: "pending" });
+    outbox.failMarkSent = false;
+    await clock.tickAsync(2000);
+    await subject.drain();
+    expect(outbox.row("n1")).to.include({ state: "sent", attempts: 1 });
+    expect(channel.sent).to.deep.equal(["n1"]);
+    expect(log.summary()).to.deep.equal([]);
+  });
+
+  it("an outcome still unwritten when the claim nears its end is logged as an error; the lease brings the page back", async () => {
+    const { subject, outbox, log } = dispatcher();
+    outbox.add("n1");
+    outbox.failMarkSent = true;
+    const claimedAt = Date.now();
+    await subject.tick();
+    await clock.tickAsync(21_000);
+    expect(log.summary(), "still retrying before three quarters of the lease").to.deep.equal([]);
+    await clock.tickAsync(2000);
     await subject.drain();
     expect(log.summary()).to.deep.equal([
       "error delivery outcome not recorded; the page is retried after its lease",
     ]);
-    expect(outbox.row("n1")).to.include({ state: "pending", claimedUntilMs: Date.now() + 30_000 });
+    expect(outbox.row("n1")).to.include({ state: "pending", claimedUntilMs: claimedAt + 30_000 });
   });
 });

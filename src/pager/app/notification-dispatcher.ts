@@ -3,6 +3,7 @@ import { delayUntilDue } from "../../platform/workers/delay-until-due.js";
 import { InFlightDeliveries } from "../../platform/workers/in-flight-deliveries.js";
 import type { LoopBody } from "../../platform/workers/polling-loop.js";
 import { decideRetry, type RetryPolicy } from "../../platform/workers/retry-backoff.js";
+import { retryWithinClaim } from "../../platform/workers/retry-within-claim.js";
 import type { WorkerLog } from "../../platform/workers/worker-log.js";
 import type { Actor } from "../domain/actor.js";
 import { pageFailed, pageSent } from "../domain/page-delivery-events.js";
@@ -79,7 +80,9 @@ export class NotificationDispatcher implements LoopBody {
     if (room <= 0) return this.options.maxIdleMs;
     const now = this.deps.clock.now();
     const claimed = await this.deps.outbox.claim(now, room, this.options.leaseMs);
-    for (const page of claimed) this.inFlight.track(this.deliver(page));
+    // Outcomes are written until a quarter of the lease is left, never after another may claim.
+    const giveUpAt = new Date(now.getTime() + (this.options.leaseMs * 3) / 4);
+    for (const page of claimed) this.inFlight.track(this.deliver(page, giveUpAt));
     if (claimed.length === room) return 0;
     return delayUntilDue(await this.deps.outbox.nextDueTime(), now, this.options.maxIdleMs);
   }
@@ -89,18 +92,18 @@ export class NotificationDispatcher implements LoopBody {
     return this.inFlight.drain();
   }
 
-  private async deliver(page: ClaimedPage): Promise<void> {
+  private async deliver(page: ClaimedPage, giveUpAt: Date): Promise<void> {
     const attempts = page.attempts + 1;
     let receipt: DeliveryReceipt;
     try {
       receipt = await this.deps.channelFor(page.target).send({ ...page, notificationId: page.id });
     } catch (error) {
-      await this.recordFailure(page, attempts, error);
+      await this.recordFailure(page, attempts, error, giveUpAt);
       return;
     }
     const sendTime = this.deps.clock.now();
     this.deps.metrics.pageSent(page.target.kind, sendTime.getTime() - page.queueTime.getTime());
-    await this.deps.outbox.markSent({
+    const sent = {
       id: page.id,
       sendTime,
       attempts,
@@ -110,11 +113,18 @@ export class NotificationDispatcher implements LoopBody {
         { attempt: attempts, providerMessageId: receipt.providerId },
         { actor: DISPATCHER, now: sendTime },
       ),
-    });
+    };
+    // The page is out: not recording it would send it again once the lease runs out.
+    await retryWithinClaim(() => this.deps.outbox.markSent(sent), giveUpAt, this.deps.clock);
     this.deps.recorded();
   }
 
-  private async recordFailure(page: ClaimedPage, attempts: number, error: unknown): Promise<void> {
+  private async recordFailure(
+    page: ClaimedPage,
+    attempts: number,
+    error: unknown,
+    giveUpAt: Date,
+  ): Promise<void> {
     const permanent = error instanceof DeliveryError && error.permanent;
     const reason = (error instanceof Error ? error.message : String(error)).slice(
       0,
@@ -135,7 +145,11 @@ export class NotificationDispatcher implements LoopBody {
       { attempt: attempts, error: reason, final: retryAt === null },
       { actor: DISPATCHER, now },
     );
-    await this.deps.outbox.markFailed({ id: page.id, attempts, reason, retryAt, event }, now);
+    await retryWithinClaim(
+      () => this.deps.outbox.markFailed({ id: page.id, attempts, reason, retryAt, event }, now),
+      giveUpAt,
+      this.deps.clock,
+    );
     this.deps.recorded();
     this.deps.log.warn(
       {

@@ -6,8 +6,14 @@ export interface HealthMonitorOptions {
   probe: () => Promise<void>;
   /** Full names of the served services; `""` (the whole server) is always known. */
   services: Iterable<string>;
-  /** Pause between the end of one probe and the start of the next. Default 2000. */
+  /** Pause between the end of one probe and the start of the next, while serving. Default 2000. */
   intervalMs?: number;
+  /**
+   * The same pause while NOT_SERVING. Default 200: once the database is back,
+   * health must say so as soon as calls succeed again, or load balancers keep
+   * the process out of rotation for a whole interval for nothing.
+   */
+  recoveryIntervalMs?: number;
   /** A probe slower than this counts as failed. Default 1000. */
   timeoutMs?: number;
   /** Told why a probe failed, so the caller can log it; the monitor has no logger. */
@@ -17,7 +23,9 @@ export interface HealthMonitorOptions {
 /**
  * Health from a background probe: Check and Watch read a cached verdict, so a
  * load balancer polling often costs nothing, and a stuck database turns the
- * server NOT_SERVING within one interval plus one timeout.
+ * server NOT_SERVING within one interval plus one timeout. While NOT_SERVING
+ * it probes every `recoveryIntervalMs`, so it is SERVING again within a
+ * fraction of a second of the database coming back.
  *
  * Starts NOT_SERVING: the process is not trusted with pages before the first
  * probe succeeds.
@@ -26,6 +34,7 @@ export class HealthMonitor implements HealthStatusSource {
   private readonly probe: () => Promise<void>;
   private readonly known: ReadonlySet<string>;
   private readonly intervalMs: number;
+  private readonly recoveryIntervalMs: number;
   private readonly timeoutMs: number;
   private readonly onProbeFailure: (error: unknown) => void;
   private readonly listeners = new Set<() => void>();
@@ -39,6 +48,7 @@ export class HealthMonitor implements HealthStatusSource {
     this.probe = options.probe;
     this.known = new Set(["", ...options.services]);
     this.intervalMs = options.intervalMs ?? 2000;
+    this.recoveryIntervalMs = options.recoveryIntervalMs ?? 200;
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.onProbeFailure = options.onProbeFailure ?? (() => {});
   }
@@ -129,9 +139,12 @@ export class HealthMonitor implements HealthStatusSource {
     if (!this.running) {
       return;
     }
-    this.timer = setTimeout(() => {
-      void this.checkNow();
-    }, this.intervalMs);
+    this.timer = setTimeout(
+      () => {
+        void this.checkNow();
+      },
+      this.serving ? this.intervalMs : this.recoveryIntervalMs,
+    );
     // Probing alone must never keep the process alive.
     this.timer.unref();
   }

@@ -2,7 +2,13 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { ErrorInfoSchema, RetryInfoSchema } from "../../../gen/google/rpc/error_details_pb.js";
 import { DomainError, type DomainErrorKind } from "../errors/domain-error.js";
+import { isConnectionLoss } from "../postgres/connection-loss.js";
 import { toDuration } from "../proto/proto-time.js";
+import { systemClock } from "../time/system-clock.js";
+import { OutageLog } from "../workers/outage-log.js";
+
+/** The one dependency whose outage the error mapping logs. */
+const DATABASE = "database";
 
 const CODES: Record<DomainErrorKind, Code> = {
   "invalid-argument": Code.InvalidArgument,
@@ -15,14 +21,12 @@ const CODES: Record<DomainErrorKind, Code> = {
   unavailable: Code.Unavailable,
 };
 
-/** Node and PostgreSQL signs that the database, not the request, is the problem. */
-const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"]);
 /**
- * Connection lost, server shutting down, too many connections, a lock held
- * past `lock_timeout` (55P03), a session ended for idling in its transaction
- * (25P03): another try, a moment later, may well succeed.
+ * Besides a lost connection (see isConnectionLoss): a lock held past
+ * `lock_timeout` (55P03), a session ended for idling in its transaction
+ * (25P03). Another try, a moment later, may well succeed.
  */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300|55P03|25P03)/;
+const TRANSIENT_SQLSTATES = new Set(["55P03", "25P03"]);
 /** A statement cancelled by `statement_timeout`: the call ran out of time. */
 const STATEMENT_TIMEOUT_SQLSTATE = "57014";
 
@@ -35,13 +39,31 @@ const STATEMENT_TIMEOUT_SQLSTATE = "57014";
  * ErrorInfo domain that scopes the reasons: the API package of the server.
  * A streaming handler fails while its messages are read, so those errors are
  * mapped there too.
+ *
+ * A database outage fails every call while it lasts: it is logged as one
+ * outage (the first failure, a summary every 30 s, a line when a call works
+ * again), not a warning per call, and `onUnavailable` is told at each
+ * failure so that health can look again at once rather than at its next poll.
  */
-export function errorMappingInterceptor(logger: Logger, errorDomain = "pager.v1"): Interceptor {
+export function errorMappingInterceptor(
+  logger: Logger,
+  errorDomain = "pager.v1",
+  onUnavailable: () => void = () => {},
+): Interceptor {
+  const outage = new OutageLog(logger, systemClock, {
+    failing: "database unavailable; calls answer UNAVAILABLE",
+    recovered: "database available again",
+  });
+  const unavailable = (rpc: string, error: unknown) => {
+    outage.failed(DATABASE, { rpc, err: error });
+    onUnavailable();
+  };
   return (next) => async (request) => {
     const rpc = `${request.method.parent.typeName}/${request.method.name}`;
-    const map = (error: unknown) => toConnectError(error, rpc, errorDomain, logger);
+    const map = (error: unknown) => toConnectError(error, rpc, errorDomain, logger, unavailable);
     try {
       const response = await next(request);
+      outage.succeeded(DATABASE);
       if (!response.stream) return response;
       return { ...response, message: mapStreamErrors(response.message, map) };
     } catch (error) {
@@ -68,7 +90,13 @@ async function* mapStreamErrors<T>(
  */
 const MAX_MESSAGE_LENGTH = 1024;
 
-function toConnectError(error: unknown, rpc: string, errorDomain: string, logger: Logger) {
+function toConnectError(
+  error: unknown,
+  rpc: string,
+  errorDomain: string,
+  logger: Logger,
+  unavailable: (rpc: string, error: unknown) => void,
+) {
   if (error instanceof ConnectError) return error;
   if (error instanceof DomainError) return fromDomainError(error, errorDomain);
   if (hasDatabaseCode(error, (code) => code === STATEMENT_TIMEOUT_SQLSTATE)) {
@@ -78,8 +106,8 @@ function toConnectError(error: unknown, rpc: string, errorDomain: string, logger
       Code.DeadlineExceeded,
     );
   }
-  if (isDatabaseUnavailable(error)) {
-    logger.warn({ rpc, err: error }, "database unavailable");
+  if (isConnectionLoss(error) || hasDatabaseCode(error, (code) => TRANSIENT_SQLSTATES.has(code))) {
+    unavailable(rpc, error);
     return new ConnectError("the database is unavailable; retry shortly", Code.Unavailable);
   }
   logger.error({ rpc, err: error }, "unexpected error");
@@ -111,19 +139,6 @@ function bounded(message: string): string {
     ? message
     : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
 }
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  if (hasDatabaseCode(error, (c) => UNAVAILABLE_ERRNOS.has(c) || UNAVAILABLE_SQLSTATE.test(c))) {
-    return true;
-  }
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    if (/Connection terminated|timeout exceeded when trying to connect/i.test(cause.message)) {
-      return true;
-    }
-  }
-  return false;
-}
-
 /** Whether the error, or one of its causes, carries a Node errno or SQLSTATE that `matches`. */
 function hasDatabaseCode(error: unknown, matches: (code: string) => boolean): boolean {
   for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {

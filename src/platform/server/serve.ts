@@ -6,7 +6,9 @@ import { HealthMonitor } from "../health/health-monitor.js";
 import type { HealthStatusSource } from "../health/health-service.js";
 import { metricsRoute, OPEN_SCRAPES, type ScrapeAuthorizer } from "../metrics/metrics-route.js";
 import { rpcMetricsInterceptor } from "../metrics/rpc-metrics.js";
+import { systemClock } from "../time/system-clock.js";
 import type { ServerTls } from "../tls/server-tls.js";
+import { OutageLog } from "../workers/outage-log.js";
 import { BrowserReachPolicy, type BrowserReachSettings } from "./browser-reach.js";
 import { guardBrowserReach } from "./browser-reach-guard.js";
 import { withDeadlineCap } from "./deadline-cap.js";
@@ -16,6 +18,9 @@ import { type HttpRoute, httpRouteFallback } from "./http-routes.js";
 import { type ListeningServer, listen } from "./listen.js";
 import { loggingInterceptor } from "./logging-interceptor.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
+
+/** The dependency health follows. */
+const DATABASE = "database";
 
 /** What a service puts on its one port. */
 export interface ServeOptions {
@@ -80,12 +85,18 @@ export interface Serving {
  */
 export async function serve(options: ServeOptions): Promise<Serving> {
   const { logger, metrics } = options;
+  // Probed every 200 ms while down: one line when it fails, a summary every 30 s, one when back.
+  const probes = new OutageLog(logger, systemClock, {
+    failing: "database probe failed; health NOT_SERVING",
+    recovered: "database probe succeeded; health SERVING",
+  });
   const health = new HealthMonitor({
     probe: async () => {
       await options.probe();
+      probes.succeeded(DATABASE);
     },
     services: options.services,
-    onProbeFailure: (err) => logger.warn({ err }, "database probe failed; health NOT_SERVING"),
+    onProbeFailure: (err) => probes.failed(DATABASE, { err }),
   });
   health.start();
   const reach = new BrowserReachPolicy(options.reach, [options.host, ...(options.ownNames ?? [])]);
@@ -103,7 +114,10 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     interceptors: [
       loggingInterceptor(logger),
       rpcMetricsInterceptor(metrics.registry),
-      errorMappingInterceptor(logger, options.errorDomain),
+      // A call that lost the database turns health NOT_SERVING now, not at the next poll.
+      errorMappingInterceptor(logger, options.errorDomain, () => {
+        if (health.current("") === "SERVING") void health.checkNow();
+      }),
       ...(options.interceptors ?? []),
     ],
     fallback: httpRouteFallback([

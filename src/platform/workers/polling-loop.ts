@@ -13,8 +13,12 @@ export interface LoopBody {
   drain?(): Promise<void>;
 }
 
-/** Where the loop reports a failed round; the loop itself carries on. */
-export type LoopErrorHandler = (error: unknown) => void;
+/**
+ * Where the loop reports a failed round; the loop itself carries on. When
+ * it has `recovered`, that is called at the first round that works after
+ * failed ones, so an outage can be logged as one (see {@link loopOutageLog}).
+ */
+export type LoopErrorHandler = ((error: unknown) => void) & { readonly recovered?: () => void };
 
 /**
  * Runs a worker round after round: sleeps until the body says, wakes early
@@ -30,6 +34,8 @@ export class PollingLoop {
   /** The latest time the round after the running one may start, when a wake asked for one. */
   private wakeBy: number | null = null;
   private stopped = true;
+  /** The last round failed: the next one that works tells the error handler. */
+  private failing = false;
 
   constructor(
     private readonly body: LoopBody,
@@ -93,7 +99,10 @@ export class PollingLoop {
     let delay: number;
     try {
       delay = await this.body.tick();
+      if (this.failing) this.onError.recovered?.();
+      this.failing = false;
     } catch (error) {
+      this.failing = true;
       this.onError(error);
       delay = this.retryAfterErrorMs;
     }

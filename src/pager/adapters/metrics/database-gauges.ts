@@ -20,7 +20,7 @@ const READ_TIMEOUT_MS = 2000;
  * statement that only touches indexed, small sets: active alerts by state,
  * the outbox's pending pages and the age of the oldest, and the overdue
  * escalations, the one number an operator must be paged on. Any replica
- * answers for the whole database, so sum them with `max`, not `sum`.
+ * answers for the whole database, so they are aggregated with `max`, never `sum`.
  */
 export function registerDatabaseGauges(
   registry: Registry,

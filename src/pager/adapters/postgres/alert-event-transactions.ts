@@ -45,6 +45,13 @@ export class PgAlertEventTransactions implements AlertEventTransactions {
   ): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A connection the server ends between two statements (a restart: 57P01) emits "error"
+    // outside any query; unheard, that event would end the process. Heard, it fails the
+    // transaction's next statement and the connection is dropped, not reused.
+    const lost = (error: Error) => {
+      broken = error;
+    };
+    client.on("error", lost);
     try {
       return await this.transaction(client, subject, decide);
     } catch (error) {
@@ -54,6 +61,7 @@ export class PgAlertEventTransactions implements AlertEventTransactions {
       });
       throw translate(error);
     } finally {
+      client.removeListener("error", lost);
       client.release(broken);
     }
   }
