@@ -36,10 +36,11 @@ export function makeTestCertificates(): TestCertificates {
     const keyPath = path.join(dir, `${name}.key`);
     return { certPath, keyPath, cert: readFileSync(certPath), key: readFileSync(keyPath) };
   };
-  const newCa = (name: string): void => {
+  /** `openssl req` with a new unencrypted P-256 key in `<name>.key`, for the subject CN=`name`. */
+  const request = (name: string, ...args: string[]): void => {
     openssl(
       "req",
-      "-x509",
+      ...args,
       "-newkey",
       "ec",
       "-pkeyopt",
@@ -47,30 +48,16 @@ export function makeTestCertificates(): TestCertificates {
       "-nodes",
       "-keyout",
       `${name}.key`,
-      "-out",
-      `${name}.crt`,
-      "-days",
-      "2",
       "-subj",
       `/CN=${name}`,
     );
   };
+  const newCa = (name: string): void => {
+    request(name, "-x509", "-out", `${name}.crt`, "-days", "2");
+  };
   const sign = (name: string, ca: string, extensions: string): void => {
     writeFileSync(path.join(dir, `${name}.ext`), extensions);
-    openssl(
-      "req",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    );
+    request(name, "-out", `${name}.csr`);
     openssl(
       "x509",
       "-req",

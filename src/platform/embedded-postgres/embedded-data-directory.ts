@@ -1,6 +1,7 @@
-import { chmod, mkdir, readdir, stat } from "node:fs/promises";
+import { chmod, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { blockedParent } from "./os-user-reach.js";
+import { pathExists } from "./path-exists.js";
 import type { PostgresUser } from "./postgres-os-user.js";
 import { errorCode } from "./system-error-code.js";
 
@@ -24,7 +25,7 @@ export async function prepareParentDirectories(
   }
   const missing: string[] = [];
   for (const dir of parents) {
-    if (await exists(dir)) break;
+    if (await pathExists(dir)) break;
     missing.push(dir);
   }
   if (missing.length > 0) {
@@ -50,7 +51,7 @@ export async function prepareParentDirectories(
  * it survives restarts, instead of being initialised again.
  */
 export async function isInitialised(dataDir: string): Promise<boolean> {
-  return exists(path.join(dataDir, "PG_VERSION"));
+  return pathExists(path.join(dataDir, "PG_VERSION"));
 }
 
 /** initdb refuses a non-empty directory; say why in our words before it does. */
@@ -67,15 +68,5 @@ export async function assertEmptyOrMissing(dataDir: string, setting: string): Pr
       `${dataDir} is not empty but holds no PostgreSQL data (no PG_VERSION): refusing to ` +
         `initialise a database there. Set ${setting} to an empty or new directory.`,
     );
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === "ENOENT") return false;
-    throw error;
   }
 }

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { arch, platform } from "node:os";
 import path from "node:path";
 import { blockedParent } from "./os-user-reach.js";
+import { pathExists } from "./path-exists.js";
 import type { PostgresUser } from "./postgres-os-user.js";
 import { SHARED_CACHE_ROOT } from "./shared-locations.js";
 import { errorCode } from "./system-error-code.js";
@@ -44,7 +45,7 @@ export async function postgresBinaries(
   }
   await mkdir(SHARED_CACHE_ROOT, { recursive: true, mode: 0o755 });
   await assertOnlyRootWrites(SHARED_CACHE_ROOT);
-  if (!(await exists(path.join(target, "bin", "postgres")))) await copyOnce(native, target);
+  if (!(await pathExists(path.join(target, "bin", "postgres")))) await copyOnce(native, target);
   return { ...binariesIn(target), copiedTo: target };
 }
 
@@ -94,15 +95,5 @@ async function assertOnlyRootWrites(dir: string): Promise<void> {
         `binaries root starts); it is owner uid ${info.uid}, mode ` +
         `${(info.mode & 0o777).toString(8)}. Run: chown root: ${dir} && chmod 755 ${dir}`,
     );
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === "ENOENT") return false;
-    throw error;
   }
 }

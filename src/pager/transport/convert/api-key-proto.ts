@@ -1,5 +1,4 @@
 import { create } from "@bufbuild/protobuf";
-import { timestampDate } from "@bufbuild/protobuf/wkt";
 import {
   type ApiKey as ApiKeyPb,
   ApiKeyRole as ApiKeyRolePb,
@@ -7,7 +6,7 @@ import {
   type CreateApiKeyRequest,
 } from "../../../../gen/pager/v1/api_key_service_pb.js";
 import { fromEnumFilter } from "../../../platform/proto/enum-filter.js";
-import { toTimestamp } from "../../../platform/proto/proto-time.js";
+import { fromTimestamp, toTimestamp } from "../../../platform/proto/proto-time.js";
 import type { ApiKey, ApiKeyRole, NewApiKeyInput } from "../../domain/api-key.js";
 
 const TO_PB: Record<ApiKeyRole, ApiKeyRolePb> = {
@@ -40,7 +39,7 @@ export function fromCreateApiKeyRequest(request: CreateApiKeyRequest): NewApiKey
     name: request.name,
     role: fromEnumFilter(TO_PB, "ApiKeyRole", request.role, "role"),
     monitoredServiceId: request.monitoredServiceId,
-    expireTime: request.expireTime === undefined ? null : timestampDate(request.expireTime),
+    expireTime: fromTimestamp(request.expireTime, "expire_time"),
     rateLimit: request.rateLimit ?? null,
   };
 }

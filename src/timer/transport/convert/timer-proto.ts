@@ -1,5 +1,4 @@
 import { create } from "@bufbuild/protobuf";
-import { timestampDate } from "@bufbuild/protobuf/wkt";
 import {
   type SetTimerRequest,
   type Timer as TimerPb,
@@ -7,7 +6,7 @@ import {
   TimerState as TimerStatePb,
 } from "../../../../gen/timer/v1/timer_service_pb.js";
 import { fromEnumFilter } from "../../../platform/proto/enum-filter.js";
-import { fromDuration, toTimestamp } from "../../../platform/proto/proto-time.js";
+import { fromDuration, fromTimestamp, toTimestamp } from "../../../platform/proto/proto-time.js";
 import type { Schedule, SetTimerInput } from "../../domain/new-timer.js";
 import type { Timer, TimerState } from "../../domain/timer.js";
 
@@ -58,7 +57,7 @@ export function fromSetTimerRequest(request: SetTimerRequest): SetTimerInput {
 function scheduleOf(schedule: SetTimerRequest["schedule"]): Schedule | null {
   switch (schedule.case) {
     case "fireTime":
-      return { fireTime: timestampDate(schedule.value) };
+      return { fireTime: fromTimestamp(schedule.value, "fire_time") as Date };
     case "delay":
       return { delayMs: fromDuration(schedule.value, "delay") ?? 0 };
     default:
