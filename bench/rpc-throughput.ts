@@ -47,14 +47,17 @@ import { fixed, table } from "./lib/text-table.js";
  * Environment: DATABASE_URL (server where a throwaway database is created;
  * default the local test server), BENCH_SECONDS (5), BENCH_WARMUP_SECONDS
  * (2; 0 skips), BENCH_CONCURRENCY ("1,8,32"), BENCH_SERVICES (200),
- * BENCH_ACK_POOL (1000), BENCH_PHASES ("health,cycle,ack,sql-cycle,sql-ack"),
+ * BENCH_ACK_POOL (1000), BENCH_PHASES ("health,cycle,ack,sql-cycle,sql-ack,list"),
+ * BENCH_TEMPLATE_DB (a database to copy instead of starting empty, such as
+ * the year of history `npm run bench:plans` keeps with BENCH_KEEP_DB=1: CPU
+ * per call and ListAlerts' first page on a full database),
  * BENCH_SERVER_LOG_LEVEL (warn). Other PAGER_* variables (PAGER_DB_POOL_SIZE…)
  * reach the server unchanged. To look inside the server: BENCH_SQL_STATS=1
  * (statements per call) and BENCH_CPU_PROF=<phase>[@<concurrency>] (e.g.
  * "cycle@32": V8 profile of the server during that phase's measured windows).
  */
 
-const PHASES = ["health", "cycle", "ack", "sql-cycle", "sql-ack"] as const;
+const PHASES = ["health", "cycle", "ack", "sql-cycle", "sql-ack", "list"] as const;
 /** The concurrency the targets are stated at; also the default of BENCH_CPU_PROF's @N. */
 const TARGET_CONCURRENCY = 32;
 const TARGET_RATIO = 0.4;
@@ -62,6 +65,8 @@ const TARGET_P99_MS = 50;
 /** R_full / R_pred: how close the server comes to its transport and its SQL back to back. */
 const TARGET_PREDICTED = 0.8;
 const TARGET_RSS_MB = 250;
+/** ListAlerts' first page, however much history the database holds. */
+const TARGET_LIST_P99_MS = 20;
 /** Longer than any run, so no ack timer fires and escalations never add load to a phase. */
 const ACK_TIMEOUT_SECONDS = 15 * 60;
 
@@ -274,6 +279,26 @@ async function acks(
   };
 }
 
+/** ListAlerts' first page (the default page size, no filter), as a console opens it. */
+const listPhase: PhaseRun<Settings> = async (ctx, _services, concurrency) => {
+  const usage = emptyUsage();
+  const latencies: number[] = [];
+  await ctx.meter.measure(usage, wantsProfile(ctx, "list", concurrency), async () => {
+    const deadline = performance.now() + ctx.seconds * 1000;
+    await runWorkers(ctx, concurrency, deadline, async (client) => {
+      const started = performance.now();
+      try {
+        await client.call(PagerService.method.listAlerts, {});
+        latencies.push(performance.now() - started);
+      } catch (error) {
+        ctx.errors.add("ListAlerts", error);
+      }
+    });
+  });
+  const row = rowOf("ListAlerts (first page)", concurrency, latencies, usage);
+  return { name: "list", concurrency, rows: [row], usage, unit: "call", units: latencies.length };
+};
+
 /**
  * Untimed: makes every pool service have a fresh TRIGGERED alert (resolving
  * whatever the previous round left acknowledged) and waits for the pages to
@@ -457,6 +482,17 @@ function printTargets(phases: readonly Phase[], concurrency: number, rss: PeakRs
       verdict(rFull / rPred >= TARGET_PREDICTED),
     ]);
   }
+  const list = phases
+    .flatMap((p) => p.rows)
+    .find((r) => r.rpc === "ListAlerts (first page)" && r.concurrency === concurrency);
+  if (list !== undefined) {
+    lines.push([
+      `ListAlerts first page p99 @ ${concurrency}`,
+      `≤ ${TARGET_LIST_P99_MS} ms`,
+      `${fixed(list.latency.p99, 2)} ms`,
+      verdict(list.latency.p99 <= TARGET_LIST_P99_MS),
+    ]);
+  }
   const rssMb = Math.max(rss.sampledKb, rss.hwmKb) / 1024;
   lines.push([
     "server peak RSS",
@@ -474,7 +510,7 @@ function printTargets(phases: readonly Phase[], concurrency: number, rss: PeakRs
 async function main(): Promise<number> {
   const settings = readSettings(process.env);
   printPreamble(settings);
-  const db = await createBenchDatabase(settings.adminUrl);
+  const db = await createBenchDatabase(settings.adminUrl, process.env.BENCH_TEMPLATE_DB || null);
   const redacted = new URL(db.url);
   redacted.password = "";
   console.log(`database: ${redacted.toString()} (created for this run, dropped at the end)`);
@@ -490,6 +526,7 @@ async function main(): Promise<number> {
       ["ack", ackPhase],
       ["sql-cycle", sqlCyclePhase],
       ["sql-ack", sqlAckPhase],
+      ["list", listPhase],
     ],
     setUp: setUpPolicyAndServices,
     onServer: (started) => {

@@ -15,14 +15,21 @@ export interface BenchDatabase {
   backendPids(): Promise<number[]>;
   /** Closes the bench's connections and drops the database (forcing out stragglers). */
   drop(): Promise<void>;
+  /** Closes the connections and keeps the database, for another run to use. */
+  keep(): Promise<void>;
 }
 
 /** Creates `pager_bench_<timestamp>` on the server of `adminUrl`. */
-export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
+export async function createBenchDatabase(
+  adminUrl: string,
+  template: string | null = null,
+): Promise<BenchDatabase> {
   const name = `pager_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl, application_name: "pager-bench" });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(
+    `CREATE DATABASE ${name}${template === null ? "" : ` TEMPLATE ${admin.escapeIdentifier(template)}`}`,
+  );
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const client = new pg.Client({
@@ -44,6 +51,11 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
         [name],
       );
       return result.rows.map((row) => row.pid);
+    },
+    async keep() {
+      dropped = true;
+      await client.end();
+      await admin.end();
     },
     async drop() {
       if (dropped) return;

@@ -1,9 +1,9 @@
-import { useState } from "preact/hooks";
 import { AlertState } from "../../gen/pager/v1/alert_pb.js";
 import { linkApi } from "./api.js";
 import { refusalOf } from "./errors.js";
 import { alertStateName, targetText, when } from "./format.js";
-import { useLoad } from "./hooks.js";
+import { useAction, useLoad } from "./hooks.js";
+import { Problem } from "./problem.js";
 import { StateBadge } from "./state-badge.js";
 
 /**
@@ -15,30 +15,14 @@ import { StateBadge } from "./state-badge.js";
 export function AckLinkPage({ token }: { token: string }) {
   const api = linkApi();
   const link = useLoad(() => api.getAcknowledgementLink({ token }), [token]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function acknowledge() {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.acknowledgeByLink({ token });
-      link.reload();
-    } catch (error) {
-      setProblem(refusalOf(error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { problem, busy, run } = useAction(link.reload);
 
   if (link.value === undefined) {
     return (
       <main class="ack-page">
         <h1>Acknowledge an alert</h1>
         {link.error !== null ? (
-          <p class="error" role="alert">
-            {refusalOf(link.error).message}
-          </p>
+          <Problem message={refusalOf(link.error).message} />
         ) : (
           <p class="loading">Loading…</p>
         )}
@@ -73,7 +57,12 @@ export function AckLinkPage({ token }: { token: string }) {
         <dd>{when(expireTime)}</dd>
       </dl>
       {alert?.state === AlertState.TRIGGERED && (
-        <button type="button" class="big" disabled={busy} onClick={acknowledge}>
+        <button
+          type="button"
+          class="big"
+          disabled={busy}
+          onClick={() => run(() => api.acknowledgeByLink({ token }))}
+        >
           Acknowledge
         </button>
       )}
@@ -82,11 +71,7 @@ export function AckLinkPage({ token }: { token: string }) {
           Acknowledged: the escalation has stopped.
         </p>
       )}
-      {problem !== null && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Problem message={problem} />
     </main>
   );
 }

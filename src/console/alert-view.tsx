@@ -4,7 +4,7 @@ import { AlertState } from "../../gen/pager/v1/alert_pb.js";
 import { NotificationState } from "../../gen/pager/v1/notification_pb.js";
 import type { Api } from "./api.js";
 import type { Signed } from "./app.js";
-import { refusalOf } from "./errors.js";
+import { ColumnHeads } from "./column-heads.js";
 import {
   alertStateName,
   isActive,
@@ -13,25 +13,16 @@ import {
   targetText,
   when,
 } from "./format.js";
-import { useLoad } from "./hooks.js";
+import { useAction, useLoad } from "./hooks.js";
+import { allAlertEvents } from "./lists.js";
+import { LoadFailure, Problem } from "./problem.js";
 import { StateBadge } from "./state-badge.js";
 import { describeEvent } from "./timeline.js";
-
-async function allEvents(api: Api, alertId: string): Promise<AlertEvent[]> {
-  const events: AlertEvent[] = [];
-  let pageToken = "";
-  do {
-    const response = await api.pager.listAlertEvents({ alertId, pageSize: 1000, pageToken });
-    events.push(...response.events);
-    pageToken = response.nextPageToken;
-  } while (pageToken !== "");
-  return events;
-}
 
 async function loadAlert(api: Api, alertId: string) {
   const [{ alert }, events, { notifications }] = await Promise.all([
     api.pager.getAlert({ alertId }),
-    allEvents(api, alertId),
+    allAlertEvents(api, alertId),
     api.notifications.listNotifications({ alertId, pageSize: 1000 }),
   ]);
   if (alert === undefined) throw new Error("the server answered without the alert");
@@ -62,25 +53,11 @@ export function AlertView({ signed, alertId }: { signed: Signed; alertId: string
     [signed, alertId],
   );
   const loaded = useLoad(() => loadAlert(signed.api, alertId), [signed, alertId, version]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function act(action: () => Promise<unknown>) {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await action();
-      loaded.reload();
-    } catch (error) {
-      setProblem(refusalOf(error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { problem, busy, run: act } = useAction(loaded.reload);
 
   if (loaded.value === undefined) {
     return loaded.error !== null ? (
-      <p class="error">{refusalOf(loaded.error).message}</p>
+      <LoadFailure error={loaded.error} />
     ) : (
       <p class="loading">Loading the alert…</p>
     );
@@ -168,26 +145,15 @@ export function AlertView({ signed, alertId }: { signed: Signed; alertId: string
           </button>
         </div>
       )}
-      {problem !== null && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Problem message={problem} />
       <h2>Pages</h2>
       {notifications.length === 0 ? (
         <p class="empty">No pages.</p>
       ) : (
         <table class="notifications">
-          <thead>
-            <tr>
-              <th scope="col">Level</th>
-              <th scope="col">Target</th>
-              <th scope="col">State</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last error</th>
-              {respond && <th scope="col">Action</th>}
-            </tr>
-          </thead>
+          <ColumnHeads
+            names={["Level", "Target", "State", "Attempts", "Last error", respond && "Action"]}
+          />
           <tbody>
             {notifications.map((page) => (
               <tr key={page.id} data-notification-id={page.id}>

@@ -1,10 +1,11 @@
 import { useState } from "preact/hooks";
 import { AlertState } from "../../gen/pager/v1/alert_pb.js";
 import type { Signed } from "./app.js";
-import { refusalOf } from "./errors.js";
+import { ColumnHeads } from "./column-heads.js";
 import { age, alertStateName, isActive, isoTime, when } from "./format.js";
 import { useFeed, useLoad, useNow } from "./hooks.js";
 import { allServices } from "./lists.js";
+import { LoadFailure } from "./problem.js";
 import { StateBadge } from "./state-badge.js";
 
 type StateFilter = "all" | "active" | AlertState;
@@ -82,23 +83,14 @@ export function AlertsView({ signed }: { signed: Signed }) {
           </select>
         </label>
       </div>
-      {services.error !== null && <p class="error">{refusalOf(services.error).message}</p>}
+      <LoadFailure error={services.error} />
       {shown.length === 0 ? (
         <p class="empty">
           {feed.status === "connecting" ? "Loading alerts…" : "No alerts match these filters."}
         </p>
       ) : (
         <table class="alerts">
-          <thead>
-            <tr>
-              <th scope="col">State</th>
-              <th scope="col">Service</th>
-              <th scope="col">Message</th>
-              <th scope="col">Level</th>
-              <th scope="col">Age</th>
-              <th scope="col">Acknowledged by</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={["State", "Service", "Message", "Level", "Age", "Acknowledged by"]} />
           <tbody>
             {shown.map((alert) => (
               <tr key={alert.id} data-alert-id={alert.id}>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AlertFeed } from "./alert-feed.js";
+import { refusalOf } from "./errors.js";
 
 /** Re-renders on every change of the feed. */
 export function useFeed(feed: AlertFeed): AlertFeed {
@@ -58,4 +59,34 @@ export function useLoad<T>(
     };
   }, [...deps, round]);
   return { value, error, reload: () => setRound((r) => r + 1) };
+}
+
+/**
+ * What a button asks of the server, run the same way in every view: `busy` while it runs (so
+ * the buttons can wait for it), then `done` (usually a reload of what it changed). A refusal
+ * becomes `problem`, the server's message for the view to show; the next attempt clears it.
+ * `run` says whether the action went through.
+ */
+export function useAction(done: () => void): {
+  problem: string | null;
+  busy: boolean;
+  run: (action: () => Promise<unknown>) => Promise<boolean>;
+} {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function run(action: () => Promise<unknown>): Promise<boolean> {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await action();
+      done();
+      return true;
+    } catch (error) {
+      setProblem(refusalOf(error).message);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { problem, busy, run };
 }

@@ -2,10 +2,11 @@ import { useState } from "preact/hooks";
 import { ApiKeyRole } from "../../gen/pager/v1/api_key_service_pb.js";
 import { roleName } from "./abilities.js";
 import type { Signed } from "./app.js";
-import { refusalOf } from "./errors.js";
+import { ColumnHeads } from "./column-heads.js";
 import { when } from "./format.js";
-import { useLoad } from "./hooks.js";
-import { allServices } from "./lists.js";
+import { useAction, useLoad } from "./hooks.js";
+import { allKeys, allServices } from "./lists.js";
+import { LoadFailure, Problem } from "./problem.js";
 
 const ROLES = [
   ApiKeyRole.RESPONDER,
@@ -15,32 +16,20 @@ const ROLES = [
   ApiKeyRole.TIMER,
 ];
 
-async function allKeys(signed: Signed) {
-  const keys = [];
-  let pageToken = "";
-  do {
-    const response = await signed.api.keys.listApiKeys({ pageSize: 1000, pageToken });
-    keys.push(...response.apiKeys);
-    pageToken = response.nextPageToken;
-  } while (pageToken !== "");
-  return keys;
-}
-
 /** API keys (admin): who may do what; a new key's secret is shown once, here. */
 export function KeysView({ signed }: { signed: Signed }) {
-  const keys = useLoad(() => allKeys(signed), [signed]);
+  const keys = useLoad(() => allKeys(signed.api), [signed]);
   const services = useLoad(() => allServices(signed.api), [signed]);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, run } = useAction(keys.reload);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [name, setName] = useState("");
   const [role, setRole] = useState(ApiKeyRole.RESPONDER);
   const [serviceId, setServiceId] = useState("");
   const [expires, setExpires] = useState("");
 
-  async function create(event: Event) {
+  function create(event: Event) {
     event.preventDefault();
-    setProblem(null);
-    try {
+    void run(async () => {
       const response = await signed.api.keys.createApiKey({
         name,
         role,
@@ -52,21 +41,12 @@ export function KeysView({ signed }: { signed: Signed }) {
       });
       setSecret({ name, secret: response.secret });
       setName("");
-      keys.reload();
-    } catch (error) {
-      setProblem(refusalOf(error).message);
-    }
+    });
   }
 
-  async function revoke(id: string, keyName: string) {
+  function revoke(id: string, keyName: string) {
     if (!window.confirm(`Revoke the key ${keyName}? It stops working at once.`)) return;
-    try {
-      await signed.api.keys.revokeApiKey({ apiKeyId: id });
-      setProblem(null);
-      keys.reload();
-    } catch (error) {
-      setProblem(refusalOf(error).message);
-    }
+    void run(() => signed.api.keys.revokeApiKey({ apiKeyId: id }));
   }
 
   return (
@@ -84,24 +64,12 @@ export function KeysView({ signed }: { signed: Signed }) {
           </button>
         </div>
       )}
-      {problem !== null && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
-      {keys.error !== null && <p class="error">{refusalOf(keys.error).message}</p>}
+      <Problem message={problem} />
+      <LoadFailure error={keys.error} />
       <table class="keys">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Ends with</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
+        <ColumnHeads
+          names={["Name", "Role", "Ends with", "Created", "Last used", "Expires", "Status"]}
+        />
         <tbody>
           {(keys.value ?? []).map((key) => (
             <tr key={key.id}>

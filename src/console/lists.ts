@@ -1,3 +1,5 @@
+import type { AlertEvent } from "../../gen/pager/v1/alert_event_pb.js";
+import type { ApiKey } from "../../gen/pager/v1/api_key_service_pb.js";
 import type { EscalationPolicy } from "../../gen/pager/v1/escalation_policy_pb.js";
 import type { MonitoredService } from "../../gen/pager/v1/monitored_service_pb.js";
 import type { Api } from "./api.js";
@@ -29,5 +31,20 @@ export function allPolicies(api: Api): Promise<EscalationPolicy[]> {
   return all(async (pageToken) => {
     const response = await api.policies.listEscalationPolicies({ pageSize: PAGE_SIZE, pageToken });
     return { items: response.escalationPolicies, nextPageToken: response.nextPageToken };
+  });
+}
+
+export function allKeys(api: Api): Promise<ApiKey[]> {
+  return all(async (pageToken) => {
+    const response = await api.keys.listApiKeys({ pageSize: PAGE_SIZE, pageToken });
+    return { items: response.apiKeys, nextPageToken: response.nextPageToken };
+  });
+}
+
+/** An alert's whole timeline, oldest first. */
+export function allAlertEvents(api: Api, alertId: string): Promise<AlertEvent[]> {
+  return all(async (pageToken) => {
+    const response = await api.pager.listAlertEvents({ alertId, pageSize: PAGE_SIZE, pageToken });
+    return { items: response.events, nextPageToken: response.nextPageToken };
   });
 }

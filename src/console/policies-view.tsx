@@ -1,15 +1,15 @@
-import { useState } from "preact/hooks";
 import type { Signed } from "./app.js";
-import { refusalOf } from "./errors.js";
-import { useLoad } from "./hooks.js";
+import { ColumnHeads } from "./column-heads.js";
+import { useAction, useLoad } from "./hooks.js";
 import { allPolicies } from "./lists.js";
 import { draftOf, EMPTY_POLICY } from "./policy-draft.js";
 import { PolicyEditor } from "./policy-editor.js";
+import { LoadFailure, Problem } from "./problem.js";
 
 /** Escalation policies: the list, and one policy to read or (admins) edit. */
 export function PoliciesView({ signed, policyId }: { signed: Signed; policyId: string | null }) {
   const policies = useLoad(() => allPolicies(signed.api), [signed, policyId]);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, run } = useAction(policies.reload);
   const admin = signed.abilities.administer;
   if (policyId !== null) {
     const policy = (policies.value ?? []).find((candidate) => candidate.id === policyId);
@@ -40,20 +40,10 @@ export function PoliciesView({ signed, policyId }: { signed: Signed; policyId: s
           </a>
         </p>
       )}
-      {problem !== null && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
-      {policies.error !== null && <p class="error">{refusalOf(policies.error).message}</p>}
+      <Problem message={problem} />
+      <LoadFailure error={policies.error} />
       <table class="policies">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Levels</th>
-            {admin && <th scope="col">Manage</th>}
-          </tr>
-        </thead>
+        <ColumnHeads names={["Name", "Levels", admin && "Manage"]} />
         <tbody>
           {(policies.value ?? []).map((policy) => (
             <tr key={policy.id}>
@@ -66,17 +56,13 @@ export function PoliciesView({ signed, policyId }: { signed: Signed; policyId: s
                   <button
                     type="button"
                     class="danger"
-                    onClick={async () => {
+                    onClick={() => {
                       if (!window.confirm(`Delete the policy ${policy.name}?`)) return;
-                      try {
-                        await signed.api.policies.deleteEscalationPolicy({
+                      void run(() =>
+                        signed.api.policies.deleteEscalationPolicy({
                           escalationPolicyId: policy.id,
-                        });
-                        setProblem(null);
-                        policies.reload();
-                      } catch (error) {
-                        setProblem(refusalOf(error).message);
-                      }
+                        }),
+                      );
                     }}
                   >
                     Delete

@@ -12,6 +12,7 @@ import {
   type TargetDraft,
   type TargetKind,
 } from "./policy-draft.js";
+import { Problem } from "./problem.js";
 
 const KIND_LABEL: Record<TargetKind, string> = {
   email: "Email address",
@@ -201,11 +202,7 @@ export function PolicyEditor({
           </div>
         )}
       </fieldset>
-      {unplaced && refusal !== null && (
-        <p class="error" role="alert">
-          {refusal.message}
-        </p>
-      )}
+      {unplaced && <Problem message={refusal?.message} />}
       {saved !== null && (
         <p class="ok" role="status">
           {saved}

@@ -1,10 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
 import type { MonitoredService } from "../../gen/pager/v1/monitored_service_pb.js";
 import type { Signed } from "./app.js";
-import { refusalOf } from "./errors.js";
+import { ColumnHeads } from "./column-heads.js";
 import { healthName } from "./format.js";
-import { useLoad } from "./hooks.js";
+import { useAction, useLoad } from "./hooks.js";
 import { allPolicies, allServices } from "./lists.js";
+import { LoadFailure, Problem } from "./problem.js";
 import { StateBadge } from "./state-badge.js";
 
 const RELOAD_MS = 250;
@@ -29,40 +30,17 @@ export function ServicesView({ signed }: { signed: Signed }) {
   }, [signed]);
   const services = useLoad(() => allServices(signed.api), [signed, version]);
   const policies = useLoad(() => allPolicies(signed.api), [signed]);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, run: act } = useAction(services.reload);
   const admin = signed.abilities.administer;
   const policyName = new Map((policies.value ?? []).map((p) => [p.id, p.name]));
-
-  async function act(action: () => Promise<unknown>): Promise<boolean> {
-    setProblem(null);
-    try {
-      await action();
-      services.reload();
-      return true;
-    } catch (error) {
-      setProblem(refusalOf(error).message);
-      return false;
-    }
-  }
 
   return (
     <section aria-labelledby="services-title">
       <h1 id="services-title">Services</h1>
-      {problem !== null && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
-      {services.error !== null && <p class="error">{refusalOf(services.error).message}</p>}
+      <Problem message={problem} />
+      <LoadFailure error={services.error} />
       <table class="services">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Health</th>
-            <th scope="col">Escalation policy</th>
-            {admin && <th scope="col">Manage</th>}
-          </tr>
-        </thead>
+        <ColumnHeads names={["Name", "Health", "Escalation policy", admin && "Manage"]} />
         <tbody>
           {(services.value ?? []).map((service) => (
             <ServiceRow

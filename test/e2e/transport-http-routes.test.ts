@@ -1,4 +1,3 @@
-import * as http2 from "node:http2";
 import { expect } from "chai";
 import { pino } from "pino";
 import { registerHealth } from "../../src/platform/health/health-service.js";
@@ -6,29 +5,7 @@ import { newMetricsRegistry } from "../../src/platform/metrics/metrics-registry.
 import { OPEN_SCRAPES } from "../../src/platform/metrics/metrics-route.js";
 import { exactPath, pathPrefix } from "../../src/platform/server/http-routes.js";
 import { type Serving, serve } from "../../src/platform/server/serve.js";
-
-/** GET over HTTP/2 with prior knowledge, as a gRPC client's connection would carry it. */
-async function h2Get(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
-  const session = http2.connect(baseUrl);
-  try {
-    return await new Promise((resolve, reject) => {
-      const stream = session.request({ ":path": path, ":method": "GET" });
-      let status = 0;
-      let body = "";
-      stream.on("response", (headers) => {
-        status = Number(headers[":status"]);
-      });
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => {
-        body += chunk;
-      });
-      stream.on("end", () => resolve({ status, body }));
-      stream.on("error", reject);
-    });
-  } finally {
-    session.close();
-  }
-}
+import { h2Get } from "../support/h2-get.js";
 
 describe("transport: plain HTTP routes next to the API on one port", () => {
   let serving: Serving;
@@ -70,7 +47,7 @@ describe("transport: plain HTTP routes next to the API on one port", () => {
   });
 
   it("answers the same routes over HTTP/2 with prior knowledge", async () => {
-    expect(await h2Get(baseUrl, "/hello")).to.deep.equal({ status: 200, body: "hello" });
+    expect(await h2Get(baseUrl, "/hello")).to.include({ status: 200, body: "hello" });
   });
 
   it("answers 404 for a path that is neither an RPC nor a route", async () => {

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { CoalescingWriter } from "../../../platform/workers/coalescing-writer.js";
 import type { AckTimerRelayQueue, RelayedAckTimer, RelayFailure } from "../../app/worker-ports.js";
 
 interface RelayRow {
@@ -14,10 +15,18 @@ interface RelayRow {
  * The relay's SQL on ack_timers: rows not yet handed to the timer service
  * (`delivered_time` unset) and rows cancelled since (`cancel_time` set).
  * Claims use FOR UPDATE SKIP LOCKED plus a lease in `claimed_until`, so
- * several pagers relay without waiting on each other.
+ * several pagers relay without waiting on each other. What a storm of
+ * timers succeeds with (armed, cancelled and deleted) is written in batches,
+ * one statement for all the timers relayed meanwhile.
  */
 export class PostgresAckTimerRelayQueue implements AckTimerRelayQueue {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly armed: CoalescingWriter<{ timer: RelayedAckTimer; now: Date }>;
+  private readonly cancelled: CoalescingWriter<RelayedAckTimer>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.armed = new CoalescingWriter((items) => this.writeArmed(items));
+    this.cancelled = new CoalescingWriter((timers) => this.writeCancelled(timers));
+  }
 
   async claim(now: Date, limit: number, leaseMs: number): Promise<RelayedAckTimer[]> {
     const rows: RelayRow[] = await this.dataSource.query(
@@ -53,18 +62,38 @@ export class PostgresAckTimerRelayQueue implements AckTimerRelayQueue {
     return row?.next ?? null;
   }
 
-  async markArmed(timer: RelayedAckTimer, now: Date): Promise<void> {
+  markArmed(timer: RelayedAckTimer, now: Date): Promise<void> {
+    return this.armed.add({ timer, now });
+  }
+
+  deleteCancelled(timer: RelayedAckTimer): Promise<void> {
+    return this.cancelled.add(timer);
+  }
+
+  private async writeArmed(items: readonly { timer: RelayedAckTimer; now: Date }[]): Promise<void> {
+    const rows = items.map(({ timer, now }) => ({
+      alert_id: timer.alertId,
+      level: timer.level,
+      generation: timer.generation,
+      delivered_time: now.toISOString(),
+    }));
     await this.dataSource.query(
-      `UPDATE ack_timers SET delivered_time = $4, claimed_until = NULL, attempts = 0, last_error = ''
-        WHERE alert_id = $1 AND level = $2 AND generation = $3`,
-      [timer.alertId, timer.level, timer.generation, now],
+      `UPDATE ack_timers t SET delivered_time = a.delivered_time, claimed_until = NULL,
+              attempts = 0, last_error = ''
+         FROM jsonb_to_recordset($1::jsonb)
+              AS a (alert_id uuid, level integer, generation integer, delivered_time timestamptz)
+        WHERE t.alert_id = a.alert_id AND t.level = a.level AND t.generation = a.generation`,
+      [JSON.stringify(rows)],
     );
   }
 
-  async deleteCancelled(timer: RelayedAckTimer): Promise<void> {
+  private async writeCancelled(timers: readonly RelayedAckTimer[]): Promise<void> {
+    const rows = timers.map((timer) => ({ alert_id: timer.alertId, level: timer.level }));
     await this.dataSource.query(
-      "DELETE FROM ack_timers WHERE alert_id = $1 AND level = $2 AND cancel_time IS NOT NULL",
-      [timer.alertId, timer.level],
+      `DELETE FROM ack_timers t
+        USING jsonb_to_recordset($1::jsonb) AS c (alert_id uuid, level integer)
+        WHERE t.alert_id = c.alert_id AND t.level = c.level AND t.cancel_time IS NOT NULL`,
+      [JSON.stringify(rows)],
     );
   }
 
