@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { registerHealth } from "../../src/platform/health/health-service.js";
 import { newMetricsRegistry } from "../../src/platform/metrics/metrics-registry.js";
 import { OPEN_SCRAPES } from "../../src/platform/metrics/metrics-route.js";
+import { readBrowserReach } from "../../src/platform/server/browser-reach.js";
 import { exactPath, pathPrefix } from "../../src/platform/server/http-routes.js";
 import { type Serving, serve } from "../../src/platform/server/serve.js";
 import { h2Get } from "../support/h2-get.js";
@@ -19,7 +20,7 @@ describe("transport: plain HTTP routes next to the API on one port", () => {
       services: [],
       probe: async () => {},
       logger: pino({ level: "silent" }),
-      reach: { allowedHosts: [], corsOrigins: [] },
+      reach: readBrowserReach({}, "TEST"),
       metrics: { registry: newMetricsRegistry(), port: null, authorize: OPEN_SCRAPES },
       httpRoutes: [
         exactPath("/hello", (_request, response) => {
