@@ -3,6 +3,7 @@ import { ApiKeyRole } from "../../gen/pager/v1/api_key_service_pb.js";
 import { roleName } from "./abilities.js";
 import type { Signed } from "./app.js";
 import { ColumnHeads } from "./column-heads.js";
+import { DangerButton } from "./danger-button.js";
 import { when } from "./format.js";
 import { useAction, useLoad } from "./hooks.js";
 import { allKeys, allServices } from "./lists.js";
@@ -44,11 +45,6 @@ export function KeysView({ signed }: { signed: Signed }) {
     });
   }
 
-  function revoke(id: string, keyName: string) {
-    if (!window.confirm(`Revoke the key ${keyName}? It stops working at once.`)) return;
-    void run(() => signed.api.keys.revokeApiKey({ apiKeyId: id }));
-  }
-
   return (
     <section aria-labelledby="keys-title">
       <h1 id="keys-title">API keys</h1>
@@ -85,9 +81,12 @@ export function KeysView({ signed }: { signed: Signed }) {
                 ) : key.id === signed.key.id ? (
                   "In use by you"
                 ) : (
-                  <button type="button" class="danger" onClick={() => revoke(key.id, key.name)}>
+                  <DangerButton
+                    question={`Revoke the key ${key.name}? It stops working at once.`}
+                    onConfirm={() => run(() => signed.api.keys.revokeApiKey({ apiKeyId: key.id }))}
+                  >
                     Revoke
-                  </button>
+                  </DangerButton>
                 )}
               </td>
             </tr>

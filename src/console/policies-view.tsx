@@ -1,5 +1,6 @@
 import type { Signed } from "./app.js";
 import { ColumnHeads } from "./column-heads.js";
+import { DangerButton } from "./danger-button.js";
 import { useAction, useLoad } from "./hooks.js";
 import { allPolicies } from "./lists.js";
 import { draftOf, EMPTY_POLICY } from "./policy-draft.js";
@@ -53,20 +54,18 @@ export function PoliciesView({ signed, policyId }: { signed: Signed; policyId: s
               <td data-label="Levels">{policy.levels.length}</td>
               {admin && (
                 <td data-label="Manage">
-                  <button
-                    type="button"
-                    class="danger"
-                    onClick={() => {
-                      if (!window.confirm(`Delete the policy ${policy.name}?`)) return;
-                      void run(() =>
+                  <DangerButton
+                    question={`Delete the policy ${policy.name}?`}
+                    onConfirm={() =>
+                      run(() =>
                         signed.api.policies.deleteEscalationPolicy({
                           escalationPolicyId: policy.id,
                         }),
-                      );
-                    }}
+                      )
+                    }
                   >
                     Delete
-                  </button>
+                  </DangerButton>
                 </td>
               )}
             </tr>

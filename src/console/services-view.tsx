@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { MonitoredService } from "../../gen/pager/v1/monitored_service_pb.js";
 import type { Signed } from "./app.js";
 import { ColumnHeads } from "./column-heads.js";
+import { DangerButton } from "./danger-button.js";
 import { healthName } from "./format.js";
 import { useAction, useLoad } from "./hooks.js";
 import { allPolicies, allServices } from "./lists.js";
@@ -166,15 +167,9 @@ function ServiceRow({
       </td>
       {policies !== null && (
         <td data-label="Manage">
-          <button
-            type="button"
-            class="danger"
-            onClick={() => {
-              if (window.confirm(`Delete ${service.name} and its alerts?`)) void onDelete();
-            }}
-          >
+          <DangerButton question={`Delete ${service.name} and its alerts?`} onConfirm={onDelete}>
             Delete
-          </button>
+          </DangerButton>
         </td>
       )}
     </tr>

@@ -1,14 +1,20 @@
+import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import { ApiKeyRole } from "../../gen/pager/v1/api_key_service_pb.js";
 import { EscalationPolicyService } from "../../gen/pager/v1/escalation_policy_pb.js";
 import { createKey } from "../support/api-keys.js";
 import { type ConsoleHarness, startConsoleHarness } from "../support/console-harness.js";
-import { uniqueName } from "../support/pager-fixtures.js";
+import {
+  createServiceWithPolicy,
+  createTwoLevelPolicy,
+  uniqueName,
+} from "../support/pager-fixtures.js";
 import { TEST_KEYS } from "../support/test-keys.js";
 
 /**
  * The policy editor in a real Chromium: the server validates, and its
- * field error appears next to the field it names; a valid policy is saved.
+ * field error appears next to the field it names; a valid policy is saved;
+ * a policy is deleted from the list only once the admin confirms.
  */
 describe("web console: the escalation policy editor", () => {
   let h: ConsoleHarness;
@@ -98,5 +104,39 @@ describe("web console: the escalation policy editor", () => {
     await page.goto(`${h.baseUrl}/#/policies`);
     await page.getByRole("heading", { name: "Escalation policies" }).waitFor();
     expect(await page.getByRole("link", { name: "New policy" }).count()).to.equal(0);
+  });
+
+  it("deletes a policy from the list once confirmed, and shows why one still in use is kept", async () => {
+    const free = await createTwoLevelPolicy(h.client);
+    const { policy: used } = await createServiceWithPolicy(h.client);
+    const page = await h.newPage();
+    await h.signIn(page, TEST_KEYS.admin);
+    await page.goto(`${h.baseUrl}/#/policies`);
+    const row = (name: string) => page.locator("table.policies tbody tr", { hasText: name });
+    await row(free.name).waitFor();
+
+    page.once("dialog", (dialog) => void dialog.dismiss());
+    await row(free.name).getByRole("button", { name: "Delete" }).click();
+    page.once("dialog", (dialog) => void dialog.accept());
+    await row(used.name).getByRole("button", { name: "Delete" }).click();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "point those services at another policy first" })
+      .waitFor();
+    expect(await row(used.name).count()).to.equal(1);
+    // Dismissed, then: still there, on the server too.
+    const kept = await h.client.call(EscalationPolicyService.method.getEscalationPolicy, {
+      escalationPolicyId: free.id,
+    });
+    expect(kept.escalationPolicy?.name).to.equal(free.name);
+
+    page.once("dialog", (dialog) => void dialog.accept());
+    await row(free.name).getByRole("button", { name: "Delete" }).click();
+    await row(free.name).waitFor({ state: "detached" });
+    expect(await page.getByRole("alert").count()).to.equal(0);
+    const gone = await h.client.fail(EscalationPolicyService.method.getEscalationPolicy, {
+      escalationPolicyId: free.id,
+    });
+    expect(gone.code).to.equal(status.NOT_FOUND);
   });
 });

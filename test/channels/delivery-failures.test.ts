@@ -98,7 +98,7 @@ describe("delivery failures: retries, permanent refusals, RetryNotification", ()
     const url = `http://127.0.0.1:${await freePort()}/down`;
     const page = await pageOnce(target.webhook(url));
     expect(page).to.include({ state: NotificationState.FAILED, attempts: 3 });
-    expect(page.lastError).to.match(/^the webhook unreachable: .*ECONNREFUSED/);
+    expect(page.lastError).to.match(/^could not reach the webhook: .*ECONNREFUSED/);
     const warnings = h.logs
       .withMessage("every page of this escalation level failed: nobody was reached")
       .filter((line) => line.alert_id === page.alertId);

@@ -87,6 +87,7 @@ describe("browser reach: Host and Origin (real server)", () => {
     const body = (await response.json()) as { code: string; message: string };
     expect(body.code).to.equal("permission_denied");
     expect(body.message).to.include('"http://attacker.example"');
+    expect(body.message).to.include("list the origin in PAGER_CORS_ORIGINS");
     const { escalationPolicies } = await h.client.call(
       EscalationPolicyService.method.listEscalationPolicies,
       { pageSize: 1000 },
@@ -178,7 +179,7 @@ describe("browser reach: Host and Origin (real server)", () => {
     const refused = await authorityAs("attacker.example");
     expect(refused.code).to.equal(grpc.status.PERMISSION_DENIED);
     expect(refused.details).to.match(
-      /^requests addressed to "attacker.example" are not served here/,
+      /^requests addressed to "attacker.example" are not served here; .* add it to PAGER_ALLOWED_HOSTS$/,
     );
     expect((await authorityAs("pager.internal:50051")).code).to.equal(grpc.status.OK);
   });

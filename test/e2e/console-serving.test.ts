@@ -1,33 +1,8 @@
-import * as http2 from "node:http2";
 import { expect } from "chai";
 import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
 import { builtConsole } from "../support/built-console.js";
+import { h2Get } from "../support/h2-get.js";
 import { type PagerHarness, startPagerHarness } from "../support/pager-harness.js";
-
-/** One request over HTTP/2 with prior knowledge: status, headers and body. */
-async function h2Get(baseUrl: string, path: string) {
-  const session = http2.connect(baseUrl);
-  try {
-    return await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-      const stream = session.request({ ":path": path, ":method": "GET" });
-      let status = 0;
-      let type = "";
-      let body = "";
-      stream.on("response", (headers) => {
-        status = Number(headers[":status"]);
-        type = String(headers["content-type"]);
-      });
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => {
-        body += chunk;
-      });
-      stream.on("end", () => resolve({ status, type, body }));
-      stream.on("error", reject);
-    });
-  } finally {
-    session.close();
-  }
-}
 
 /** The web console as the pager serves it on its own port, before any browser runs it. */
 describe("web console: served by the pager at /", () => {

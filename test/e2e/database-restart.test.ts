@@ -1,10 +1,6 @@
-import { setTimeout as delay } from "node:timers/promises";
 import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
-import { HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
-import { GrpcTestClient } from "../support/grpc-client.js";
-import { grpcCheck } from "../support/grpc-health-client.js";
 import { LogRecorder } from "../support/log-recorder.js";
 import {
   createServiceWithPolicy,
@@ -12,6 +8,7 @@ import {
   notificationsOf,
 } from "../support/pager-fixtures.js";
 import { eventually, type PagerHarness, startPagerHarness } from "../support/pager-harness.js";
+import { restartFigures, restartUnderLoad } from "../support/restart-under-load.js";
 import { RestartableDatabase } from "../support/restartable-database.js";
 import { scrapeOk } from "../support/scrape.js";
 import { TEST_KEYS } from "../support/test-keys.js";
@@ -20,21 +17,6 @@ const { method } = PagerService;
 const CLIENTS = 16;
 /** The promise made to operators: every call works again this soon after the database does. */
 const HEAL_MS = 5000;
-
-/** One RPC of the load, as its client saw it. */
-interface Outcome {
-  readonly startMs: number;
-  readonly endMs: number;
-  /** grpc.status of the answer; OK when it succeeded. */
-  readonly code: grpc.status;
-  readonly details: string;
-}
-
-/** Health as a load balancer polling it saw it. */
-interface HealthSample {
-  readonly atMs: number;
-  readonly serving: boolean;
-}
 
 /**
  * The pager's own embedded PostgreSQL (never the shared server) restarted
@@ -61,90 +43,32 @@ describe("database restart under load (embedded PostgreSQL of this test)", funct
     const services = await Promise.all(
       Array.from({ length: CLIENTS }, () => createServiceWithPolicy(h.client, [1, 60])),
     );
-    const t0 = performance.now();
-    const now = () => performance.now() - t0;
-    const outcomes: Outcome[] = [];
-    const health: HealthSample[] = [];
-    let running = true;
-
-    const healthClient = new grpc.Client(h.address, grpc.credentials.createInsecure());
-    const watchHealth = (async () => {
-      while (running) {
-        const atMs = now();
-        const serving = await grpcCheck(healthClient, "").then(
-          (r) => r.status === HealthCheckResponse_ServingStatus.SERVING,
-          () => false,
-        );
-        health.push({ atMs, serving });
-        await delay(50);
-      }
-    })();
-
-    const clients = services.map(() => new GrpcTestClient(h.address, TEST_KEYS.admin));
-    const timed = async (call: () => Promise<unknown>) => {
-      const startMs = now();
-      let code = grpc.status.OK;
-      let details = "";
-      try {
-        await call();
-      } catch (error) {
-        ({ code, details } = error as grpc.ServiceError);
-      }
-      outcomes.push({ startMs, endMs: now(), code, details });
-    };
-    const load = services.map(async ({ service }, i) => {
-      const client = clients[i] as GrpcTestClient;
-      while (running) {
-        await timed(() =>
-          client.call(method.sendAlert, { monitoredServiceId: service.id, message: "load" }),
-        );
-        await timed(() =>
-          client.call(method.resolveAlert, {
-            subject: { case: "monitoredServiceId", value: service.id },
-          }),
-        );
-      }
-    });
-
-    await delay(1000);
-    const downAtMs = now();
-    await database.stop();
-    await delay(2000);
-    await database.restart();
-    const upAtMs = now();
-    await delay(HEAL_MS + 2000);
-    running = false;
-    await Promise.all([...load, watchHealth]);
-    for (const client of clients) client.close();
-    healthClient.close();
-
-    const failures = outcomes.filter((o) => o.code !== grpc.status.OK);
-    const codes = new Set(failures.map((o) => grpc.status[o.code]));
-    expect(failures.length, "the outage was felt").to.be.above(0);
+    const run = await restartUnderLoad(
+      h.address,
+      database,
+      services.map(({ service }) => service.id),
+      { beforeMs: 1000, downMs: 2000, afterMs: HEAL_MS + 2000 },
+    );
+    const figures = restartFigures(run);
+    expect(figures.failures, "the outage was felt").to.be.above(0);
     const unexpected = logs.withMessage("unexpected error").map((line) => JSON.stringify(line.err));
     expect(
-      [...codes],
+      Object.keys(figures.codes),
       `clients see only UNAVAILABLE; logged: ${unexpected.join("\n")}`,
     ).to.deep.equal(["UNAVAILABLE"]);
-    const lastFailure = failures.reduce((a, b) => (a.endMs > b.endMs ? a : b));
-    const lastFailureEnd = lastFailure.endMs;
     expect(
-      lastFailureEnd - upAtMs,
-      `every call works again within 5 s (down at ${downAtMs}, up at ${upAtMs}; last failure ${JSON.stringify(lastFailure)})`,
+      figures.lastFailureAfterUpMs,
+      `every call works again within 5 s (${JSON.stringify({ ...run, outcomes: undefined, health: undefined, lastFailure: figures.lastFailure })})`,
     ).to.be.below(HEAL_MS);
-    const healed = outcomes.filter((o) => o.startMs > lastFailureEnd);
-    expect(healed.length, "and the load went on after").to.be.above(CLIENTS);
+    expect(figures.healedCalls, "and the load went on after").to.be.above(CLIENTS);
     expect(
-      outcomes.filter((o) => o.startMs < downAtMs && o.code === grpc.status.OK).length,
+      run.outcomes.filter((o) => o.startMs < run.downAtMs && o.code === grpc.status.OK).length,
+      "it worked before",
     ).to.be.above(0);
-
-    const notServing = health.filter((s) => s.atMs > downAtMs && !s.serving);
-    expect(notServing.length, "health went NOT_SERVING while down").to.be.above(0);
-    const servingAgain = health.find((s) => s.atMs > upAtMs && s.serving);
-    expect(servingAgain, "health came back").to.not.equal(undefined);
-    expect((servingAgain?.atMs ?? 0) - upAtMs, "health came back promptly").to.be.below(HEAL_MS);
-    const lastSample = health[health.length - 1];
-    expect(lastSample?.serving).to.equal(true);
+    expect(figures.notServingAfterDownMs, "health went NOT_SERVING while down").to.not.equal(null);
+    expect(figures.servingAfterUpMs, "health came back").to.not.equal(null);
+    expect(figures.servingAfterUpMs ?? HEAL_MS, "health came back promptly").to.be.below(HEAL_MS);
+    expect(run.health[run.health.length - 1]?.serving).to.equal(true);
 
     // Workers resume: a new alert is paged (dispatcher) and escalates (timer worker).
     const { service } = services[0] ?? { service: undefined };

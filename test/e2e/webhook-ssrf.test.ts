@@ -9,6 +9,7 @@ import { PagerService } from "../../gen/pager/v1/pager_service_pb.js";
 import type { Target } from "../../gen/pager/v1/target_pb.js";
 import type { Resolver } from "../../src/pager/adapters/channels/webhook-destination.js";
 import { type ChannelHarness, startChannelHarness } from "../support/channel-harness.js";
+import { freePort } from "../support/free-port.js";
 import {
   createServiceWithTargets,
   notificationsOf,
@@ -107,14 +108,18 @@ describe("webhooks cannot reach internal hosts (SSRF)", () => {
     expect(rows[0].n).to.equal(0);
   });
 
-  it("refuses at delivery a name that resolves to loopback: nothing reaches the receiver", async () => {
+  it("refuses at delivery a name that resolves to loopback, open port or closed alike: nothing reaches the receiver", async () => {
     const path = uniqueName("rebound");
-    const url = h.fakes.hooks.url(path).replace("127.0.0.1", "hooks.test");
-    const page = await pageTo(target.webhook(url));
-    expect(page).to.include({ state: NotificationState.FAILED, attempts: 1 });
-    expect(page.lastError).to.equal(
-      "the webhook refused to connect: hooks.test resolves to 127.0.0.1, a loopback address (an operator may allow it with PAGER_WEBHOOK_ALLOWED_HOSTS)",
-    );
+    const open = h.fakes.hooks.url(path).replace("127.0.0.1", "hooks.test");
+    const closed = `http://hooks.test:${await freePort()}/${path}`;
+    for (const url of [open, closed]) {
+      const page = await pageTo(target.webhook(url));
+      expect(page).to.include({ state: NotificationState.FAILED, attempts: 1 });
+      // The same words whichever port: the refusal tells nothing of what listens there.
+      expect(page.lastError, url).to.equal(
+        "the webhook refused to connect: hooks.test resolves to 127.0.0.1, a loopback address (an operator may allow it with PAGER_WEBHOOK_ALLOWED_HOSTS)",
+      );
+    }
     expect(h.fakes.hooks.received.filter((hook) => hook.url.endsWith(path))).to.deep.equal([]);
   });
 

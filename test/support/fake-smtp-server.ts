@@ -38,7 +38,8 @@ export class FakeSmtpServer {
     readonly port: number,
   ) {}
 
-  static async start(options: { startTls?: boolean } = {}): Promise<FakeSmtpServer> {
+  /** Starts on `port` (a free one when unset: a test that plays a relay coming back names its port). */
+  static async start(options: { startTls?: boolean; port?: number } = {}): Promise<FakeSmtpServer> {
     let fake: FakeSmtpServer | undefined;
     const plaintext = options.startTls === false;
     const server = new SMTPServer({
@@ -79,7 +80,7 @@ export class FakeSmtpServer {
         });
       },
     });
-    server.listen(0, "127.0.0.1");
+    server.listen(options.port ?? 0, "127.0.0.1");
     await once(server.server, "listening");
     fake = new FakeSmtpServer(server, (server.server.address() as AddressInfo).port);
     return fake;
@@ -87,9 +88,14 @@ export class FakeSmtpServer {
 
   /** The environment that points the pager's email channel here (self-signed STARTTLS accepted). */
   env(from = "pager@example.com"): Record<string, string> {
+    return FakeSmtpServer.envAt(this.port, from);
+  }
+
+  /** The same environment for a relay that will listen on `port`, started or not. */
+  static envAt(port: number, from = "pager@example.com"): Record<string, string> {
     const { user, pass } = SMTP_ACCOUNT;
     return {
-      PAGER_SMTP_URL: `smtp://${user}:${pass}@127.0.0.1:${this.port}?tls.rejectUnauthorized=false`,
+      PAGER_SMTP_URL: `smtp://${user}:${pass}@127.0.0.1:${port}?tls.rejectUnauthorized=false`,
       PAGER_MAIL_FROM: from,
     };
   }

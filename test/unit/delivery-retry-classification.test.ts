@@ -50,7 +50,7 @@ describe("delivery retry classification", () => {
         const error = httpDeliveryError("the webhook", { unreachable: cause });
         expect(error.permanent).to.equal(false);
         const text = cause instanceof Error ? cause.message : String(cause);
-        expect(error.message).to.equal(`the webhook unreachable: ${text}`);
+        expect(error.message).to.equal(`could not reach the webhook: ${text}`);
       });
     }
   });

@@ -136,19 +136,19 @@ export function processSettingTable(
       kind: "integer",
       name: `${prefix}_DB_STATEMENT_TIMEOUT_MS`,
       fallback: 5000,
+      shownDefault: `\`5000\` (at most half of \`${prefix}_MAX_DEADLINE_MS\`)`,
       min: 0,
       max: 3_600_000,
-      meaning:
-        "Longest one SQL statement may run (PostgreSQL `statement_timeout`); the call then fails `DEADLINE_EXCEEDED`. Keep it below your callers' deadlines. `0`: no limit.",
+      meaning: `Longest one SQL statement may run (PostgreSQL \`statement_timeout\`); the call then fails \`DEADLINE_EXCEEDED\`. Must be shorter than \`${prefix}_MAX_DEADLINE_MS\`. \`0\`: no limit.`,
     },
     dbLockTimeoutMs: {
       kind: "integer",
       name: `${prefix}_DB_LOCK_TIMEOUT_MS`,
       fallback: 3000,
+      shownDefault: `\`3000\` (at most half of \`${prefix}_MAX_DEADLINE_MS\`)`,
       min: 0,
       max: 3_600_000,
-      meaning:
-        "Longest one SQL statement may wait for a lock another transaction holds (`lock_timeout`); the call then fails `UNAVAILABLE`, which clients retry. `0`: no limit.",
+      meaning: `Longest one SQL statement may wait for a lock another transaction holds (\`lock_timeout\`); the call then fails \`UNAVAILABLE\`, which clients retry. Must be shorter than \`${prefix}_MAX_DEADLINE_MS\`. \`0\`: no limit.`,
     },
     dbIdleInTransactionTimeoutMs: {
       kind: "integer",
@@ -218,6 +218,7 @@ export function readProcessSettings(
   defaults: ProcessDefaults,
 ): ProcessSettings {
   const table = processSettingTable(prefix, defaults);
+  const limits = readServerLimits(env, prefix);
   return {
     host: text(env, table.host),
     port: integer(env, table.port),
@@ -227,16 +228,43 @@ export function readProcessSettings(
     dataDir: text(env, table.dataDir),
     dataDirIsDefault: (env[table.dataDir.name] ?? "") === "",
     dbPoolSize: integer(env, table.dbPoolSize),
-    dbTimeouts: {
-      statementMs: integer(env, table.dbStatementTimeoutMs),
-      lockMs: integer(env, table.dbLockTimeoutMs),
-      idleInTransactionMs: integer(env, table.dbIdleInTransactionTimeoutMs),
-    },
+    dbTimeouts: readDatabaseTimeouts(env, prefix, table, limits.maxDeadlineMs),
     logLevel: text(env, table.logLevel),
     shutdownGraceMs: integer(env, table.shutdownGraceMs),
     reach: readBrowserReach(env, prefix),
     tls: readServerTls(env, prefix),
-    limits: readServerLimits(env, prefix),
+    limits,
+  };
+}
+
+/**
+ * The pool's limits, each shorter than the longest deadline a call runs
+ * under: a statement that outlived its call would hold a connection (and
+ * its locks) for an answer nobody waits for. Unset, the statement and lock
+ * limits are at most half that deadline; set, past it, they stop the start.
+ */
+function readDatabaseTimeouts(
+  env: Env,
+  prefix: string,
+  table: ProcessSettingTable,
+  maxDeadlineMs: number,
+): DatabaseTimeouts {
+  const belowDeadline = (setting: IntegerSetting): number => {
+    if ((env[setting.name] ?? "") === "") {
+      return Math.min(setting.fallback, Math.floor(maxDeadlineMs / 2));
+    }
+    const value = integer(env, setting);
+    if (value !== 0 && value >= maxDeadlineMs) {
+      throw new Error(
+        `${setting.name}=${value} must be shorter than ${prefix}_MAX_DEADLINE_MS=${maxDeadlineMs}, the longest a call may wait for it`,
+      );
+    }
+    return value;
+  };
+  return {
+    statementMs: belowDeadline(table.dbStatementTimeoutMs),
+    lockMs: belowDeadline(table.dbLockTimeoutMs),
+    idleInTransactionMs: integer(env, table.dbIdleInTransactionTimeoutMs),
   };
 }
 

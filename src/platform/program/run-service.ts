@@ -6,6 +6,7 @@ import {
 } from "../embedded-postgres/embedded-database.js";
 import type { Setting } from "../settings/setting.js";
 import { type ProgramUsage, settingsHelp } from "../settings/settings-help.js";
+import { portInUseMessage } from "./port-in-use.js";
 import type { ProcessSettings } from "./process-settings.js";
 
 /** What differs between the programs of this project (the pager, the timer service). */
@@ -89,7 +90,8 @@ async function run(program: ServiceProgram): Promise<void> {
     service = await program.start(settings.databaseUrl ?? embedded?.url ?? "", logger);
   } catch (error) {
     await embedded?.stop();
-    throw error;
+    const portTaken = portInUseMessage(error, name, settings);
+    throw portTaken === null ? error : new Error(portTaken);
   }
   let stopping = false;
   const shutdown = async (signal: string) => {

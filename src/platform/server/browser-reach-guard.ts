@@ -34,7 +34,7 @@ export function guardBrowserReach(
       refuse(
         request,
         response,
-        `requests addressed to ${quoted(authority ?? "")} are not served here; add the name to the allowed hosts setting if it is this server's`,
+        `requests addressed to ${quoted(authority ?? "")} are not served here; if that name is this server's, add it to ${policy.settingNames.allowedHosts}`,
       );
       return;
     }
@@ -45,7 +45,7 @@ export function guardBrowserReach(
       refuse(
         request,
         response,
-        `web pages of origin ${quoted(origin ?? "")} may not call this server; list the origin in the CORS origins setting to allow it`,
+        `web pages of origin ${quoted(origin ?? "")} may not call this server; list the origin in ${policy.settingNames.corsOrigins} to allow it`,
       );
       return;
     }

@@ -9,6 +9,8 @@ export interface BrowserReachSettings {
   readonly allowedHosts: readonly string[];
   /** Origins (`scheme://host[:port]`) whose web pages may call the API across origins. */
   readonly corsOrigins: readonly string[];
+  /** The settings these came from, which a refusal names as its remedy. */
+  readonly settingNames: { readonly allowedHosts: string; readonly corsOrigins: string };
 }
 
 /** Where `Origin` leads: same origin, an origin allowed by CORS, or a refusal. */
@@ -28,6 +30,10 @@ export function readBrowserReach(env: Env, prefix: string): BrowserReachSettings
   return {
     allowedHosts: readHosts(env, settings.allowedHosts),
     corsOrigins: readOrigins(env, settings.corsOrigins),
+    settingNames: {
+      allowedHosts: settings.allowedHosts.name,
+      corsOrigins: settings.corsOrigins.name,
+    },
   };
 }
 
@@ -115,8 +121,11 @@ export class BrowserReachPolicy {
   private readonly names: ReadonlySet<string>;
   private readonly domains: readonly string[];
   private readonly origins: ReadonlySet<string>;
+  /** The settings to name when a request is refused. */
+  readonly settingNames: BrowserReachSettings["settingNames"];
 
   constructor(settings: BrowserReachSettings, ownNames: readonly string[]) {
+    this.settingNames = settings.settingNames;
     this.anyHost = settings.allowedHosts.includes("*");
     const written = settings.allowedHosts.filter((host) => host !== "*");
     this.names = new Set([

@@ -31,7 +31,7 @@ export function httpDeliveryError(provider: string, failure: HttpDeliveryFailure
   if ("refused" in failure) return new DeliveryError(`${provider} ${failure.refused}`, true);
   if ("unreachable" in failure) {
     return new DeliveryError(
-      `${provider} unreachable: ${networkReason(failure.unreachable)}`,
+      `could not reach ${provider}: ${networkReason(failure.unreachable)}`,
       false,
     );
   }
