@@ -2,19 +2,22 @@ import { EscalationPolicyService } from "../gen/pager/v1/escalation_policy_pb.js
 import { PagerService, SendAlertOutcome } from "../gen/pager/v1/pager_service_pb.js";
 import { mapConcurrently } from "../test/support/map-concurrently.js";
 import { seconds, target } from "../test/support/pager-fixtures.js";
+import { type ServiceProcess, startServiceProcess } from "../test/support/service-process.js";
 import { TEST_KEYS } from "../test/support/test-keys.js";
 import { createBenchDatabase } from "./lib/bench-database.js";
-import { adminUrl, readPositive } from "./lib/env-settings.js";
+import { adminUrl, readChoice, readPositive } from "./lib/env-settings.js";
 import { LoadClient } from "./lib/grpc-load-client.js";
 import { summarize } from "./lib/latency-stats.js";
 import { loadAverage, machineDescription } from "./lib/machine.js";
 import { readCpuMs } from "./lib/proc-stats.js";
-import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
+import { freePort, type ServerProcess, startServerProcess } from "./lib/server-process.js";
 import { fixed } from "./lib/text-table.js";
 
 /**
  * `npm run bench:escalation`: acknowledgement timeouts at volume, end to
- * end through the pager's in-process timer worker. BENCH_TIMEOUTS alerts
+ * end, through the pager's in-process timer worker or (BENCH_TIMER_MODE=service)
+ * a timer service in its own process, which the pager hands the timers to
+ * and which calls HandleAcknowledgementTimeout back. BENCH_TIMEOUTS alerts
  * (10,000) are sent evenly over BENCH_SPREAD_SECONDS (60), on a policy whose
  * level 0 waits BENCH_ACK_SECONDS (60) — so the timeouts fall due spread over
  * a minute, after the last alert was sent — and nobody acknowledges. The
@@ -24,27 +27,66 @@ import { fixed } from "./lib/text-table.js";
  * all, fails the run.
  *
  * Environment: DATABASE_URL (server for a throwaway database),
- * BENCH_TIMEOUTS, BENCH_SPREAD_SECONDS, BENCH_ACK_SECONDS,
+ * BENCH_TIMER_MODE (in-process | service), BENCH_TIMEOUTS,
+ * BENCH_SPREAD_SECONDS, BENCH_ACK_SECONDS,
  * BENCH_SERVER_LOG_LEVEL (warn).
  */
 
 const TARGET_P99_MS = 1000;
 const SETUP_CONCURRENCY = 32;
+const CALLBACK_METHOD = `${PagerService.typeName}/${PagerService.method.handleAcknowledgementTimeout.name}`;
+
+/**
+ * A timer service on the run's database, allowed to call the pager at
+ * `pagerPort` back, and what the pager needs to reach it.
+ */
+async function startTimerService(databaseUrl: string, pagerPort: number) {
+  const port = await freePort();
+  const timer = await startServiceProcess(
+    "test/support/timer-main.ts",
+    {
+      DATABASE_URL: databaseUrl,
+      TIMER_PORT: String(port),
+      TIMER_CALLBACK_ALLOWLIST: `127.0.0.1:${pagerPort}/${CALLBACK_METHOD}`,
+      TIMER_API_KEYS: TEST_KEYS.timerService,
+      TIMER_LOG_LEVEL: "warn",
+    },
+    `127.0.0.1:${port}`,
+  );
+  const pagerEnv = {
+    PAGER_TIMER_URL: `http://127.0.0.1:${port}`,
+    PAGER_TIMER_API_KEY: TEST_KEYS.timerService,
+    PAGER_TIMER_CALLBACK_URL: `http://127.0.0.1:${pagerPort}`,
+    PAGER_TIMER_CALLBACK_KEY: TEST_KEYS.timerCallback,
+  };
+  return { timer, pagerEnv };
+}
 
 async function main(): Promise<number> {
   const env = process.env;
   const count = Math.floor(readPositive(env, "BENCH_TIMEOUTS", 10_000));
   const spreadMs = readPositive(env, "BENCH_SPREAD_SECONDS", 60) * 1000;
   const ackSeconds = Math.floor(readPositive(env, "BENCH_ACK_SECONDS", 60));
-  console.log("pager escalation-lateness bench (in-process timer worker)");
+  const mode = readChoice(env, "BENCH_TIMER_MODE", ["in-process", "service"], "in-process");
+  console.log(`pager escalation-lateness bench (timers: ${mode})`);
   console.log(`machine: ${machineDescription()}; load average at start: ${loadAverage()}`);
   const db = await createBenchDatabase(adminUrl(env));
   let server: ServerProcess | null = null;
+  let timer: ServiceProcess | null = null;
   let client: LoadClient | null = null;
   try {
+    const pagerPort = await freePort();
+    let pagerEnv: Record<string, string> = {};
+    if (mode === "service") {
+      const started = await startTimerService(db.url, pagerPort);
+      timer = started.timer;
+      pagerEnv = started.pagerEnv;
+    }
     server = await startServerProcess({
       databaseUrl: db.url,
       logLevel: env.BENCH_SERVER_LOG_LEVEL || "warn",
+      port: pagerPort,
+      env: pagerEnv,
     });
     const calls = new LoadClient(server.address, TEST_KEYS.admin);
     client = calls;
@@ -138,6 +180,7 @@ async function main(): Promise<number> {
   } finally {
     client?.close();
     await server?.stop();
+    await timer?.kill();
     await db.drop();
   }
 }

@@ -34,6 +34,8 @@ export interface ServerProcessOptions {
   /** Extra environment for the server. */
   readonly env?: Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
+  /** The port to listen on, when something must know it beforehand; default a free one. */
+  readonly port?: number;
 }
 
 /** A port nobody listens on right now (the usual small race is acceptable for a bench). */
@@ -52,7 +54,7 @@ export async function freePort(): Promise<number> {
 /** Starts src/pager/main.ts and resolves once Health/Check answers SERVING. */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const address = `127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
