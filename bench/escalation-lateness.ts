@@ -73,6 +73,7 @@ async function main(): Promise<number> {
     // Open loop: alert i goes out at i × spread / count, however slow the answers.
     const started = performance.now();
     const sends: Promise<void>[] = [];
+    const failures: string[] = [];
     for (let i = 0; i < services.length; i += 1) {
       const wait = started + (i * spreadMs) / count - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -83,11 +84,17 @@ async function main(): Promise<number> {
             message: "lateness: nobody answers",
           })
           .then(({ outcome }) => {
-            if (outcome !== SendAlertOutcome.CREATED) throw new Error(`SendAlert: ${outcome}`);
+            if (outcome !== SendAlertOutcome.CREATED) failures.push(`outcome ${outcome}`);
+          })
+          .catch((error: unknown) => {
+            failures.push(error instanceof Error ? error.message : String(error));
           }),
       );
     }
     await Promise.all(sends);
+    if (failures.length > 0) {
+      throw new Error(`${failures.length} SendAlert calls failed, the first: ${failures[0]}`);
+    }
     const sentS = (performance.now() - started) / 1000;
     console.log(
       `sent ${count} alerts in ${fixed(sentS, 1)} s (offered over ${fixed(spreadMs / 1000, 0)} s)`,

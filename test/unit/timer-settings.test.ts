@@ -44,7 +44,10 @@ describe("timer settings", () => {
     const bad: [Record<string, string>, RegExp][] = [
       [{ PAGER_TIMER_CALLBACK_URL: "http://x:1" }, /PAGER_TIMER_URL/],
       [{ PAGER_TIMER_URL: "127.0.0.1:50052", PAGER_TIMER_API_KEY: KEY }, /PAGER_TIMER_URL/],
-      [{ PAGER_TIMER_URL: "http://timer:50052" }, /PAGER_TIMER_URL needs PAGER_TIMER_API_KEY/],
+      [
+        { PAGER_TIMER_URL: "http://timer:50052" },
+        /PAGER_TIMER_URL needs PAGER_TIMER_API_KEY: .*\.pager-data\/timer-api-keys by default/,
+      ],
       [{ PAGER_TIMER_API_KEY: "Not-A-Key" }, /PAGER_TIMER_API_KEY must be 32 lower-case/],
       [{ PAGER_TIMER_CALLBACK_KEY: `${KEY}x` }, /PAGER_TIMER_CALLBACK_KEY must be/],
       [

@@ -137,7 +137,7 @@ export function readAckTimerSettings(env: Env, dataDir: string): AckTimerSetting
   const apiKey = optionalSecret(env, ACK_TIMER_SETTINGS.apiKey);
   if (service !== null && apiKey === null) {
     throw new Error(
-      "PAGER_TIMER_URL needs PAGER_TIMER_API_KEY: one of the keys the timer service accepts (TIMER_API_KEYS)",
+      "PAGER_TIMER_URL needs PAGER_TIMER_API_KEY: one of the keys the timer service accepts (TIMER_API_KEYS, or else the secrets in its TIMER_API_KEYS_FILE, .pager-data/timer-api-keys by default, which its first start writes)",
     );
   }
   const tls = readClientTls(env, {
