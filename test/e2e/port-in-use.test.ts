@@ -29,7 +29,7 @@ describe("a start whose port is taken names the setting to change", () => {
     await db?.drop();
   });
 
-  it("the pager exits with code 1 and says which address is taken and to set PAGER_PORT", async function () {
+  it("the pager exits with code 1, says which address is taken and to set PAGER_PORT, and warns of nothing else", async function () {
     this.timeout(60_000);
     const inherited = Object.entries(process.env).filter(
       ([name]) => !name.startsWith("PAGER_") && !name.startsWith("TIMER_"),
@@ -38,7 +38,7 @@ describe("a start whose port is taken names the setting to change", () => {
       ...Object.fromEntries(inherited),
       ...testPagerEnv(),
       DATABASE_URL: db.url,
-      PAGER_LOG_LEVEL: "error",
+      PAGER_LOG_LEVEL: "warn",
       PAGER_HOST: "127.0.0.1",
       PAGER_PORT: String(port()),
     };
@@ -47,9 +47,11 @@ describe("a start whose port is taken names the setting to change", () => {
       timeout: 50_000,
     }).then(
       () => null,
-      (error: { code?: unknown; stderr?: string }) => error,
+      (error: { code?: unknown; stdout?: string; stderr?: string }) => error,
     );
     expect(failure?.code, "exit code").to.equal(1);
+    // Nothing else is logged: no health probe runs before the port is bound.
+    expect(failure?.stdout, "warnings and errors logged").to.equal("");
     expect(failure?.stderr?.trim()).to.equal(
       `127.0.0.1:${port()} is already in use, probably by another pager still running: stop it, or set PAGER_PORT to a free port`,
     );

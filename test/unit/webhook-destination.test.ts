@@ -53,6 +53,18 @@ describe("webhook destinations: judged again after DNS, at connect time", () => 
     }
   });
 
+  it("with the system resolver: localhost, looked up for real, is refused", async () => {
+    const { error } = await new Promise<{ error: Error | null }>((resolve) =>
+      guardedLookup(NO_INTERNAL_HOSTS)("localhost", { all: true }, (err) =>
+        resolve({ error: err }),
+      ),
+    );
+    expect(error).to.be.instanceOf(BlockedDestination);
+    expect(error?.message).to.match(
+      /^refused to connect: localhost resolves to (127\.0\.0\.1|::1), a loopback address/,
+    );
+  });
+
   it("answers public names as node:dns would, one address or all of them", async () => {
     expect(await lookUp("public.test", NO_INTERNAL_HOSTS)).to.deep.equal({
       error: null,

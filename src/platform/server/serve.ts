@@ -98,7 +98,6 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     services: options.services,
     onProbeFailure: (err) => probes.failed(DATABASE, { err }),
   });
-  health.start();
   const reach = new BrowserReachPolicy(options.reach, [options.host, ...(options.ownNames ?? [])]);
   const limits = options.limits ?? DEFAULT_SERVER_LIMITS;
   const unaryPaths = new Set<string>();
@@ -132,29 +131,25 @@ export async function serve(options: ServeOptions): Promise<Serving> {
       logger,
     ),
   );
-  let server: ListeningServer;
+  const server = await listen(handler, {
+    host: options.host,
+    port: options.port,
+    tls: options.tls ?? null,
+    limits,
+  });
   let metricsServer: ListeningServer | null = null;
-  try {
-    server = await listen(handler, {
-      host: options.host,
-      port: options.port,
-      tls: options.tls ?? null,
-      limits,
-    });
-  } catch (error) {
-    health.stop();
-    throw error;
-  }
   if (metrics.port !== null) {
     const metricsHandler = httpRouteFallback([scrapes(OPEN_SCRAPES)]);
     try {
       metricsServer = await listen(metricsHandler, { host: options.host, port: metrics.port });
     } catch (error) {
-      health.stop();
       await server.close(0);
       throw error;
     }
   }
+  // Probing starts once the ports are ours: a start that fails to listen leaves no probe
+  // running against a database its caller is about to close.
+  health.start();
   return {
     server,
     health,
