@@ -16,7 +16,7 @@ import { translate } from "./transaction-runner.js";
 /**
  * Alert events on raw `pg`, in two round trips: BEGIN and the lock statement
  * go out together, then the write statement and COMMIT. Both statements are
- * named, so each connection parses and plans them once. The connections
+ * named, so each connection parses them once, not per call. The connections
  * are pipelined (several statements on the wire at once), which is why
  * this has a pool of its own: TypeORM's connections wait for each answer.
  */
