@@ -9,8 +9,9 @@ import { adminUrl, readPositive } from "./lib/env-settings.js";
 import { LoadClient } from "./lib/grpc-load-client.js";
 import { summarize } from "./lib/latency-stats.js";
 import { loadAverage, machineDescription } from "./lib/machine.js";
+import { MemoryBreakdownSampler } from "./lib/memory-breakdown.js";
 import { RssSampler, readCpuMs, readMemoryKb } from "./lib/proc-stats.js";
-import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
+import { freePort, type ServerProcess, startServerProcess } from "./lib/server-process.js";
 import { fixed } from "./lib/text-table.js";
 
 /**
@@ -45,11 +46,17 @@ async function main(): Promise<number> {
   let server: ServerProcess | null = null;
   const channels: LoadClient[] = [];
   try {
+    const metricsPort = await freePort();
     server = await startServerProcess({
       databaseUrl: db.url,
       logLevel: env.BENCH_SERVER_LOG_LEVEL || "warn",
-      env: { PAGER_WEBHOOK_DELIVERY: "on", PAGER_WEBHOOK_SECRET: SECRET },
+      env: {
+        PAGER_WEBHOOK_DELIVERY: "on",
+        PAGER_WEBHOOK_SECRET: SECRET,
+        PAGER_METRICS_PORT: String(metricsPort),
+      },
     });
+    const memory = new MemoryBreakdownSampler(`http://127.0.0.1:${metricsPort}/metrics`);
     for (let i = 0; i < Math.ceil(clients / WORKERS_PER_CHANNEL); i += 1) {
       channels.push(new LoadClient(server.address, TEST_KEYS.admin));
     }
@@ -75,6 +82,7 @@ async function main(): Promise<number> {
 
     const sampler = new RssSampler(server.pid, 50);
     sampler.start();
+    memory.start();
     const cpuBefore = readCpuMs(server.pid) ?? 0;
     const latencies: number[] = [];
     const firstAlertAt = Date.now();
@@ -100,6 +108,7 @@ async function main(): Promise<number> {
     }
     const cpuMs = (readCpuMs(server.pid) ?? 0) - cpuBefore;
     sampler.stop();
+    const atPeak = await memory.stop();
     const pages = hooks.http.delivered;
     const lastPageS = (Math.max(...pages.map((p) => p.receivedAt)) - firstAlertAt) / 1000;
     const alertIds = pages.map((p) => (JSON.parse(p.body) as { alert_id: string }).alert_id);
@@ -122,6 +131,13 @@ async function main(): Promise<number> {
         `${verdict(pages.length === alerts && lastPageS <= TARGET_LAST_PAGE_S)}; server peak RSS ` +
         `≤ ${TARGET_RSS_MB} MB: ${fixed(rssMb, 1)} MB ${verdict(rssMb <= TARGET_RSS_MB)}`,
     );
+    if (atPeak !== null) {
+      console.log(
+        `server memory at its highest sampled RSS (${fixed(atPeak.rssMb, 1)} MB): V8 heap used ` +
+          `${fixed(atPeak.heapUsedMb, 1)} MB of ${fixed(atPeak.heapTotalMb, 1)} MB reserved, ` +
+          `external (Buffers) ${fixed(atPeak.externalMb, 1)} MB`,
+      );
+    }
     console.log(`load average at end: ${loadAverage()}`);
     if (distinct !== pages.length) throw new Error("a page arrived twice");
     if (pages.length !== alerts) throw new Error(`only ${pages.length} of ${alerts} pages arrived`);

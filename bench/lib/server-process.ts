@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { TEST_KEYS } from "../../test/support/test-keys.js";
@@ -59,7 +60,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   const child = spawn(
     process.execPath,
     [
-      "--enable-source-maps",
+      ...startNodeFlags(),
       ...(options.probe ? ["--import", "tsx", "--import", "./bench/lib/server-probe.ts"] : []),
       "dist/src/pager/main.js",
     ],
@@ -126,6 +127,23 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       return code;
     },
   };
+}
+
+/**
+ * The node flags `npm start` runs the pager with (package.json's `start`
+ * script, between `node` and the entry point): the bench measures the
+ * server as it is started, V8 heap settings included.
+ */
+function startNodeFlags(): string[] {
+  const manifest = JSON.parse(readFileSync("package.json", "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const words = (manifest.scripts.start ?? "").split(/\s+/);
+  const flags = words.slice(1, words.indexOf("dist/src/pager/main.js"));
+  if (words[0] !== "node" || flags.some((flag) => !flag.startsWith("--"))) {
+    throw new Error(`cannot read the node flags of the start script: ${manifest.scripts.start}`);
+  }
+  return flags;
 }
 
 /** One request at a time: the probe answers in order and carries no ids. */

@@ -1,0 +1,193 @@
+import { EscalationPolicyService } from "../gen/pager/v1/escalation_policy_pb.js";
+import { PagerService, SendAlertOutcome } from "../gen/pager/v1/pager_service_pb.js";
+import { FakeWebhookReceiver } from "../test/support/fake-webhook-receiver.js";
+import { target } from "../test/support/pager-fixtures.js";
+import { TEST_KEYS } from "../test/support/test-keys.js";
+import { createBenchDatabase } from "./lib/bench-database.js";
+import { adminUrl, readPositive } from "./lib/env-settings.js";
+import { ErrorTally } from "./lib/error-tally.js";
+import { LoadClient } from "./lib/grpc-load-client.js";
+import { summarize } from "./lib/latency-stats.js";
+import { loadAverage, machineDescription } from "./lib/machine.js";
+import { readCpuMs, readCpuMsOfAll, readMachineCpuMs } from "./lib/proc-stats.js";
+import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
+import { fixed } from "./lib/text-table.js";
+
+/**
+ * `npm run bench:sustained`: `SendAlert` offered at a steady BENCH_SUSTAINED_RATE
+ * (1,000 alerts/s) for BENCH_SUSTAINED_SECONDS (60), each alert into a service of
+ * its own (seeded beforehand), paging one webhook at a local receiver.
+ * Open loop: calls start on schedule whether or not earlier ones have
+ * answered, up to BENCH_SUSTAINED_IN_FLIGHT (1,000) at once; a call that
+ * cannot start on time because of that cap is counted as not offered, so an
+ * overloaded server shows as a lower achieved rate, not as a slower offer.
+ * Prints the achieved rate, p50/p99 from each call's scheduled start, errors,
+ * and the CPU the server, PostgreSQL and this bench used (a share of one core
+ * each, and the machine's busy share): the target is 1,000 alerts/s with p99
+ * ≤ 50 ms and no error; a missed target names the resource that ran out.
+ *
+ * Environment: DATABASE_URL (server for a throwaway database),
+ * BENCH_SUSTAINED_RATE, BENCH_SUSTAINED_SECONDS, BENCH_SUSTAINED_IN_FLIGHT,
+ * BENCH_SERVER_LOG_LEVEL (warn).
+ */
+
+const TARGET_P99_MS = 50;
+const SECRET = "bench-secret";
+const CHANNELS = 8;
+const TICK_MS = 5;
+
+async function main(): Promise<number> {
+  const env = process.env;
+  const rate = readPositive(env, "BENCH_SUSTAINED_RATE", 1000);
+  const seconds = readPositive(env, "BENCH_SUSTAINED_SECONDS", 60);
+  const maxInFlight = Math.floor(readPositive(env, "BENCH_SUSTAINED_IN_FLIGHT", 1000));
+  const total = Math.ceil(rate * seconds);
+  console.log("pager sustained SendAlert bench");
+  console.log(`machine: ${machineDescription()}; load average at start: ${loadAverage()}`);
+  const db = await createBenchDatabase(adminUrl(env));
+  const hooks = await FakeWebhookReceiver.start(SECRET);
+  let server: ServerProcess | null = null;
+  const channels: LoadClient[] = [];
+  try {
+    server = await startServerProcess({
+      databaseUrl: db.url,
+      logLevel: env.BENCH_SERVER_LOG_LEVEL || "warn",
+      env: { PAGER_WEBHOOK_DELIVERY: "on", PAGER_WEBHOOK_SECRET: SECRET },
+    });
+    for (let i = 0; i < CHANNELS; i += 1) {
+      channels.push(new LoadClient(server.address, TEST_KEYS.admin));
+    }
+    const [setup] = channels;
+    if (setup === undefined) throw new Error("no channel");
+    const { escalationPolicy } = await setup.call(
+      EscalationPolicyService.method.createEscalationPolicy,
+      { name: "sustained", levels: [{ targets: [target.webhook(hooks.url("page"))] }] },
+    );
+    // One healthy service per alert, in one statement: creating them through the API would
+    // take longer than the measured minute.
+    const services = await db.query<{ id: string }>(
+      `INSERT INTO monitored_services (id, name, escalation_policy_id, health, create_time, update_time)
+       SELECT gen_random_uuid(), 'sustained-' || s, $1, 'healthy', now(), now()
+         FROM generate_series(1, $2) s
+       RETURNING id`,
+      [escalationPolicy?.id ?? "", total],
+    );
+    await db.query("ANALYZE");
+    console.log(`setup: ${services.length} services; offering ${rate} alerts/s for ${seconds} s`);
+
+    const errors = new ErrorTally();
+    const latencies: number[] = [];
+    let offered = 0;
+    let notOffered = 0;
+    let inFlight = 0;
+    const pgBefore = readCpuMsOfAll(await db.backendPids());
+    const serverBefore = readCpuMs(server.pid) ?? 0;
+    const benchBefore = process.cpuUsage();
+    const machineBefore = readMachineCpuMs();
+    const started = performance.now();
+    const calls: Promise<void>[] = [];
+    await new Promise<void>((resolve) => {
+      const tick = setInterval(() => {
+        const elapsedS = (performance.now() - started) / 1000;
+        const due = Math.min(total, Math.floor(elapsedS * rate));
+        for (; offered + notOffered < due; ) {
+          const index = offered + notOffered;
+          const scheduledAt = started + (index * 1000) / rate;
+          if (inFlight >= maxInFlight) {
+            notOffered += 1;
+            continue;
+          }
+          offered += 1;
+          inFlight += 1;
+          const client = channels[index % CHANNELS] ?? setup;
+          calls.push(
+            client
+              .call(PagerService.method.sendAlert, {
+                monitoredServiceId: services[index]?.id ?? "",
+                message: "sustained: host unreachable",
+              })
+              .then(
+                ({ outcome }) => {
+                  if (outcome === SendAlertOutcome.CREATED) {
+                    latencies.push(performance.now() - scheduledAt);
+                  } else {
+                    errors.add("SendAlert", `outcome ${SendAlertOutcome[outcome]}`);
+                  }
+                },
+                (error: unknown) => errors.add("SendAlert", error),
+              )
+              .finally(() => {
+                inFlight -= 1;
+              }),
+          );
+        }
+        if (due >= total) {
+          clearInterval(tick);
+          resolve();
+        }
+      }, TICK_MS);
+    });
+    await Promise.all(calls);
+    const wallS = (performance.now() - started) / 1000;
+    const serverCpuMs = (readCpuMs(server.pid) ?? 0) - serverBefore;
+    let pgCpuMs = 0;
+    // Connections opened during the run count from zero.
+    for (const [pid, after] of readCpuMsOfAll(await db.backendPids()))
+      pgCpuMs += after - (pgBefore.get(pid) ?? 0);
+    const bench = process.cpuUsage(benchBefore);
+    const machine = readMachineCpuMs();
+    const machineBusy =
+      (machine.busyMs - machineBefore.busyMs) / (machine.totalMs - machineBefore.totalMs);
+
+    const call = summarize(latencies);
+    const achieved = latencies.length / wallS;
+    const core = (ms: number) => `${fixed((100 * ms) / (wallS * 1000), 0)} % of a core`;
+    console.log(
+      `achieved ${fixed(achieved, 0)} alerts/s (${latencies.length} created in ${fixed(wallS, 1)} s; ` +
+        `${notOffered} not offered: ${maxInFlight} calls already in flight); ` +
+        `p50 ${fixed(call.p50, 1)} ms, p99 ${fixed(call.p99, 1)} ms, max ${fixed(call.max, 1)} ms ` +
+        "from each call's scheduled start",
+    );
+    console.log(`errors: ${errors.total}`);
+    for (const [label, count] of errors.entries().slice(0, 5)) console.log(`  ${count} × ${label}`);
+    console.log(
+      `CPU: server ${core(serverCpuMs)} (${fixed(serverCpuMs / Math.max(1, latencies.length), 2)} ms ` +
+        `per alert), PostgreSQL ${core(pgCpuMs)} (${fixed(pgCpuMs / Math.max(1, latencies.length), 2)} ` +
+        `ms per alert), this bench ${core((bench.user + bench.system) / 1000)}; machine ` +
+        `${fixed(100 * machineBusy, 0)} % busy`,
+    );
+    const met = achieved >= rate * 0.99 && call.p99 <= TARGET_P99_MS && errors.total === 0;
+    console.log(
+      `target: ${rate} alerts/s for ${seconds} s, p99 ≤ ${TARGET_P99_MS} ms, no error: ` +
+        `${met ? "PASS" : "MISS"}${met ? "" : limitOf(machineBusy, serverCpuMs, pgCpuMs, wallS)}`,
+    );
+    console.log(`load average at end: ${loadAverage()}`);
+    return 0;
+  } finally {
+    for (const channel of channels) channel.close();
+    await server?.stop();
+    await hooks.http.close();
+    await db.drop();
+  }
+}
+
+/** Which resource ran out, from the shares measured: the machine's cores or one process's core. */
+function limitOf(machineBusy: number, serverCpuMs: number, pgCpuMs: number, wallS: number) {
+  const server = serverCpuMs / (wallS * 1000);
+  const pg = pgCpuMs / (wallS * 1000);
+  if (server >= 0.9) return " (limit: the server's single thread, ≥ 90 % of a core)";
+  if (machineBusy >= 0.9) {
+    return ` (limit: the machine's cores, ${fixed(100 * machineBusy, 0)} % busy: server ${fixed(100 * server, 0)} % + PostgreSQL ${fixed(100 * pg, 0)} % of a core, the rest the bench and other work)`;
+  }
+  return " (no resource saturated: latency, not capacity)";
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exitCode = 1;
+  },
+);
