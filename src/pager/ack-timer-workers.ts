@@ -67,7 +67,8 @@ function inProcessWorkers(wiring: AckTimerWiring): AckTimerWorkers {
     {
       queue: new PostgresDueAckTimerQueue(dataSource),
       fire: async (timer) =>
-        (await handleAcknowledgementTimeout(deps, timer, TIMER_WORKER)).outcome,
+        (await handleAcknowledgementTimeout(deps, timer, TIMER_WORKER, "in-process-worker"))
+          .outcome,
       clock: deps.clock,
       log: logger,
       metrics: wiring.metrics,

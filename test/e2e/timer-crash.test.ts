@@ -1,7 +1,11 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { expect } from "chai";
-import { AcknowledgementTimeoutOutcome as Outcome } from "../../gen/pager/v1/pager_service_pb.js";
+import {
+  AcknowledgementTimeoutOutcome as Outcome,
+  PagerService,
+} from "../../gen/pager/v1/pager_service_pb.js";
 import { TimerService, TimerState } from "../../gen/timer/v1/timer_service_pb.js";
+import { GrpcTestClient } from "../support/grpc-client.js";
 import { eventually } from "../support/pager-harness.js";
 import { scrapeOk } from "../support/scrape.js";
 import { TEST_KEYS } from "../support/test-keys.js";
@@ -116,5 +120,41 @@ describe("pager and timer service killed (SIGKILL, real child processes)", () =>
     expect(warned?.map((line) => line.msg)).to.deep.equal([
       "timer id taken at the timer service with other content; arming under the next id",
     ]);
+  });
+
+  it("a callback that comes before the pager could cancel its own timer: the cancellation still reaches the timer service", async () => {
+    const alertId = await sys.alert(await sys.serviceWithDelays([60, 60]));
+    const own = `pager-ack-${alertId}-0-0`;
+    await eventually(async () => {
+      const { timer } = await sys.timers.call(TimerService.method.getTimer, { timerId: own });
+      expect(timer?.state).to.equal(TimerState.SCHEDULED);
+    });
+    await sys.replicas[0]?.kill("SIGKILL");
+    await sys.client.call(PagerService.method.acknowledgeAlert, { alertId, acknowledgedBy: "ana" });
+    // Another timer for the same step (an operator's, an old one) calls back while the
+    // cancellation of the pager's own timer is still owed to the timer service.
+    const otherTimer = new GrpcTestClient(sys.pagerEndpoint, TEST_KEYS.timerCallback);
+    try {
+      const { outcome } = await otherTimer.call(PagerService.method.handleAcknowledgementTimeout, {
+        alertId,
+        level: 0,
+      });
+      expect(outcome).to.equal(Outcome.IGNORED_ACKNOWLEDGED);
+    } finally {
+      otherTimer.close();
+    }
+    const owed = await sys.sql.query(
+      "SELECT 1 FROM ack_timers WHERE alert_id = $1 AND cancel_time IS NOT NULL",
+      [alertId],
+    );
+    expect(owed.rowCount, "the cancellation still owed is kept for the relay").to.equal(1);
+    await sys.startTimer();
+    await eventually(async () => {
+      const { timer } = await sys.timers.call(TimerService.method.getTimer, { timerId: own });
+      expect(timer?.state).to.equal(TimerState.CANCELLED);
+      const left = await sys.sql.query("SELECT 1 FROM ack_timers WHERE alert_id = $1", [alertId]);
+      expect(left.rowCount).to.equal(0);
+    }, 15_000);
+    expect(await sys.pagedLevels(alertId)).to.deep.equal([0]);
   });
 });

@@ -17,17 +17,25 @@ export interface AcknowledgementTimeoutInput {
 }
 
 /**
+ * Who delivers the callback: a timer service (through the RPC), or the
+ * in-process timer worker, which fires the rows itself.
+ */
+export type TimeoutCaller = "timer-service" | "in-process-worker";
+
+/**
  * The one path by which an acknowledgement delay escalates, whether the
  * callback comes from the in-process timer worker or an external timer
  * service. The answered timer is consumed in the same transaction, and
  * duplicates find the alert already moved on (IGNORED_STALE); an early one
- * (IGNORED_NOT_DUE) leaves it be. `actor` is the
+ * (IGNORED_NOT_DUE) leaves it be, and so does a timer service's callback
+ * while the pager's own timer there still awaits its cancellation. `actor` is the
  * caller: the timer service's key, or the in-process timer worker.
  */
 export async function handleAcknowledgementTimeout(
   deps: AppDeps,
   input: AcknowledgementTimeoutInput,
   actor: Actor,
+  caller: TimeoutCaller,
 ): Promise<{ alert: Alert; outcome: TimeoutOutcome }> {
   const alertId = requireId(input.alertId, "alert_id");
   const level = validateLevelIndex(input.level);
@@ -42,7 +50,10 @@ export async function handleAcknowledgementTimeout(
       newId: () => deps.ids.next(),
     });
     // An early callback leaves the timer armed: it still fires when the delay runs out.
-    const consumed = decided.outcome === "ignored-not-due" ? null : { alertId, level };
+    const consumed =
+      decided.outcome === "ignored-not-due"
+        ? null
+        : { alertId, level, keepCancelled: caller === "timer-service" };
     const write = decisionWrite(decided, { service, alertIsNew: false, now }, consumed);
     return { write, result: decided };
   });

@@ -167,6 +167,19 @@ export interface LockedAlertState {
   readonly policy: EscalationPolicy | null;
 }
 
+/**
+ * The timer a timeout callback answers. With `keepCancelled`, a row marked
+ * cancelled stays for the relay: the callback names only the alert and level,
+ * so it may come from another timer for the same step while the pager's own
+ * timer still waits at the timer service for its CancelTimer. The in-process
+ * worker is the timer itself: nothing is owed, and it clears the row.
+ */
+export interface ConsumedTimer {
+  readonly alertId: string;
+  readonly level: number;
+  readonly keepCancelled: boolean;
+}
+
 /** Everything one decision writes, and what it was decided against. */
 export interface DecisionWrite {
   readonly decision: Decision<string>;
@@ -175,7 +188,7 @@ export interface DecisionWrite {
   readonly alertIsNew: boolean;
   readonly now: Date;
   /** The timer a timeout callback answers, removed so it is not fired again. */
-  readonly consumedTimer: { readonly alertId: string; readonly level: number } | null;
+  readonly consumedTimer: ConsumedTimer | null;
 }
 
 /** What a decision step returns: the writes (none when nothing is written) and the caller's result. */

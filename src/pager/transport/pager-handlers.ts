@@ -68,6 +68,7 @@ export function registerPagerService(
         deps,
         request,
         actorOf(context),
+        "timer-service",
       );
       return { alert: toAlertPb(alert), outcome: TIMEOUT_OUTCOMES[outcome] };
     },

@@ -16,13 +16,16 @@ export interface StartingServer {
 /**
  * Starts the server; without a fixed port, retries on another free port if one was taken
  * (between finding a free port and binding it, another process may take it). A failure
- * names the port, the data directory and the server's last output, which say why.
+ * names the port, the data directory, the server's pid and whether it still ran, and the
+ * output it wrote while starting, which say why. That output is taken before a server that
+ * still runs is stopped, so its own shutdown lines cannot push the reason out.
  */
 export async function startOnSomePort(
   start: (port: number) => StartingServer,
   fixedPort: number | undefined,
   dataDir: string,
   recent: string[],
+  startTimeoutMs = START_TIMEOUT_MS,
 ): Promise<{ child: ChildProcess; port: number }> {
   for (let attempt = 1; ; attempt++) {
     const port = fixedPort ?? (await findFreePort());
@@ -31,20 +34,28 @@ export async function startOnSomePort(
     try {
       const starting = start(port);
       child = starting.child;
-      await withTimeout(starting.ready);
+      await withTimeout(starting.ready, startTimeoutMs);
       interruptOnProcessExit(child);
       return { child, port };
     } catch (error) {
+      const startOutput = recent.slice();
+      const state = child === undefined ? "" : ` (server pid ${child.pid}, ${processState(child)})`;
       if (child !== undefined) await stopServer(child);
-      const portTaken = recent.some((line) => line.includes("Address already in use"));
+      const portTaken = startOutput.some((line) => line.includes("Address already in use"));
       if (portTaken && fixedPort === undefined && attempt < PORT_ATTEMPTS) continue;
-      const detail = error instanceof Error ? `${error.message}\n` : "";
+      const detail = error instanceof Error ? `${error.message}${state}\n` : "";
       throw new Error(
         `embedded PostgreSQL did not start on 127.0.0.1:${port} with data directory ${dataDir}.\n` +
-          `${detail}Last server output:\n${recent.join("\n")}`,
+          `${detail}Its output while starting:\n${startOutput.join("\n")}`,
       );
     }
   }
+}
+
+function processState(child: ChildProcess): string {
+  if (child.exitCode !== null) return `exited with ${child.exitCode}`;
+  if (child.signalCode !== null) return `killed by ${child.signalCode}`;
+  return "still running, stopped now";
 }
 
 /**
@@ -63,13 +74,10 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   }
 }
 
-async function withTimeout(ready: Promise<void>): Promise<void> {
+async function withTimeout(ready: Promise<void>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`not ready after ${START_TIMEOUT_MS} ms`)),
-      START_TIMEOUT_MS,
-    );
+    timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     await Promise.race([ready, timeout]);

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { chown, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { watchOutputFor } from "./output-watch.js";
 import type { PostgresBinaries } from "./postgres-binaries.js";
 import { type PostgresUser, SUPERUSER } from "./postgres-os-user.js";
 
@@ -96,13 +97,11 @@ export function startPostgres(
     child.once("error", reject);
     child.once("exit", (code, signal) => reject(new Error(`exited with ${code ?? signal}`)));
     child.stdout?.on("data", (chunk: Buffer) => output(chunk.toString("utf8")));
-    let tail = "";
+    const watch = watchOutputFor("database system is ready to accept connections", resolve);
     child.stderr?.on("data", (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       output(text);
-      // The line may arrive split across chunks.
-      tail = (tail + text).slice(-200);
-      if (tail.includes("database system is ready to accept connections")) resolve();
+      watch(text);
     });
   });
   // The rejection after a successful start (the server stopping) is nobody's error.

@@ -75,8 +75,13 @@ const PARTS: readonly WritePart[] = [
   {
     bit: 8,
     wanted: (w) => w.consumedTimer !== null,
-    sql: (p) => `DELETE FROM ack_timers WHERE alert_id = ${p(1)} AND level = ${p(2)}`,
-    values: (w) => [w.consumedTimer?.alertId, w.consumedTimer?.level],
+    sql: (p) => `DELETE FROM ack_timers WHERE alert_id = ${p(1)} AND level = ${p(2)}
+        AND (cancel_time IS NULL OR NOT ${p(3)}::boolean)`,
+    values: (w) => [
+      w.consumedTimer?.alertId,
+      w.consumedTimer?.level,
+      w.consumedTimer?.keepCancelled,
+    ],
   },
   {
     bit: 16,
