@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { createTestDatabase, dropForgottenDatabases, type TestDatabase } from "./test-database.js";
 
 let shared: Promise<TestDatabase> | undefined;
 
@@ -30,5 +30,10 @@ export const mochaHooks = {
     if (!current) return;
     const database = await current.catch(() => undefined);
     await database?.drop();
+    for (const createdBy of await dropForgottenDatabases()) {
+      console.warn(
+        `a test database was left for the end of the run to drop; created\n${createdBy}`,
+      );
+    }
   },
 };

@@ -23,8 +23,31 @@ export interface TestDatabase {
  * tests also run on a machine that has no PostgreSQL at all.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
+  const createdBy = new Error().stack?.split("\n").slice(2, 5).join("\n") ?? "";
   const adminUrl = process.env.DATABASE_URL;
-  return adminUrl ? createOnServer(adminUrl) : createEmbedded();
+  const database = await (adminUrl ? createOnServer(adminUrl) : createEmbedded());
+  undropped.set(database, createdBy);
+  return {
+    url: database.url,
+    drop: () => {
+      undropped.delete(database);
+      return database.drop();
+    },
+  };
+}
+
+/** Databases created and not dropped yet, with the call that created each. */
+const undropped = new Map<TestDatabase, string>();
+
+/**
+ * Drops the databases a test forgot and returns where each was created. An
+ * embedded server left running would keep mocha from exiting after the run.
+ */
+export async function dropForgottenDatabases(): Promise<string[]> {
+  const forgotten = [...undropped];
+  undropped.clear();
+  await Promise.all(forgotten.map(([database]) => database.drop()));
+  return forgotten.map(([, createdBy]) => createdBy);
 }
 
 async function createOnServer(adminUrl: string): Promise<TestDatabase> {
