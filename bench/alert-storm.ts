@@ -11,6 +11,7 @@ import { summarize } from "./lib/latency-stats.js";
 import { loadAverage, machineDescription } from "./lib/machine.js";
 import { MemoryBreakdownSampler } from "./lib/memory-breakdown.js";
 import { RssSampler, readCpuMs, readMemoryKb } from "./lib/proc-stats.js";
+import { runMain } from "./lib/run-main.js";
 import { freePort, type ServerProcess, startServerProcess } from "./lib/server-process.js";
 import { fixed } from "./lib/text-table.js";
 
@@ -150,12 +151,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -22,6 +22,7 @@ import { loadAverage, machineDescription } from "./lib/machine.js";
 import { readMemoryKb } from "./lib/proc-stats.js";
 import { emptyUsage } from "./lib/resource-meter.js";
 import { cleanUpOnInterrupt, tearDown } from "./lib/run-cleanup.js";
+import { runMain } from "./lib/run-main.js";
 import type { ServerProcess } from "./lib/server-process.js";
 import { type SqlReplay, sqlReplay } from "./lib/sql-replay.js";
 import { fixed, table } from "./lib/text-table.js";
@@ -546,12 +547,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -11,6 +11,7 @@ import { LoadClient } from "./lib/grpc-load-client.js";
 import { summarize } from "./lib/latency-stats.js";
 import { loadAverage, machineDescription } from "./lib/machine.js";
 import { readCpuMs, readCpuMsOfAll, readMachineCpuMs } from "./lib/proc-stats.js";
+import { runMain } from "./lib/run-main.js";
 import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
 import { fixed } from "./lib/text-table.js";
 
@@ -195,12 +196,4 @@ function limitOf(
   return ` (limit: ${parts.join("; ")})`;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

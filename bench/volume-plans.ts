@@ -1,6 +1,7 @@
 import { lockStatement } from "../src/pager/adapters/postgres/locked-state-sql.js";
 import { createBenchDatabase } from "./lib/bench-database.js";
 import { adminUrl, readPositive } from "./lib/env-settings.js";
+import { runMain } from "./lib/run-main.js";
 import { fixed } from "./lib/text-table.js";
 import { seedVolume } from "./lib/volume-seed.js";
 
@@ -122,12 +123,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -1,7 +1,7 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { Counter, Histogram, type Registry } from "prom-client";
-import { observeEnd } from "../server/stream-end.js";
+import { reportCallEnd } from "../server/stream-end.js";
 
 /** From 1 ms to 10 s: an RPC is a few ms, a slow one waits on a lock or the pool. */
 const RPC_SECONDS_BUCKETS = [
@@ -41,18 +41,7 @@ export function rpcMetricsInterceptor(registry: Registry): Interceptor {
       handled.inc(labels);
       seconds.observe(labels, (performance.now() - started) / 1000);
     };
-    let response: Awaited<ReturnType<typeof next>>;
-    try {
-      response = await next(request);
-    } catch (error) {
-      done(error);
-      throw error;
-    }
-    if (!response.stream) {
-      done();
-      return response;
-    }
-    return { ...response, message: observeEnd(response.message, request.signal, done) };
+    return reportCallEnd(next, request, done);
   };
 }
 

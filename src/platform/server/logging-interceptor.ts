@@ -1,7 +1,7 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import type { Logger } from "pino";
-import { observeEnd } from "./stream-end.js";
+import { reportCallEnd } from "./stream-end.js";
 
 /** Codes that mean the server is at fault: someone must look at them. */
 const SERVER_FAULTS = new Set([Code.Internal, Code.Unknown, Code.DataLoss]);
@@ -39,18 +39,7 @@ export function loggingInterceptor(logger: Logger): Interceptor {
         logger.info({ ...fields, code, duration_ms }, "rpc");
       }
     };
-    let response: Awaited<ReturnType<typeof next>>;
-    try {
-      response = await next(request);
-    } catch (error) {
-      done(error);
-      throw error;
-    }
-    if (!response.stream) {
-      done();
-      return response;
-    }
-    return { ...response, message: observeEnd(response.message, request.signal, done) };
+    return reportCallEnd(next, request, done);
   };
 }
 
