@@ -100,10 +100,12 @@ export class TimerFiring {
     const now = this.deps.clock.now();
     const { endpoint, method } = timer.callback;
     const fields = { timer_id: timer.id, method, attempts };
+    // An attempt is counted when it is made, before its outcome is written: a
+    // reader who sees the outcome in the database finds the attempt counted.
     if (result.ok) {
+      this.deps.metrics.attempted("OK", false);
       await this.deps.queue.markFired(timer.id, attempts, now);
       const latenessMs = now.getTime() - timer.fireTime.getTime();
-      this.deps.metrics.attempted("OK", false);
       this.deps.metrics.fired(latenessMs);
       this.deps.log.debug({ ...fields, lateness_ms: latenessMs }, "timer fired");
       this.unreachable.succeeded(endpoint, { endpoint });
@@ -111,8 +113,8 @@ export class TimerFiring {
     }
     const decision = decideRetry(this.options.retry, attempts, !result.retryable, this.random());
     const retryAt = decision.kind === "retry" ? new Date(now.getTime() + decision.delayMs) : null;
-    await this.deps.queue.recordFailure(timer.id, { attempts, error: result.error, retryAt, now });
     this.deps.metrics.attempted(result.code, retryAt !== null);
+    await this.deps.queue.recordFailure(timer.id, { attempts, error: result.error, retryAt, now });
     if (retryAt === null) {
       this.deps.log.error({ ...fields, error: result.error }, "timer failed; giving up");
       return;
