@@ -8,6 +8,14 @@ import { closeWhenIdle } from "./idle-sessions.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./server-limits.js";
 
 /**
+ * Connections the kernel may hold before the server accepts them. After an
+ * outage every client reconnects at once; past Node's default of 511 the
+ * kernel drops handshakes and clients wait seconds for SYN retransmits.
+ * The kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
+/**
  * The request listener `connectNodeAdapter()` returns. Connect-node does not
  * export its name; deriving it keeps us in step with the adapter.
  */
@@ -178,7 +186,7 @@ export async function listen(
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen({ host: options.host, port: options.port }, () => {
+    server.listen({ host: options.host, port: options.port, backlog: LISTEN_BACKLOG }, () => {
       server.off("error", reject);
       resolve();
     });
