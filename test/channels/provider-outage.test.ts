@@ -35,9 +35,13 @@ describe("a provider down for a while: pages wait, show in metrics, and complete
       createTestDatabase(),
       startFakeProviders("outage-secret"),
     ]);
-    h = await startPagerHarness(
+    h = await startRetryingPager(fakes.env);
+  });
+  /** A pager on this suite's database that retries pages quickly and all but forever. */
+  const startRetryingPager = (channels: Record<string, string>): Promise<PagerHarness> =>
+    startPagerHarness(
       {
-        ...fakes.env,
+        ...channels,
         PAGER_MAX_DELIVERY_ATTEMPTS: "100",
         PAGER_DELIVERY_RETRY_BASE_MS: "50",
         PAGER_TIMER_WORKER: "off",
@@ -45,7 +49,6 @@ describe("a provider down for a while: pages wait, show in metrics, and complete
       undefined,
       { databaseUrl: database.url },
     );
-  });
   after(async () => {
     await h?.stop();
     await fakes?.close();
@@ -99,16 +102,7 @@ describe("a provider down for a while: pages wait, show in metrics, and complete
 
     before(async () => {
       relayPort = await freePort();
-      mailer = await startPagerHarness(
-        {
-          ...FakeSmtpServer.envAt(relayPort),
-          PAGER_MAX_DELIVERY_ATTEMPTS: "100",
-          PAGER_DELIVERY_RETRY_BASE_MS: "50",
-          PAGER_TIMER_WORKER: "off",
-        },
-        undefined,
-        { databaseUrl: database.url },
-      );
+      mailer = await startRetryingPager(FakeSmtpServer.envAt(relayPort));
     });
     after(async () => {
       await mailer?.stop();
