@@ -29,6 +29,7 @@ export function sqlReplay(url: string, poolSize: number): SqlReplay {
       timeouts: { statementMs: 0, lockMs: 0, idleInTransactionMs: 0 },
     },
     (error) => console.error(`replay pool: ${error.message}`),
+    Number(process.env.PAGER_DB_EVENT_TRANSACTIONS ?? 4),
   );
   const nothing = () => {};
   const deps: AppDeps = {

@@ -109,6 +109,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   const alertTx = new PgAlertEventTransactions(
     { url: options.databaseUrl, poolSize: config.dbPoolSize, timeouts: config.dbTimeouts },
     (err) => logger.warn({ err }, "idle database connection failed"),
+    config.eventTransactions,
   );
   const registry = newMetricsRegistry();
   const metrics = new PrometheusPagerMetrics(registry);
@@ -230,7 +231,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   });
   registerPoolMetrics(registry, {
     main: dataSource,
-    "alert-events": alertTx.pool,
+    "alert-events": alertTx,
     ...(dispatch.pool === null ? {} : { dispatcher: dispatch.pool }),
   });
   signals.timersChanged = timers.wake;
