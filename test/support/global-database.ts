@@ -1,6 +1,11 @@
+import { processWide } from "./process-wide.js";
 import { createTestDatabase, dropForgottenDatabases, type TestDatabase } from "./test-database.js";
 
-let shared: Promise<TestDatabase> | undefined;
+/**
+ * The run's shared database, one for the process: a file mocha loads with import() reaches a
+ * second copy of this module, whose tests must use, and whose end must drop, the same one.
+ */
+const run = processWide("shared-database", (): { shared?: Promise<TestDatabase> } => ({}));
 
 /**
  * The URL of one database shared by the whole mocha run, created on first use: store and
@@ -8,27 +13,27 @@ let shared: Promise<TestDatabase> | undefined;
  * more than the tests. Tests that share it must not depend on tables being empty.
  */
 export function testDatabaseUrl(): Promise<string> {
-  if (!shared) {
+  if (!run.shared) {
     const creating = createTestDatabase();
-    shared = creating;
+    run.shared = creating;
     // A failed start is retried by the next caller rather than remembered for the whole run.
     creating.catch(() => {
-      if (shared === creating) shared = undefined;
+      if (run.shared === creating) run.shared = undefined;
     });
   }
-  return shared.then((database) => database.url);
+  return run.shared.then((database) => database.url);
 }
 
 /**
- * Mocha root hooks (this file is listed under `require` in .mocharc.json): the shared
- * database is dropped once every test has run, so no run leaves a database behind.
+ * Mocha root hooks (this file is listed under `require` in .mocharc.json): once every test
+ * has run, the shared database and any a test forgot are dropped, so no run leaves a database
+ * behind and no embedded server keeps mocha from exiting.
  */
 export const mochaHooks = {
   async afterAll(): Promise<void> {
-    const current = shared;
-    shared = undefined;
-    if (!current) return;
-    const database = await current.catch(() => undefined);
+    const current = run.shared;
+    run.shared = undefined;
+    const database = await current?.catch(() => undefined);
     await database?.drop();
     for (const createdBy of await dropForgottenDatabases()) {
       console.warn(

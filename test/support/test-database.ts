@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedDatabase } from "../../src/platform/embedded-postgres/embedded-database.js";
+import { processWide } from "./process-wide.js";
 
 /** A database that belongs to one test run and nothing else. */
 export interface TestDatabase {
@@ -36,8 +37,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Databases created and not dropped yet, with the call that created each. */
-const undropped = new Map<TestDatabase, string>();
+/**
+ * Databases created and not dropped yet, with the call that created each: one list for the
+ * process, whichever copy of this module made them (see {@link processWide}).
+ */
+const undropped = processWide("undropped-databases", () => new Map<TestDatabase, string>());
 
 /**
  * Drops the databases a test forgot and returns where each was created. An
