@@ -36,6 +36,7 @@ export function sqlReplay(url: string, poolSize: number): SqlReplay {
       run: () => Promise.reject(new Error("the SQL replay runs alert events only")),
     },
     alertTx,
+    alertPages: { list: () => Promise.reject(new Error("the SQL replay runs alert events only")) },
     clock: systemClock,
     ids: new UuidV7Generator(),
     signals: { notificationsQueued: nothing, timersChanged: nothing, eventsRecorded: nothing },
