@@ -107,9 +107,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   };
   const tx = new TypeormTransactionRunner(dataSource);
   const alertTx = new PgAlertEventTransactions(
-    { url: options.databaseUrl, poolSize: config.dbPoolSize, timeouts: config.dbTimeouts },
+    { url: options.databaseUrl, poolSize: config.eventTransactions, timeouts: config.dbTimeouts },
     (err) => logger.warn({ err }, "idle database connection failed"),
-    config.eventTransactions,
   );
   const registry = newMetricsRegistry();
   const metrics = new PrometheusPagerMetrics(registry);
