@@ -23,11 +23,13 @@ interface Probe {
   readonly what: string;
   readonly sql: string;
   readonly values?: unknown[];
+  /** Planned as the server's named statements are: once, for any values (`force_generic_plan`). */
+  readonly generic?: boolean;
 }
 
 function probes(serviceId: string, alertId: string): Probe[] {
-  const byService = lockStatement({ serviceId });
-  const byAlert = lockStatement({ alertId });
+  const byService = lockStatement([{ serviceId }]);
+  const byAlert = lockStatement([{ alertId }]);
   return [
     { what: "ListAlerts, first page", sql: "SELECT * FROM alerts ORDER BY id LIMIT 51" },
     {
@@ -74,12 +76,14 @@ function probes(serviceId: string, alertId: string): Probe[] {
     {
       what: "alert-event lock by service (SendAlert, ResolveAlert)",
       sql: byService.statement.text,
-      values: [byService.id],
+      values: byService.values,
+      generic: true,
     },
     {
       what: "alert-event lock by alert (AcknowledgeAlert, timeouts)",
       sql: byAlert.statement.text,
-      values: [byAlert.id],
+      values: byAlert.values,
+      generic: true,
     },
   ];
 }
@@ -104,6 +108,7 @@ async function main(): Promise<number> {
     for (const probe of probes(sample.service, sample.alert)) {
       // In a transaction rolled back afterwards: a plan with FOR UPDATE locks nothing for good.
       await db.query("BEGIN");
+      if (probe.generic) await db.query("SET LOCAL plan_cache_mode = force_generic_plan");
       const started = performance.now();
       const plan = await db.query<{ "QUERY PLAN": string }>(
         `EXPLAIN (ANALYZE, BUFFERS) ${probe.sql}`,

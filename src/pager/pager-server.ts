@@ -109,7 +109,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   };
   const tx = new TypeormTransactionRunner(dataSource);
   const alertTx = new PgAlertEventTransactions(
-    { url: options.databaseUrl, poolSize: config.dbPoolSize, timeouts: config.dbTimeouts },
+    { url: options.databaseUrl, poolSize: config.eventTransactions, timeouts: config.dbTimeouts },
     (err) => logger.warn({ err }, "idle database connection failed"),
   );
   const registry = newMetricsRegistry();
@@ -234,7 +234,7 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   });
   registerPoolMetrics(registry, {
     main: dataSource,
-    "alert-events": alertTx.pool,
+    "alert-events": alertTx,
     ...(dispatch.pool === null ? {} : { dispatcher: dispatch.pool }),
   });
   signals.timersChanged = timers.wake;

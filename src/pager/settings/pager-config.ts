@@ -38,6 +38,8 @@ export interface PagerConfig extends ProcessSettings {
   readonly timers: AckTimerSettings;
   readonly dispatcher: boolean;
   readonly workerLeaseMs: number;
+  /** How many alert-event transactions run at once; the events that wait meanwhile go together in the next. */
+  readonly eventTransactions: number;
   readonly maxDeliveryAttempts: number;
   /** First retry delay of a page; each further retry waits about twice as long. */
   readonly deliveryRetryBaseMs: number;
@@ -70,7 +72,7 @@ const PAGER_DEFAULTS: ProcessDefaults = {
   ],
   meanings: {
     dbPoolSize:
-      "Database connections in each of two pools: one for alert events (SendAlert, acknowledgements, resolutions, timeouts), one for everything else; each call in flight holds one for its transaction.",
+      "Database connections for everything but alert events (those have `PAGER_DB_EVENT_TRANSACTIONS`); each call in flight holds one for its transaction.",
     shutdownGraceMs:
       "How long shutdown waits for calls in flight before cutting them. Open `WatchAlerts` streams are ended at once (`UNAVAILABLE`), not waited for.",
     allowedHosts:
@@ -101,6 +103,15 @@ export const PAGER_SETTINGS = {
     max: 3_600_000,
     meaning:
       "How long a worker's claim on a timer or notification lasts; if the process dies, another one takes the work over after this.",
+  },
+  eventTransactions: {
+    kind: "integer",
+    name: "PAGER_DB_EVENT_TRANSACTIONS",
+    fallback: 4,
+    min: 1,
+    max: 100,
+    meaning:
+      "Database connections for alert events (SendAlert, acknowledgements, resolutions, timeouts), each running one transaction at a time. Events that arrive while all are busy wait and then go together in one transaction (up to 64): fewer, larger transactions are what lets a storm through quickly.",
   },
   maxDeliveryAttempts: {
     kind: "integer",
@@ -172,6 +183,7 @@ export function readConfig(env: Env): PagerConfig {
     timers: readAckTimerSettings(env, base.dataDir),
     dispatcher: flag(env, PAGER_SETTINGS.dispatcher),
     workerLeaseMs,
+    eventTransactions: integer(env, PAGER_SETTINGS.eventTransactions),
     maxDeliveryAttempts: integer(env, PAGER_SETTINGS.maxDeliveryAttempts),
     deliveryRetryBaseMs: integer(env, PAGER_SETTINGS.deliveryRetryBaseMs),
     deliveryTimeoutMs: deliveryTimeout(env, workerLeaseMs),

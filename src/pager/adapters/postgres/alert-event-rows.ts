@@ -34,18 +34,21 @@ export function insertEventsSql(param: string, condition = "true"): string {
      ORDER BY e.ord`;
 }
 
+/** One entry as a row of the JSON array {@link insertEventsSql} reads. */
+export function eventRecord({ detail: { kind, ...detail }, ...event }: NewAlertEvent): object {
+  return {
+    alert_id: event.alertId,
+    monitored_service_id: event.monitoredServiceId,
+    create_time: event.createTime.toISOString(),
+    actor: event.actor,
+    kind,
+    detail,
+  };
+}
+
 /** Entries as the JSON array {@link insertEventsSql} reads. */
 export function eventRecords(events: readonly NewAlertEvent[]): string {
-  return JSON.stringify(
-    events.map(({ detail: { kind, ...detail }, ...event }) => ({
-      alert_id: event.alertId,
-      monitored_service_id: event.monitoredServiceId,
-      create_time: event.createTime.toISOString(),
-      actor: event.actor,
-      kind,
-      detail,
-    })),
-  );
+  return JSON.stringify(events.map(eventRecord));
 }
 
 /** A row back as the domain's entry; its id is its seq. */

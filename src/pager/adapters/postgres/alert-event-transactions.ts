@@ -1,4 +1,6 @@
 import pg from "pg";
+import type { PgPoolCounts } from "../../../platform/metrics/pool-metrics.js";
+import { isConnectionLoss } from "../../../platform/postgres/connection-loss.js";
 import {
   connectionOptions,
   type DatabaseOptions,
@@ -7,43 +9,104 @@ import type {
   AlertEventTransactions,
   AlertSubject,
   DecidedStep,
+  DecisionWrite,
   LockedAlertState,
 } from "../../app/ports.js";
+import { type PendingEvent, takeBatch } from "./alert-event-batch.js";
 import { decisionWriteStatement } from "./decision-write-sql.js";
-import { isStale, type LockedRow, lockStatement, toLockedState } from "./locked-state-sql.js";
+import {
+  isStale,
+  type LockedRow,
+  lockStatement,
+  rowOf,
+  toLockedState,
+} from "./locked-state-sql.js";
 import { translate } from "./transaction-runner.js";
 
 /**
- * Alert events on raw `pg`, in two round trips: BEGIN and the lock statement
- * go out together, then the write statement and COMMIT. Both statements are
- * named, so each connection parses them once, not per call. The connections
- * are pipelined (several statements on the wire at once), which is why
- * this has a pool of its own: TypeORM's connections wait for each answer.
+ * Alert events on raw `pg`, in batches of two round trips: BEGIN and the lock
+ * statement go out together, then the write statement and COMMIT. Events
+ * that arrive while every transaction is busy wait and go together in the
+ * next one: one lock statement, one write statement and one commit for all
+ * of them, so under load the database's per-transaction cost (and the
+ * driver's per-statement cost) is paid once per batch, not once per call,
+ * while a lone event still runs at once. Both statements are named, so each
+ * connection parses them once.
  */
-export class PgAlertEventTransactions implements AlertEventTransactions {
-  /** Read by the pool metrics. */
-  readonly pool: pg.Pool;
+export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolCounts {
+  private readonly pool: pg.Pool;
+  private readonly waiting: PendingEvent[] = [];
+  private running = 0;
+
+  /** How many batches run at once: one per connection of the pool. */
+  private readonly transactions: number;
 
   /**
-   * The same size, timeouts and name as the TypeORM pool the options would
-   * make; `onIdleError` hears of a connection that failed while idle.
+   * The size, name and timeouts the options would give a TypeORM pool;
+   * `onIdleError` hears of a connection that failed while idle.
    */
   constructor(options: DatabaseOptions, onIdleError: (error: Error) => void) {
     const { url, applicationName, extra } = connectionOptions(options, "pager");
+    this.transactions = options.poolSize;
     this.pool = new pg.Pool({
       ...extra,
       connectionString: url,
       application_name: applicationName,
       pipeline: true,
+      // The statements are few and fixed, and their plans (key lookups) do not depend on the
+      // values: planned once per connection rather than again for each batch's arrays.
+      options: "-c plan_cache_mode=force_generic_plan",
     });
     this.pool.on("error", onIdleError);
   }
 
-  async run<T>(
-    subject: AlertSubject,
-    decide: (locked: LockedAlertState) => DecidedStep<T>,
-  ): Promise<T> {
-    const client = await this.pool.connect();
+  /** For the pool metrics: connections open. */
+  get totalCount(): number {
+    return this.pool.totalCount;
+  }
+
+  /** For the pool metrics: connections with no transaction. */
+  get idleCount(): number {
+    return this.pool.idleCount;
+  }
+
+  /** For the pool metrics: events waiting for a transaction, the queue a storm builds. */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
+  run<T>(subject: AlertSubject, decide: (locked: LockedAlertState) => DecidedStep<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({
+        subject,
+        decide,
+        resolve: resolve as (result: unknown) => void,
+        reject,
+        alone: false,
+      });
+      this.startBatches();
+    });
+  }
+
+  private startBatches(): void {
+    while (this.running < this.transactions && this.waiting.length > 0) {
+      const batch = takeBatch(this.waiting);
+      this.running += 1;
+      void this.runBatch(batch).finally(() => {
+        this.running -= 1;
+        this.startBatches();
+      });
+    }
+  }
+
+  private async runBatch(batch: PendingEvent[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      for (const event of batch) event.reject(translate(error));
+      return;
+    }
     let broken: Error | undefined;
     // A connection the server ends between two statements (a restart: 57P01) emits "error"
     // outside any query; unheard, that event would end the process. Heard, it fails the
@@ -53,34 +116,75 @@ export class PgAlertEventTransactions implements AlertEventTransactions {
     };
     client.on("error", lost);
     try {
-      return await this.transaction(client, subject, decide);
+      const { decided, deferred } = await this.transaction(client, batch);
+      this.waiting.unshift(...deferred);
+      for (const { event, result } of decided) event.resolve(result);
     } catch (error) {
       // A connection whose ROLLBACK failed is in an unknown state: dropped, not reused.
       await client.query("ROLLBACK").catch((rollbackError: Error) => {
         broken = rollbackError;
       });
-      throw translate(error);
+      this.failed(batch, error);
     } finally {
       client.removeListener("error", lost);
       client.release(broken);
     }
   }
 
-  private async transaction<T>(
+  /**
+   * A batch that failed wrote nothing. Unless the database is gone for all
+   * of them, its events run again each in a transaction of its own, so one
+   * event's failure (a constraint, a lock it waited too long for) is that
+   * event's answer and nobody else's.
+   */
+  private failed(batch: PendingEvent[], error: unknown): void {
+    const open = batch.filter((event) => !event.answered);
+    if (open.length > 1 && !isConnectionLoss(error)) {
+      for (const event of open) event.alone = true;
+      this.waiting.unshift(...open);
+      return;
+    }
+    for (const event of open) event.reject(translate(error));
+  }
+
+  private async transaction(
     client: pg.PoolClient,
-    subject: AlertSubject,
-    decide: (locked: LockedAlertState) => DecidedStep<T>,
-  ): Promise<T> {
-    const { statement, id } = lockStatement(subject);
-    const lock = { ...statement, values: [id] };
+    batch: readonly PendingEvent[],
+  ): Promise<{
+    decided: { event: PendingEvent; result: unknown }[];
+    deferred: PendingEvent[];
+  }> {
+    const lock = lockStatement(batch.map((event) => event.subject));
     const [, read] = await settled(
-      corked(client, () => [client.query("BEGIN"), client.query<LockedRow>(lock)]),
+      corked(client, () => [
+        client.query("BEGIN"),
+        client.query<LockedRow>({ ...lock.statement, values: lock.values }),
+      ]),
     );
-    let [row] = read.rows;
-    // Under the lock now held, a second read sees whatever the wait let commit.
-    if (isStale(subject, row)) [row] = (await client.query<LockedRow>(lock)).rows;
-    const { write, result } = decide(toLockedState(row));
-    const writing = write === null ? null : decisionWriteStatement(write);
+    const rows = await this.freshRows(client, batch, read.rows);
+    const decided: { event: PendingEvent; result: unknown }[] = [];
+    const deferred: PendingEvent[] = [];
+    const writes: DecisionWrite[] = [];
+    const servicesDecided = new Set<string>();
+    for (const event of batch) {
+      const row = rowOf(rows, event.subject);
+      // One decision per service and batch: the next decides on what this one wrote.
+      if (row !== undefined && servicesDecided.has(row.s_id)) {
+        deferred.push(event);
+        continue;
+      }
+      if (row !== undefined) servicesDecided.add(row.s_id);
+      try {
+        const { write, result } = event.decide(toLockedState(row));
+        if (write !== null) writes.push(write);
+        decided.push({ event, result });
+      } catch (error) {
+        // Decided against: nothing of this event is written, the others go on.
+        event.answered = true;
+        event.reject(translate(error));
+      }
+    }
+    const writing = decisionWriteStatement(writes);
     if (writing === null) {
       await client.query("COMMIT");
     } else {
@@ -91,7 +195,27 @@ export class PgAlertEventTransactions implements AlertEventTransactions {
         ]),
       );
     }
-    return result;
+    return { decided, deferred };
+  }
+
+  /**
+   * The rows with those read again whose snapshot missed what the locked
+   * service row points at (a transaction this one waited for committed it):
+   * under the locks now held, a second read sees it.
+   */
+  private async freshRows(
+    client: pg.PoolClient,
+    batch: readonly PendingEvent[],
+    rows: LockedRow[],
+  ): Promise<LockedRow[]> {
+    const stale = batch
+      .map((event) => event.subject)
+      .filter((subject) => isStale(subject, rowOf(rows, subject)));
+    if (stale.length === 0) return rows;
+    const again = lockStatement(stale);
+    const reread = await client.query<LockedRow>({ ...again.statement, values: again.values });
+    const staleIds = new Set(reread.rows.map((row) => row.s_id));
+    return [...rows.filter((row) => !staleIds.has(row.s_id)), ...reread.rows];
   }
 
   /** Closes every connection; for shutdown. */

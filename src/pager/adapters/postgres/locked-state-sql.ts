@@ -14,52 +14,65 @@ const SERVICE_COLUMNS = `s.id AS s_id, s.name AS s_name, s.escalation_policy_id 
   s.update_time AS s_update_time`;
 
 /*
- * The service row is locked FOR UPDATE first (the lock every alert event
- * serialises on), then the alert FOR NO KEY UPDATE (so rows that only
- * reference it, such as timeline entries, never wait for it): the lateral
- * subquery runs per locked service row, so the order is always service, then
- * alert. The service row is the newest version after any wait; the alert
- * and policy are read in the statement's snapshot, taken before that wait,
- * so {@link isStale} tells when they must be read again.
+ * The service rows are locked FOR UPDATE first (the lock every alert event
+ * serialises on), in id order, so transactions locking several services
+ * never wait on each other in a cycle; then each alert FOR NO KEY UPDATE (so
+ * rows that only reference it, such as timeline entries, never wait for
+ * it): the lateral subqueries run per locked service row, so the order is
+ * always a service, then its alerts. The service rows are the newest
+ * versions after any wait; the alerts and policies are read in the
+ * statement's snapshot, taken before that wait, so {@link isStale} tells
+ * when they must be read again. The named alerts are looked up once, by
+ * their key, before any lock: an alert never moves to another service. A service subject's row (kind 's') carries
+ * its active alert and policy; an alert subject's (kind 'a') that alert and
+ * no policy.
  */
-
-/** Locks a service and its active alert, and reads the policy it points at. */
-const BY_SERVICE: NamedStatement = {
-  name: "pager_lock_service",
-  text: `WITH s AS (
-      SELECT * FROM monitored_services WHERE id = $1 FOR UPDATE)
-    SELECT ${SERVICE_COLUMNS}, a.id AS a_id, ${ALERT_COLUMNS},
+const LOCK_SUBJECTS: NamedStatement = {
+  name: "pager_lock_subjects",
+  text: `WITH named AS MATERIALIZED (
+      SELECT id, monitored_service_id FROM alerts WHERE id = ANY($2::uuid[])),
+    s AS (
+      SELECT * FROM monitored_services
+       WHERE id = ANY(ARRAY(
+         SELECT unnest($1::uuid[]) UNION SELECT monitored_service_id FROM named))
+       ORDER BY id FOR UPDATE)
+    SELECT w.kind AS subject_kind, ${SERVICE_COLUMNS}, a.id AS a_id, ${ALERT_COLUMNS},
            p.id AS p_id, p.name AS p_name, p.levels AS p_levels,
            p.create_time AS p_create_time, p.update_time AS p_update_time
       FROM s
+      CROSS JOIN LATERAL (
+        SELECT 's' AS kind, s.active_alert_id AS alert_id WHERE s.id = ANY($1::uuid[])
+        UNION ALL
+        SELECT 'a', n.id FROM named n WHERE n.monitored_service_id = s.id) w
       LEFT JOIN LATERAL (
-        SELECT * FROM alerts WHERE id = s.active_alert_id FOR NO KEY UPDATE) a ON true
-      LEFT JOIN escalation_policies p ON p.id = s.escalation_policy_id`,
+        SELECT * FROM alerts WHERE id = w.alert_id FOR NO KEY UPDATE) a ON true
+      LEFT JOIN escalation_policies p ON w.kind = 's' AND p.id = s.escalation_policy_id`,
 };
 
-/** Locks an alert's service (found without reading the alert first), then the alert. */
-const BY_ALERT: NamedStatement = {
-  name: "pager_lock_alert",
-  text: `WITH s AS (
-      SELECT * FROM monitored_services
-       WHERE id = (SELECT monitored_service_id FROM alerts WHERE id = $1) FOR UPDATE)
-    SELECT ${SERVICE_COLUMNS}, a.id AS a_id, ${ALERT_COLUMNS},
-           NULL::uuid AS p_id, NULL AS p_name, NULL::jsonb AS p_levels,
-           NULL::timestamptz AS p_create_time, NULL::timestamptz AS p_update_time
-      FROM s
-      LEFT JOIN LATERAL (
-        SELECT * FROM alerts WHERE id = $1 FOR NO KEY UPDATE) a ON true`,
-};
+/** The statement that locks and reads `subjects`, and its two parameters. */
+export function lockStatement(subjects: readonly AlertSubject[]): {
+  statement: NamedStatement;
+  values: [string[], string[]];
+} {
+  const serviceIds: string[] = [];
+  const alertIds: string[] = [];
+  for (const subject of subjects) {
+    if ("alertId" in subject) alertIds.push(subject.alertId);
+    else serviceIds.push(subject.serviceId);
+  }
+  return { statement: LOCK_SUBJECTS, values: [serviceIds, alertIds] };
+}
 
-/** The statement that locks and reads `subject`, and its one parameter. */
-export function lockStatement(subject: AlertSubject): { statement: NamedStatement; id: string } {
+/** The row of {@link lockStatement}'s answer that is about `subject`, if any. */
+export function rowOf(rows: readonly LockedRow[], subject: AlertSubject): LockedRow | undefined {
   return "alertId" in subject
-    ? { statement: BY_ALERT, id: subject.alertId }
-    : { statement: BY_SERVICE, id: subject.serviceId };
+    ? rows.find((row) => row.subject_kind === "a" && row.a_id === subject.alertId.toLowerCase())
+    : rows.find((row) => row.subject_kind === "s" && row.s_id === subject.serviceId.toLowerCase());
 }
 
 /** One row of {@link lockStatement}: the service, its alert and policy, prefixed s_, a_, p_. */
 export interface LockedRow extends AlertColumns {
+  subject_kind: "s" | "a";
   s_id: string;
   s_name: string;
   s_policy_id: string;
