@@ -516,7 +516,7 @@ async function main(): Promise<number> {
   redacted.password = "";
   console.log(`database: ${redacted.toString()} (created for this run, dropped at the end)`);
   let server: ServerProcess | null = null;
-  replay = sqlReplay(db.url, Number(process.env.PAGER_DB_POOL_SIZE || 20));
+  replay = sqlReplay(db.url);
   const releaseInterrupts = cleanUpOnInterrupt(db, () => server);
   const run = await runLoad({
     settings,

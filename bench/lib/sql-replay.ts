@@ -2,6 +2,7 @@ import { PgAlertEventTransactions } from "../../src/pager/adapters/postgres/aler
 import { UuidV7Generator } from "../../src/pager/adapters/system/uuid-v7.js";
 import type { AppDeps } from "../../src/pager/app/ports.js";
 import { NO_INTERNAL_HOSTS } from "../../src/pager/domain/webhook-hosts.js";
+import { readConfig } from "../../src/pager/settings/pager-config.js";
 import { systemClock } from "../../src/platform/time/system-clock.js";
 
 /** What the replay's transactions are: the server's own, without the server around them. */
@@ -17,19 +18,20 @@ export interface SqlReplay {
  * it. Its rate is R_sql, what the database path alone sustains. Work
  * signals go nowhere: the server's dispatcher still delivers the pages by
  * polling, outside the measured windows ({@link settle} waits for it).
- * Only the alert-event transactions are wired; anything else throws.
+ * Only the alert-event transactions are wired; anything else throws. The
+ * PAGER_* variables the server reads size it the same way.
  */
-export function sqlReplay(url: string, poolSize: number): SqlReplay {
+export function sqlReplay(url: string): SqlReplay {
+  const config = readConfig(process.env);
   const alertTx = new PgAlertEventTransactions(
     {
       url,
-      poolSize,
+      poolSize: config.eventTransactions,
       // Not "pager-bench": the meter counts this pool's PostgreSQL CPU as the server's would be.
       applicationName: "pager-bench-sql",
       timeouts: { statementMs: 0, lockMs: 0, idleInTransactionMs: 0 },
     },
     (error) => console.error(`replay pool: ${error.message}`),
-    Number(process.env.PAGER_DB_EVENT_TRANSACTIONS ?? 4),
   );
   const nothing = () => {};
   const deps: AppDeps = {
@@ -37,6 +39,7 @@ export function sqlReplay(url: string, poolSize: number): SqlReplay {
       run: () => Promise.reject(new Error("the SQL replay runs alert events only")),
     },
     alertTx,
+    alertPages: { list: () => Promise.reject(new Error("the SQL replay runs alert events only")) },
     clock: systemClock,
     ids: new UuidV7Generator(),
     signals: { notificationsQueued: nothing, timersChanged: nothing, eventsRecorded: nothing },

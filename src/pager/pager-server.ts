@@ -3,6 +3,7 @@ import { valueFreeLogger } from "../platform/logging/value-free-errors.js";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
 import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
+import { driverPool } from "../platform/postgres/driver-pool.js";
 import { type Serving, serve } from "../platform/server/serve.js";
 import type { StaticSite } from "../platform/server/static-site.js";
 import type { Clock } from "../platform/time/clock.js";
@@ -20,6 +21,7 @@ import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
 import { PrometheusPagerMetrics } from "./adapters/metrics/prometheus-pager-metrics.js";
 import { PostgresAlertChangeLog } from "./adapters/postgres/alert-change-log.js";
 import { PgAlertEventTransactions } from "./adapters/postgres/alert-event-transactions.js";
+import { PgAlertPages } from "./adapters/postgres/alert-pages.js";
 import { openDatabase } from "./adapters/postgres/data-source.js";
 import { PostgresResolvedAlertRetention } from "./adapters/postgres/resolved-alert-retention.js";
 import { sharedSecret } from "./adapters/postgres/shared-secret.js";
@@ -107,9 +109,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
   };
   const tx = new TypeormTransactionRunner(dataSource);
   const alertTx = new PgAlertEventTransactions(
-    { url: options.databaseUrl, poolSize: config.dbPoolSize, timeouts: config.dbTimeouts },
+    { url: options.databaseUrl, poolSize: config.eventTransactions, timeouts: config.dbTimeouts },
     (err) => logger.warn({ err }, "idle database connection failed"),
-    config.eventTransactions,
   );
   const registry = newMetricsRegistry();
   const metrics = new PrometheusPagerMetrics(registry);
@@ -148,6 +149,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     deps = {
       tx,
       alertTx,
+      // On the main pool: a console reading lists never holds the connections paging needs.
+      alertPages: new PgAlertPages(driverPool(dataSource)),
       clock,
       ids: new UuidV7Generator(),
       signals,

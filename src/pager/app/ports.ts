@@ -48,6 +48,13 @@ export interface AlertFilter {
 /** Alerts; every write happens under the lock of the alert's service. */
 export interface AlertStore {
   get(id: string): Promise<Alert | null>;
+}
+
+/**
+ * Pages of alerts, read outside any transaction: a page is one statement,
+ * which sees one snapshot. The list every console opens on.
+ */
+export interface AlertPages {
   list(filter: AlertFilter, page: ListCursor): Promise<Alert[]>;
 }
 
@@ -256,6 +263,7 @@ export interface SecretKeeper {
 export interface AppDeps {
   readonly tx: TransactionRunner;
   readonly alertTx: AlertEventTransactions;
+  readonly alertPages: AlertPages;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly signals: WorkSignals;

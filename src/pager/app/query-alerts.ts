@@ -36,7 +36,7 @@ export function listAlerts(deps: AppDeps, input: ListAlertsInput): Promise<ListS
       ? null
       : requireId(input.monitoredServiceId, "monitored_service_id");
   const filter = { monitoredServiceId, state: input.state };
-  return deps.tx.run((uow) => fetchSlice(cursor, (c) => uow.alerts.list(filter, c)));
+  return fetchSlice(cursor, (c) => deps.alertPages.list(filter, c));
 }
 
 /** Whether `order_by` asks for the newest alerts first (AIP-132 syntax, one field). */

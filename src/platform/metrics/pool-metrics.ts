@@ -1,7 +1,8 @@
 import { Gauge, type Registry } from "prom-client";
 import type { DataSource } from "typeorm";
+import { driverPool } from "../postgres/driver-pool.js";
 
-/** What node-postgres' Pool tells about itself; TypeORM keeps its own as `driver.master`. */
+/** What node-postgres' Pool tells about itself, TypeORM's own included. */
 export interface PgPoolCounts {
   readonly totalCount: number;
   readonly idleCount: number;
@@ -20,9 +21,7 @@ export function registerPoolMetrics(
 ): void {
   const countsOf = (pool: DataSource | PgPoolCounts): PgPoolCounts | null => {
     if (!("driver" in pool)) return pool;
-    return pool.isInitialized
-      ? ((pool.driver as unknown as { master?: PgPoolCounts }).master ?? null)
-      : null;
+    return pool.isInitialized ? driverPool(pool) : null;
   };
   const gauge = (name: string, help: string, value: (counts: PgPoolCounts) => number) =>
     new Gauge({

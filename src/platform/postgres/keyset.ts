@@ -10,8 +10,3 @@ export function afterId(page: ListCursor): { id?: ReturnType<typeof MoreThan<str
   if (page.after === null) return {};
   return { id: page.descending === true ? LessThan(page.after) : MoreThan(page.after) };
 }
-
-/** The ORDER BY direction that goes with {@link afterId}. */
-export function idOrder(page: ListCursor): "ASC" | "DESC" {
-  return page.descending === true ? "DESC" : "ASC";
-}

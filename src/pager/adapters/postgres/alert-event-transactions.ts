@@ -38,20 +38,18 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
   private readonly waiting: PendingEvent[] = [];
   private running = 0;
 
+  /** How many batches run at once: one per connection of the pool. */
+  private readonly transactions: number;
+
   /**
-   * The name and timeouts the options would give a TypeORM pool;
-   * `transactions` is how many batches run at once (the pool's size), and
+   * The size, name and timeouts the options would give a TypeORM pool;
    * `onIdleError` hears of a connection that failed while idle.
    */
-  constructor(
-    options: DatabaseOptions,
-    onIdleError: (error: Error) => void,
-    private readonly transactions: number,
-  ) {
+  constructor(options: DatabaseOptions, onIdleError: (error: Error) => void) {
     const { url, applicationName, extra } = connectionOptions(options, "pager");
+    this.transactions = options.poolSize;
     this.pool = new pg.Pool({
       ...extra,
-      max: transactions,
       connectionString: url,
       application_name: applicationName,
       pipeline: true,

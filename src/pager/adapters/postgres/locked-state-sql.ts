@@ -1,7 +1,7 @@
 import type { AlertSubject, LockedAlertState } from "../../app/ports.js";
-import type { Alert } from "../../domain/alert.js";
 import type { EscalationLevel } from "../../domain/escalation-policy.js";
 import type { MonitoredServiceHealth } from "../../domain/monitored-service.js";
+import { ALERT_COLUMNS, type AlertColumns, toAlert } from "./alert-columns-sql.js";
 
 /** A named statement: prepared once per connection, then only bound and executed. */
 export interface NamedStatement {
@@ -12,14 +12,6 @@ export interface NamedStatement {
 const SERVICE_COLUMNS = `s.id AS s_id, s.name AS s_name, s.escalation_policy_id AS s_policy_id,
   s.health AS s_health, s.active_alert_id AS s_active_alert_id, s.create_time AS s_create_time,
   s.update_time AS s_update_time`;
-
-const ALERT_COLUMNS = `a.id AS a_id, a.message AS a_message, a.details AS a_details,
-  a.dedup_key AS a_dedup_key, a.escalation_policy_id AS a_policy_id, a.state AS a_state,
-  a.current_level AS a_current_level, a.level_start_time AS a_level_start_time,
-  a.acknowledged_by AS a_acknowledged_by, a.levels AS a_levels,
-  a.create_time AS a_create_time, a.acknowledge_time AS a_acknowledge_time,
-  a.resolve_time AS a_resolve_time, a.signal_count AS a_signal_count,
-  a.last_signal_time AS a_last_signal_time`;
 
 /*
  * The service rows are locked FOR UPDATE first (the lock every alert event
@@ -44,7 +36,7 @@ const LOCK_SUBJECTS: NamedStatement = {
        WHERE id = ANY(ARRAY(
          SELECT unnest($1::uuid[]) UNION SELECT monitored_service_id FROM named))
        ORDER BY id FOR UPDATE)
-    SELECT w.kind AS subject_kind, ${SERVICE_COLUMNS}, ${ALERT_COLUMNS},
+    SELECT w.kind AS subject_kind, ${SERVICE_COLUMNS}, a.id AS a_id, ${ALERT_COLUMNS},
            p.id AS p_id, p.name AS p_name, p.levels AS p_levels,
            p.create_time AS p_create_time, p.update_time AS p_update_time
       FROM s
@@ -79,7 +71,7 @@ export function rowOf(rows: readonly LockedRow[], subject: AlertSubject): Locked
 }
 
 /** One row of {@link lockStatement}: the service, its alert and policy, prefixed s_, a_, p_. */
-export interface LockedRow {
+export interface LockedRow extends AlertColumns {
   subject_kind: "s" | "a";
   s_id: string;
   s_name: string;
@@ -89,20 +81,6 @@ export interface LockedRow {
   s_create_time: Date;
   s_update_time: Date;
   a_id: string | null;
-  a_message: string;
-  a_details: Record<string, string>;
-  a_dedup_key: string;
-  a_policy_id: string;
-  a_state: Alert["state"];
-  a_current_level: number;
-  a_level_start_time: Date;
-  a_acknowledged_by: string;
-  a_levels: EscalationLevel[];
-  a_create_time: Date;
-  a_acknowledge_time: Date | null;
-  a_resolve_time: Date | null;
-  a_signal_count: number;
-  a_last_signal_time: Date;
   p_id: string | null;
   p_name: string;
   p_levels: EscalationLevel[];
@@ -133,27 +111,7 @@ export function toLockedState(row: LockedRow | undefined): LockedAlertState {
     createTime: row.s_create_time,
     updateTime: row.s_update_time,
   };
-  const alert: Alert | null =
-    row.a_id === null
-      ? null
-      : {
-          id: row.a_id,
-          monitoredServiceId: row.s_id,
-          escalationPolicyId: row.a_policy_id,
-          message: row.a_message,
-          details: row.a_details,
-          dedupKey: row.a_dedup_key,
-          state: row.a_state,
-          currentLevel: row.a_current_level,
-          levelStartTime: row.a_level_start_time,
-          acknowledgedBy: row.a_acknowledged_by,
-          levels: row.a_levels,
-          createTime: row.a_create_time,
-          acknowledgeTime: row.a_acknowledge_time,
-          resolveTime: row.a_resolve_time,
-          signalCount: row.a_signal_count,
-          lastSignalTime: row.a_last_signal_time,
-        };
+  const alert = row.a_id === null ? null : toAlert(row.a_id, row.s_id, row);
   const policy =
     row.p_id === null
       ? null
