@@ -33,12 +33,12 @@ import { fixed, table } from "./lib/text-table.js";
  * measured apart from the load generator's.
  *
  * For each concurrency it measures Health/Check (the cheapest call: the
- * floor set by HTTP/2 + Connect + our interceptors), SendAlert→ResolveAlert
- * cycles and AcknowledgeAlert, prints a table with each rate as a ratio of
- * the health rate at the same concurrency, and checks the targets. The
- * sql-cycle and sql-ack phases replay the same use cases' SQL from this
- * process on raw `pg` (see bench/lib/sql-replay.ts): R_sql, the rate of the
- * database path alone. With R_noop the health rate, a server whose only
+ * floor set by HTTP/2 + Connect + our interceptors), SendAlert,
+ * ResolveAlert and AcknowledgeAlert each alone, and SendAlert→ResolveAlert
+ * cycles, prints a table with each rate as a ratio of the health rate at the
+ * same concurrency, and checks the targets. The sql-* phases replay the
+ * same use cases' SQL from this process on raw `pg` (see
+ * bench/lib/sql-replay.ts): R_sql, the rate of the database path alone. With R_noop the health rate, a server whose only
  * costs were its transport and its SQL would reach
  * R_pred = 1 / (1/R_noop + 1/R_sql) (a cycle is two calls: 2/R_noop);
  * R_full / R_pred says how much the rest costs. A missed
@@ -48,7 +48,9 @@ import { fixed, table } from "./lib/text-table.js";
  * Environment: DATABASE_URL (server where a throwaway database is created;
  * default the local test server), BENCH_SECONDS (5), BENCH_WARMUP_SECONDS
  * (2; 0 skips), BENCH_CONCURRENCY ("1,8,32"), BENCH_SERVICES (200),
- * BENCH_ACK_POOL (1000), BENCH_PHASES ("health,cycle,ack,sql-cycle,sql-ack,list"),
+ * BENCH_ACK_POOL (1000: services of the send, resolve and ack phases),
+ * BENCH_PHASES (default all: health,send,resolve,ack,cycle,sql-send,
+ * sql-resolve,sql-ack,sql-cycle,list),
  * BENCH_TEMPLATE_DB (a database to copy instead of starting empty, such as
  * the year of history `npm run bench:plans` keeps with BENCH_KEEP_DB=1: CPU
  * per call and ListAlerts' first page on a full database),
@@ -58,7 +60,18 @@ import { fixed, table } from "./lib/text-table.js";
  * "cycle@32": V8 profile of the server during that phase's measured windows).
  */
 
-const PHASES = ["health", "cycle", "ack", "sql-cycle", "sql-ack", "list"] as const;
+const PHASES = [
+  "health",
+  "send",
+  "resolve",
+  "ack",
+  "cycle",
+  "sql-send",
+  "sql-resolve",
+  "sql-ack",
+  "sql-cycle",
+  "list",
+] as const;
 /** The concurrency the targets are stated at; also the default of BENCH_CPU_PROF's @N. */
 const TARGET_CONCURRENCY = 32;
 const TARGET_RATIO = 0.4;
@@ -74,7 +87,7 @@ const ACK_TIMEOUT_SECONDS = 15 * 60;
 interface Settings extends LoadSettings<(typeof PHASES)[number]> {
   /** Services the cycle phase spreads its workers over. */
   readonly services: number;
-  /** Services whose alerts the ack phase acknowledges, one fresh alert each per round. */
+  /** Services the send, resolve and ack phases call on, each once per round. */
   readonly ackPool: number;
 }
 
@@ -208,8 +221,8 @@ async function cycles(
     name,
     concurrency,
     rows: [
-      rowOf(`${prefix}SendAlert`, concurrency, sendMs, usage),
-      rowOf(`${prefix}ResolveAlert`, concurrency, resolve, usage),
+      rowOf(`${prefix}cycle: SendAlert`, concurrency, sendMs, usage),
+      rowOf(`${prefix}cycle: ResolveAlert`, concurrency, resolve, usage),
       rowOf(`  ${prefix}cycle (Send+Resolve)`, concurrency, cycle, usage),
     ],
     usage,
@@ -219,64 +232,128 @@ async function cycles(
 }
 
 /**
- * AcknowledgeAlert, each call on a different TRIGGERED alert (the first
- * acknowledgement is the real work; a repeat would measure a no-op). Runs in
- * rounds: an untimed {@link triggerPool}, then a timed window that stops when
- * the alerts run out or the phase's time is used up.
+ * One hot RPC alone, each call on a subject of its own in the state the RPC
+ * acts on (SendAlert on a healthy service, ResolveAlert and
+ * AcknowledgeAlert on a fresh TRIGGERED alert: a repeat would measure a
+ * no-op). Runs in rounds: an untimed `prepare` that puts every pool service
+ * in that state and returns the subjects, then a timed window that stops
+ * when the subjects run out or the phase's time is used up.
  */
-const ackPhase: PhaseRun<Settings> = (ctx, services, concurrency) =>
-  acks(ctx, services, concurrency, "ack", async (client, alertId) => {
-    await client.call(PagerService.method.acknowledgeAlert, { alertId, acknowledgedBy: "bench" });
-  });
+interface PoolCall {
+  readonly rpc: string;
+  readonly prepare: (ctx: Context, pool: readonly string[]) => Promise<string[]>;
+  /** Makes the call; false when its outcome is not the one the prepared state calls for. */
+  readonly call: (client: LoadClient, subject: string) => Promise<boolean>;
+}
 
-/** The ack phase's use case called in this process: its SQL alone. */
-const sqlAckPhase: PhaseRun<Settings> = (ctx, services, concurrency) =>
-  acks(ctx, services, concurrency, "sql-ack", async (_client, alertId) => {
-    await acknowledgeAlert(replayDeps(), { alertId, acknowledgedBy: "bench" }, REPLAY_ACTOR);
-  });
-
-async function acks(
-  ctx: Context,
-  services: readonly string[],
-  concurrency: number,
-  name: "ack" | "sql-ack",
-  acknowledge: (client: LoadClient, alertId: string) => Promise<void>,
-): Promise<Phase> {
-  const rpc = name === "ack" ? "AcknowledgeAlert" : "sql AcknowledgeAlert";
-  const usage = emptyUsage();
-  const latencies: number[] = [];
-  const pool = services.slice(0, ctx.settings.ackPool);
-  const budgetMs = ctx.seconds * 1000;
-  let rounds = 0;
-  while (usage.wallMs < budgetMs) {
-    const alertIds = await triggerPool(ctx, pool);
-    if (alertIds.length === 0) throw new Error("ack setup produced no triggered alert");
-    rounds += 1;
-    let next = 0;
-    await ctx.meter.measure(usage, wantsProfile(ctx, name, concurrency), async () => {
-      const deadline = performance.now() + budgetMs - usage.wallMs;
-      await runWorkers(ctx, concurrency, deadline, async (client) => {
-        const alertId = alertIds[next++];
-        if (alertId === undefined) return false;
-        const started = performance.now();
-        try {
-          await acknowledge(client, alertId);
-          latencies.push(performance.now() - started);
-        } catch (error) {
-          ctx.errors.add(rpc, error);
-        }
-        return true;
-      });
+const SEND: PoolCall = {
+  rpc: "SendAlert",
+  prepare: async (ctx, pool) => {
+    await resolvePool(ctx, pool);
+    return [...pool];
+  },
+  call: async (client, serviceId) => {
+    const { outcome } = await client.call(PagerService.method.sendAlert, {
+      monitoredServiceId: serviceId,
+      message: "bench: synthetic alert",
     });
-  }
-  await resolvePool(ctx, pool);
-  return {
-    name,
-    concurrency,
-    rows: [rowOf(rpc, concurrency, latencies, usage)],
-    usage,
-    unit: `call (${rounds} round${rounds === 1 ? "" : "s"})`,
-    units: latencies.length,
+    return outcome === SendAlertOutcome.CREATED;
+  },
+};
+
+const SQL_SEND: PoolCall = {
+  ...SEND,
+  rpc: "sql SendAlert",
+  call: async (_client, serviceId) => {
+    const { outcome } = await sendAlert(
+      replayDeps(),
+      { monitoredServiceId: serviceId, message: "bench: synthetic alert" },
+      REPLAY_ACTOR,
+    );
+    return outcome === "created";
+  },
+};
+
+const RESOLVE: PoolCall = {
+  rpc: "ResolveAlert",
+  prepare: async (ctx, pool) => (await triggerPool(ctx, pool)).map(({ serviceId }) => serviceId),
+  call: async (client, serviceId) => {
+    const { alert } = await client.call(PagerService.method.resolveAlert, {
+      subject: { case: "monitoredServiceId", value: serviceId },
+    });
+    return alert !== undefined;
+  },
+};
+
+const SQL_RESOLVE: PoolCall = {
+  ...RESOLVE,
+  rpc: "sql ResolveAlert",
+  call: async (_client, serviceId) => {
+    const { alert } = await resolveAlert(
+      replayDeps(),
+      { monitoredServiceId: serviceId },
+      REPLAY_ACTOR,
+    );
+    return alert !== null;
+  },
+};
+
+const ACK: PoolCall = {
+  rpc: "AcknowledgeAlert",
+  prepare: async (ctx, pool) => (await triggerPool(ctx, pool)).map(({ alertId }) => alertId),
+  call: async (client, alertId) => {
+    await client.call(PagerService.method.acknowledgeAlert, { alertId, acknowledgedBy: "bench" });
+    return true;
+  },
+};
+
+const SQL_ACK: PoolCall = {
+  ...ACK,
+  rpc: "sql AcknowledgeAlert",
+  call: async (_client, alertId) => {
+    await acknowledgeAlert(replayDeps(), { alertId, acknowledgedBy: "bench" }, REPLAY_ACTOR);
+    return true;
+  },
+};
+
+function poolPhase(name: (typeof PHASES)[number], what: PoolCall): PhaseRun<Settings> {
+  return async (ctx, services, concurrency) => {
+    const usage = emptyUsage();
+    const latencies: number[] = [];
+    const pool = services.slice(0, ctx.settings.ackPool);
+    const budgetMs = ctx.seconds * 1000;
+    let rounds = 0;
+    while (usage.wallMs < budgetMs) {
+      const subjects = await what.prepare(ctx, pool);
+      if (subjects.length === 0) throw new Error(`${name} setup prepared no subject`);
+      rounds += 1;
+      let next = 0;
+      await ctx.meter.measure(usage, wantsProfile(ctx, name, concurrency), async () => {
+        const deadline = performance.now() + budgetMs - usage.wallMs;
+        await runWorkers(ctx, concurrency, deadline, async (client) => {
+          const subject = subjects[next++];
+          if (subject === undefined) return false;
+          const started = performance.now();
+          try {
+            if (await what.call(client, subject)) latencies.push(performance.now() - started);
+            else ctx.errors.add(what.rpc, "not the outcome the prepared state calls for");
+          } catch (error) {
+            ctx.errors.add(what.rpc, error);
+          }
+          return true;
+        });
+      });
+      await settle(ctx);
+    }
+    await resolvePool(ctx, pool);
+    return {
+      name,
+      concurrency,
+      rows: [rowOf(what.rpc, concurrency, latencies, usage)],
+      usage,
+      unit: `call (${rounds} round${rounds === 1 ? "" : "s"})`,
+      units: latencies.length,
+    };
   };
 }
 
@@ -303,10 +380,14 @@ const listPhase: PhaseRun<Settings> = async (ctx, _services, concurrency) => {
 /**
  * Untimed: makes every pool service have a fresh TRIGGERED alert (resolving
  * whatever the previous round left acknowledged) and waits for the pages to
- * be delivered. Returns the alert ids, each to be acknowledged exactly once.
+ * be delivered. Returns each service with its alert, each to be acknowledged
+ * or resolved exactly once.
  */
-async function triggerPool(ctx: Context, pool: readonly string[]): Promise<string[]> {
-  const alertIds: string[] = [];
+async function triggerPool(
+  ctx: Context,
+  pool: readonly string[],
+): Promise<{ serviceId: string; alertId: string }[]> {
+  const triggered: { serviceId: string; alertId: string }[] = [];
   await forEachConcurrent(ctx, pool, ctx.settings.setupConcurrency, async (serviceId, client) => {
     try {
       await client.call(PagerService.method.resolveAlert, {
@@ -320,14 +401,14 @@ async function triggerPool(ctx: Context, pool: readonly string[]): Promise<strin
         ctx.errors.add("SendAlert (ack setup)", `outcome ${SendAlertOutcome[outcome]}`);
         return;
       }
-      alertIds.push(alert.id);
+      triggered.push({ serviceId, alertId: alert.id });
     } catch (error) {
       ctx.errors.add("ack setup", error);
     }
   });
   ctx.meter.checkAlive();
   await settle(ctx);
-  return alertIds;
+  return triggered;
 }
 
 /** Leaves every service healthy for the next phase, so its SendAlert finds no open alert. */
@@ -468,8 +549,10 @@ function printTargets(phases: readonly Phase[], concurrency: number, rss: PeakRs
     ]);
   }
   for (const [full, sql, calls] of [
-    ["cycle", "sql-cycle", 2],
+    ["send", "sql-send", 1],
+    ["resolve", "sql-resolve", 1],
     ["ack", "sql-ack", 1],
+    ["cycle", "sql-cycle", 2],
   ] as const) {
     const rFull = phaseRate(phases, full, concurrency);
     const rSql = phaseRate(phases, sql, concurrency);
@@ -502,10 +585,6 @@ function printTargets(phases: readonly Phase[], concurrency: number, rss: PeakRs
     verdict(rssMb <= TARGET_RSS_MB),
   ]);
   console.log(table(["target", "wanted", "measured", "verdict"], lines, new Set()));
-  console.log(
-    "(SendAlert's rate is the cycle rate: in that phase the server also answers one " +
-      "ResolveAlert per SendAlert, so the ratio is conservative.)",
-  );
 }
 
 async function main(): Promise<number> {
@@ -523,10 +602,14 @@ async function main(): Promise<number> {
     db,
     phases: [
       ["health", healthPhase],
+      ["send", poolPhase("send", SEND)],
+      ["resolve", poolPhase("resolve", RESOLVE)],
+      ["ack", poolPhase("ack", ACK)],
       ["cycle", cyclePhase],
-      ["ack", ackPhase],
+      ["sql-send", poolPhase("sql-send", SQL_SEND)],
+      ["sql-resolve", poolPhase("sql-resolve", SQL_RESOLVE)],
+      ["sql-ack", poolPhase("sql-ack", SQL_ACK)],
       ["sql-cycle", sqlCyclePhase],
-      ["sql-ack", sqlAckPhase],
       ["list", listPhase],
     ],
     setUp: setUpPolicyAndServices,

@@ -33,7 +33,8 @@ export function decisionWrite(
 /** Wakes the workers after commit, only for the kind of work a decision created. */
 export function signalAfterCommit(signals: WorkSignals, decision: Decision<string>): void {
   if (decision.pages.length > 0) signals.notificationsQueued();
-  if (decision.timer !== null) signals.timersChanged("armed");
-  else if (decision.cancelTimers) signals.timersChanged("cancelled");
+  if (decision.timer !== null) {
+    signals.timersChanged({ kind: "armed", fireTime: decision.timer.fireTime });
+  } else if (decision.cancelTimers) signals.timersChanged({ kind: "cancelled" });
   if (decision.events.length > 0) signals.eventsRecorded();
 }

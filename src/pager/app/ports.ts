@@ -236,8 +236,10 @@ export interface WorkSignals {
   eventsRecorded(): void;
 }
 
-/** What a committed decision did to the alert's timers. */
-export type TimerChange = "armed" | "cancelled";
+/** What a committed decision did to the alert's timers; an armed one says when it is due. */
+export type TimerChange =
+  | { readonly kind: "armed"; readonly fireTime: Date }
+  | { readonly kind: "cancelled" };
 
 /**
  * Keys this process has read recently, to authenticate without a query per

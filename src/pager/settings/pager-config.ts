@@ -107,7 +107,7 @@ export const PAGER_SETTINGS = {
   eventTransactions: {
     kind: "integer",
     name: "PAGER_DB_EVENT_TRANSACTIONS",
-    fallback: 4,
+    fallback: 2,
     min: 1,
     max: 100,
     meaning:

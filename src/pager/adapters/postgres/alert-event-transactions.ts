@@ -37,6 +37,7 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
   private readonly pool: pg.Pool;
   private readonly waiting: PendingEvent[] = [];
   private running = 0;
+  private starting = false;
 
   /** How many batches run at once: one per connection of the pool. */
   private readonly transactions: number;
@@ -84,7 +85,15 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
         reject,
         alone: false,
       });
-      this.startBatches();
+      // Not at once: the calls that arrived in the same turn of the event loop (read off
+      // the socket together) go in one batch, without waiting for any timer.
+      if (!this.starting) {
+        this.starting = true;
+        setImmediate(() => {
+          this.starting = false;
+          this.startBatches();
+        });
+      }
     });
   }
 
