@@ -54,9 +54,19 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
       connectionString: url,
       application_name: applicationName,
       pipeline: true,
-      // The statements are few and fixed, and their plans (key lookups) do not depend on the
-      // values: planned once per connection rather than again for each batch's arrays.
-      options: "-c plan_cache_mode=force_generic_plan",
+      // The statements are few and fixed, and their plans do not depend on the values: planned
+      // once per connection rather than again for each batch's arrays. Every row they touch is
+      // found by its key (nested loops over index lookups), whatever the tables hold when they
+      // are planned: a plan made while a table is small would otherwise scan or hash it whole,
+      // for every batch, for as long as the connection lives.
+      options: [
+        "plan_cache_mode=force_generic_plan",
+        "enable_seqscan=off",
+        "enable_hashjoin=off",
+        "enable_mergejoin=off",
+      ]
+        .map((setting) => `-c ${setting}`)
+        .join(" "),
     });
     this.pool.on("error", onIdleError);
   }
