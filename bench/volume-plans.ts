@@ -1,3 +1,4 @@
+import { KEY_LOOKUP_PLANS } from "../src/pager/adapters/postgres/alert-event-transactions.js";
 import { lockStatement } from "../src/pager/adapters/postgres/locked-state-sql.js";
 import { createBenchDatabase } from "./lib/bench-database.js";
 import { adminUrl, readPositive } from "./lib/env-settings.js";
@@ -23,8 +24,8 @@ interface Probe {
   readonly what: string;
   readonly sql: string;
   readonly values?: unknown[];
-  /** Planned as the server's named statements are: once, for any values (`force_generic_plan`). */
-  readonly generic?: boolean;
+  /** Planned as the server's alert-event connections plan ({@link KEY_LOOKUP_PLANS}). */
+  readonly keyLookups?: boolean;
 }
 
 function probes(serviceId: string, alertId: string): Probe[] {
@@ -77,13 +78,13 @@ function probes(serviceId: string, alertId: string): Probe[] {
       what: "alert-event lock by service (SendAlert, ResolveAlert)",
       sql: byService.statement.text,
       values: byService.values,
-      generic: true,
+      keyLookups: true,
     },
     {
       what: "alert-event lock by alert (AcknowledgeAlert, timeouts)",
       sql: byAlert.statement.text,
       values: byAlert.values,
-      generic: true,
+      keyLookups: true,
     },
   ];
 }
@@ -108,7 +109,9 @@ async function main(): Promise<number> {
     for (const probe of probes(sample.service, sample.alert)) {
       // In a transaction rolled back afterwards: a plan with FOR UPDATE locks nothing for good.
       await db.query("BEGIN");
-      if (probe.generic) await db.query("SET LOCAL plan_cache_mode = force_generic_plan");
+      for (const setting of probe.keyLookups ? KEY_LOOKUP_PLANS : []) {
+        await db.query(`SET LOCAL ${setting}`);
+      }
       const started = performance.now();
       const plan = await db.query<{ "QUERY PLAN": string }>(
         `EXPLAIN (ANALYZE, BUFFERS) ${probe.sql}`,

@@ -24,6 +24,21 @@ import {
 import { translate } from "./transaction-runner.js";
 
 /**
+ * How the alert-event connections plan. The statements are few and fixed, and
+ * their plans do not depend on the values: planned once per connection rather
+ * than again for each batch's arrays. Every row they touch is found by its key
+ * (nested loops over index lookups), whatever the tables hold when they are
+ * planned: a plan made while a table is small would otherwise scan or hash it
+ * whole, for every batch, for as long as the connection lives.
+ */
+export const KEY_LOOKUP_PLANS = [
+  "plan_cache_mode=force_generic_plan",
+  "enable_seqscan=off",
+  "enable_hashjoin=off",
+  "enable_mergejoin=off",
+] as const;
+
+/**
  * Alert events on raw `pg`, in batches of two round trips: BEGIN and the lock
  * statement go out together, then the write statement and COMMIT. Events
  * that arrive while every transaction is busy wait and go together in the
@@ -54,19 +69,7 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
       connectionString: url,
       application_name: applicationName,
       pipeline: true,
-      // The statements are few and fixed, and their plans do not depend on the values: planned
-      // once per connection rather than again for each batch's arrays. Every row they touch is
-      // found by its key (nested loops over index lookups), whatever the tables hold when they
-      // are planned: a plan made while a table is small would otherwise scan or hash it whole,
-      // for every batch, for as long as the connection lives.
-      options: [
-        "plan_cache_mode=force_generic_plan",
-        "enable_seqscan=off",
-        "enable_hashjoin=off",
-        "enable_mergejoin=off",
-      ]
-        .map((setting) => `-c ${setting}`)
-        .join(" "),
+      options: KEY_LOOKUP_PLANS.map((setting) => `-c ${setting}`).join(" "),
     });
     this.pool.on("error", onIdleError);
   }
