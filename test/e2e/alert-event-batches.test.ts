@@ -1,5 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
+import type pg from "pg";
 import { PagerService, SendAlertOutcome } from "../../gen/pager/v1/pager_service_pb.js";
 import {
   createServiceWithPolicy,
@@ -50,7 +51,7 @@ describe("alert events in batches (real PostgreSQL, concurrent grpc-js calls)", 
         monitoredServiceId: held.id,
         message: "held",
       });
-      await waitForLockWait(held.id);
+      await waitUntilBlockedBy(locker);
       const queued = calls();
       // Every call reaches the server and waits before the lock goes.
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -62,16 +63,18 @@ describe("alert events in batches (real PostgreSQL, concurrent grpc-js calls)", 
     }
   }
 
-  async function waitForLockWait(serviceId: string): Promise<void> {
+  /** Waits until a transaction of the pager waits for a lock `locker`'s transaction holds. */
+  async function waitUntilBlockedBy(locker: pg.PoolClient): Promise<void> {
+    const { rows: own } = await locker.query("SELECT pg_backend_pid() AS pid");
     for (let i = 0; i < 100; i += 1) {
       const { rows } = await h.db.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
+        [own[0].pid],
       );
       if (rows[0].n > 0) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    throw new Error(`no SendAlert waited on service ${serviceId}'s lock`);
+    throw new Error("no alert event waited for the test's lock");
   }
 
   async function transactionsOf(alertIds: string[]): Promise<number> {
@@ -171,6 +174,55 @@ describe("alert events in batches (real PostgreSQL, concurrent grpc-js calls)", 
       expect(monitoredService?.activeAlertId).to.equal("");
     } finally {
       await h.db.query("DROP TRIGGER refuse_poison ON alerts; DROP FUNCTION refuse_poison()");
+    }
+  });
+  it("a service whose new alert committed while the batch waited is read again, and an event about its old alert keeps its own", async () => {
+    const { service } = await createServiceWithPolicy(h.client);
+    const { alert: old } = await h.client.call(method.sendAlert, {
+      monitoredServiceId: service.id,
+      message: "first",
+    });
+    const oldId = old?.id ?? "";
+    await h.client.call(method.resolveAlert, { subject: { case: "alertId", value: oldId } });
+    // A transaction of the test's own does what a concurrent SendAlert would: a new active alert,
+    // committed only once the batch below waits for the service.
+    const freshId = "0190b6c4-0000-7000-8000-0000000000f1";
+    const locker = await h.db.connect();
+    try {
+      await locker.query("BEGIN");
+      await locker.query(
+        `INSERT INTO alerts (id, monitored_service_id, escalation_policy_id, message, details,
+           dedup_key, state, current_level, acknowledged_by, levels, create_time, acknowledge_time,
+           resolve_time, signal_count, last_signal_time, level_start_time)
+         SELECT $2, monitored_service_id, escalation_policy_id, 'second', details, dedup_key,
+           'triggered', 0, '', levels, now(), NULL, NULL, 1, now(), now()
+           FROM alerts WHERE id = $1`,
+        [oldId, freshId],
+      );
+      await locker.query(
+        "UPDATE monitored_services SET health = 'unhealthy', active_alert_id = $2 WHERE id = $1",
+        [service.id, freshId],
+      );
+      const released = waitUntilBlockedBy(locker).then(() => locker.query("COMMIT"));
+      const [resolved, acknowledged] = await behindALock(() => [
+        h.client
+          .call(method.resolveAlert, {
+            subject: { case: "monitoredServiceId", value: service.id },
+          })
+          .then((r) => ({ alertId: r.alert?.id, code: grpc.status.OK })),
+        h.client.call(method.acknowledgeAlert, { alertId: oldId, acknowledgedBy: "bo" }).then(
+          () => ({ alertId: oldId, code: grpc.status.OK }),
+          (error: grpc.ServiceError) => ({ alertId: oldId, code: error.code }),
+        ),
+      ]);
+      await released;
+      expect(resolved).to.deep.equal({ alertId: freshId, code: grpc.status.OK });
+      expect(acknowledged).to.deep.equal({
+        alertId: oldId,
+        code: grpc.status.FAILED_PRECONDITION,
+      });
+    } finally {
+      locker.release();
     }
   });
 });

@@ -236,8 +236,11 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
     if (stale.length === 0) return rows;
     const again = lockStatement(stale);
     const reread = await client.query<LockedRow>({ ...again.statement, values: again.values });
+    // Only the service subjects' rows are replaced: an alert subject's names its alert, read as
+    // locked, and the second read (service subjects alone) does not return it again.
     const staleIds = new Set(reread.rows.map((row) => row.s_id));
-    return [...rows.filter((row) => !staleIds.has(row.s_id)), ...reread.rows];
+    const kept = rows.filter((row) => row.subject_kind === "a" || !staleIds.has(row.s_id));
+    return [...kept, ...reread.rows];
   }
 
   /** Closes every connection; for shutdown. */

@@ -23,9 +23,9 @@ const SERVICE_COLUMNS = `s.id AS s_id, s.name AS s_name, s.escalation_policy_id 
  * versions after any wait; the alerts and policies are read in the
  * statement's snapshot, taken before that wait, so {@link isStale} tells
  * when they must be read again. The named alerts are looked up once, by
- * their key, before any lock: an alert never moves to another service. A service subject's row (kind 's') carries
- * its active alert and policy; an alert subject's (kind 'a') that alert and
- * no policy.
+ * their key, before any lock: an alert never moves to another service. A
+ * service subject's row (kind 's') carries its active alert and policy; an
+ * alert subject's (kind 'a') that alert and no policy.
  */
 const LOCK_SUBJECTS: NamedStatement = {
   name: "pager_lock_subjects",
