@@ -176,6 +176,54 @@ describe("alert events in batches (real PostgreSQL, concurrent grpc-js calls)", 
       await h.db.query("DROP TRIGGER refuse_poison ON alerts; DROP FUNCTION refuse_poison()");
     }
   });
+  it("a batch whose write fails does not hold back the next one, sent after it on the same connection", async () => {
+    // 70 calls queue behind the held one: the first 64 (MAX_BATCH) go out with its COMMIT,
+    // the last 6 with theirs. The first of the 64 is refused by the write.
+    const fine = await Promise.all(
+      Array.from({ length: 69 }, () => createServiceWithPolicy(h.client)),
+    );
+    const poisoned = await createServiceWithPolicy(h.client);
+    await h.db.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.message = 'poison' THEN RAISE EXCEPTION 'poisoned alert'; END IF;
+        RETURN NEW;
+      END $$`);
+    await h.db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON alerts
+      FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
+    try {
+      const answers = await behindALock(() =>
+        [poisoned, ...fine].map(({ service }, i) =>
+          h.client
+            .call(method.sendAlert, {
+              monitoredServiceId: service.id,
+              message: i === 0 ? "poison" : "fine",
+            })
+            .then(
+              (r) => ({ code: grpc.status.OK, outcome: r.outcome, alertId: r.alert?.id ?? "" }),
+              (error: grpc.ServiceError) => ({ code: error.code, outcome: null, alertId: "" }),
+            ),
+        ),
+      );
+      const [refused, ...sent] = answers;
+      expect(refused?.code).to.equal(grpc.status.INTERNAL);
+      expect(sent.map((r) => r.outcome)).to.deep.equal(fine.map(() => SendAlertOutcome.CREATED));
+      const alertIds = sent.map((r) => r.alertId);
+      // The 63 of the failed batch ran again one per transaction; the 6 after it, together.
+      expect(await transactionsOf(alertIds)).to.equal(64);
+      expect(await transactionsOf(alertIds.slice(-6))).to.equal(1);
+      // The 6 were sent with the failed batch's COMMIT: their transaction began before the reruns.
+      const { rows } = await h.db.query(
+        `SELECT max(xmin::text::bigint) FILTER (WHERE id = ANY($2::uuid[])) AS next_batch,
+                min(xmin::text::bigint) FILTER (WHERE NOT id = ANY($2::uuid[])) AS reruns
+           FROM alerts WHERE id = ANY($1::uuid[])`,
+        [alertIds, alertIds.slice(-6)],
+      );
+      expect(Number(rows[0].next_batch)).to.be.below(Number(rows[0].reruns));
+    } finally {
+      await h.db.query("DROP TRIGGER refuse_poison ON alerts; DROP FUNCTION refuse_poison()");
+    }
+  });
+
   it("a service whose new alert committed while the batch waited is read again, and an event about its old alert keeps its own", async () => {
     const { service } = await createServiceWithPolicy(h.client);
     const { alert: old } = await h.client.call(method.sendAlert, {

@@ -114,19 +114,25 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
     while (this.running < this.transactions && this.waiting.length > 0) {
       const batch = takeBatch(this.waiting);
       this.running += 1;
-      void this.runBatch(batch).finally(() => {
+      void this.runLane(batch).finally(() => {
         this.running -= 1;
         this.startBatches();
       });
     }
   }
 
-  private async runBatch(batch: PendingEvent[]): Promise<void> {
+  /**
+   * Runs batches on one connection for as long as events keep coming: when
+   * events wait by the time a batch writes, the next batch's BEGIN and lock
+   * statement go out with this one's write and COMMIT, so under load a
+   * transaction costs one round trip to the database, not two.
+   */
+  private async runLane(first: PendingEvent[]): Promise<void> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
     } catch (error) {
-      for (const event of batch) event.reject(translate(error));
+      for (const event of first) event.reject(translate(error));
       return;
     }
     let broken: Error | undefined;
@@ -138,19 +144,38 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
     };
     client.on("error", lost);
     try {
-      const { decided, deferred } = await this.transaction(client, batch);
-      this.waiting.unshift(...deferred);
-      for (const { event, result } of decided) event.resolve(result);
-    } catch (error) {
-      // A connection whose ROLLBACK failed is in an unknown state: dropped, not reused.
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      this.failed(batch, error);
+      let batch: PendingEvent[] | null = first;
+      let opened = corked(client, () => this.open(client, first));
+      while (batch !== null) {
+        let rows: LockedRow[];
+        try {
+          rows = await this.freshRows(client, batch, await opened);
+        } catch (error) {
+          // A connection whose ROLLBACK failed is in an unknown state: dropped, not reused.
+          await client.query("ROLLBACK").catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+          this.failed(batch, error);
+          return;
+        }
+        const next = await this.decideAndWrite(client, batch, rows);
+        batch = next.batch;
+        opened = next.opened;
+      }
     } finally {
       client.removeListener("error", lost);
       client.release(broken);
     }
+  }
+
+  /** Queues BEGIN and the batch's lock statement, pipelined; resolves to the rows it locked. */
+  private async open(client: pg.PoolClient, batch: readonly PendingEvent[]): Promise<LockedRow[]> {
+    const lock = lockStatement(batch.map((event) => event.subject));
+    const [, read] = await settled([
+      client.query("BEGIN"),
+      client.query<LockedRow>({ ...lock.statement, values: lock.values }),
+    ]);
+    return (read as pg.QueryResult<LockedRow>).rows;
   }
 
   /**
@@ -164,26 +189,24 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
     if (open.length > 1 && !isConnectionLoss(error)) {
       for (const event of open) event.alone = true;
       this.waiting.unshift(...open);
+      // A lane that is free takes them now, not when this one next writes.
+      this.startBatches();
       return;
     }
     for (const event of open) event.reject(translate(error));
   }
 
-  private async transaction(
+  /**
+   * Decides the batch on the rows it locked, then writes and commits it,
+   * with the next batch's opening in the same socket write when events
+   * wait. A write or commit that fails ends only this transaction (a COMMIT
+   * after a failed statement rolls back), so the next batch goes on.
+   */
+  private async decideAndWrite(
     client: pg.PoolClient,
     batch: readonly PendingEvent[],
-  ): Promise<{
-    decided: { event: PendingEvent; result: unknown }[];
-    deferred: PendingEvent[];
-  }> {
-    const lock = lockStatement(batch.map((event) => event.subject));
-    const [, read] = await settled(
-      corked(client, () => [
-        client.query("BEGIN"),
-        client.query<LockedRow>({ ...lock.statement, values: lock.values }),
-      ]),
-    );
-    const rows = await this.freshRows(client, batch, read.rows);
+    rows: LockedRow[],
+  ): Promise<{ batch: PendingEvent[] | null; opened: Promise<LockedRow[]> }> {
     const decided: { event: PendingEvent; result: unknown }[] = [];
     const deferred: PendingEvent[] = [];
     const writes: DecisionWrite[] = [];
@@ -206,18 +229,34 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
         event.reject(translate(error));
       }
     }
+    this.waiting.unshift(...deferred);
+    const next = this.waiting.length > 0 ? takeBatch(this.waiting) : null;
     const writing = decisionWriteStatement(writes);
-    if (writing === null) {
-      await client.query("COMMIT");
-    } else {
-      await settled(
-        corked(client, () => [
-          client.query({ ...writing.statement, values: writing.values }),
+    let opened: Promise<LockedRow[]> = Promise.resolve([]);
+    const written = settled(
+      corked(client, () => {
+        const ending = [
+          ...(writing === null
+            ? []
+            : [client.query({ ...writing.statement, values: writing.values })]),
           client.query("COMMIT"),
-        ]),
-      );
+        ];
+        if (next !== null) opened = this.open(client, next);
+        return ending;
+      }),
+    );
+    try {
+      await written;
+      for (const { event, result } of decided) event.resolve(result);
+    } catch (error) {
+      this.failed([...batch], error);
+      if (isConnectionLoss(error) && next !== null) {
+        await opened.catch(() => {});
+        this.failed(next, error);
+        return { batch: null, opened };
+      }
     }
-    return { decided, deferred };
+    return { batch: next, opened };
   }
 
   /**
@@ -250,16 +289,13 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
 }
 
 /**
- * Starts two pipelined statements as one socket write: the driver writes each
+ * Starts pipelined statements as one socket write: the driver writes each
  * statement as soon as it is queued, and a write is a system call and a TCP
  * segment of its own, which cost the server and PostgreSQL as much CPU as a
- * small statement. Corked, the socket holds both until `uncork`; the driver's
- * own cork around each statement nests inside this one.
+ * small statement. Corked, the socket holds them until `uncork`; the
+ * driver's own cork around each statement nests inside this one.
  */
-function corked<A, B>(
-  client: pg.PoolClient,
-  queue: () => [Promise<A>, Promise<B>],
-): [Promise<A>, Promise<B>] {
+function corked<T>(client: pg.PoolClient, queue: () => T): T {
   const { stream } = (client as unknown as pg.Client).connection;
   stream.cork();
   try {
@@ -274,9 +310,9 @@ function corked<A, B>(
  * rejection), then fails with the first error: after a failed statement the
  * rest of the transaction did nothing (a COMMIT after it rolls back).
  */
-async function settled<A, B>(queries: [Promise<A>, Promise<B>]): Promise<[A, B]> {
-  const [a, b] = await Promise.allSettled(queries);
-  if (a.status === "rejected") throw a.reason;
-  if (b.status === "rejected") throw b.reason;
-  return [a.value, b.value];
+async function settled(queries: readonly Promise<unknown>[]): Promise<unknown[]> {
+  const outcomes = await Promise.allSettled(queries);
+  const failure = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value);
 }
