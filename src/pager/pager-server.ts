@@ -43,6 +43,7 @@ import { ACK_LINK_PREFIX, consoleRoutes } from "./transport/console-routes.js";
 import { integrationRoutes } from "./transport/integrations/integration-routes.js";
 import { readerScrapes } from "./transport/metrics-access.js";
 import { pagerRoutes, SERVED_SERVICES } from "./transport/router.js";
+import { WORKER_BATCH_SIZE, WORKER_IDLE_POLL_MS } from "./worker-pacing.js";
 
 /** A running pager: where it listens and how to stop it. */
 export interface RunningPager {
@@ -70,8 +71,6 @@ export interface PagerServerOptions {
   readonly webhookResolver?: Resolver;
 }
 
-const IDLE_POLL_MS = 1000;
-const BATCH_SIZE = 100;
 /** What retention deletes with a resolved alert. */
 const RETAINED_TABLES = ["alerts", "notifications", "ack_timers", "alert_events"];
 /** last_use_time moves at most this often per key and process: "to the nearest minute". */
@@ -209,8 +208,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     listening: server,
     callbackSecret: keys.callbackSecret,
     onError: workerError,
-    batchSize: BATCH_SIZE,
-    maxIdleMs: IDLE_POLL_MS,
+    batchSize: WORKER_BATCH_SIZE,
+    maxIdleMs: WORKER_IDLE_POLL_MS,
   });
   // Pages carry the acknowledgement address, known for sure only once listening (port 0).
   const scheme = config.tls === null ? "http" : "https";
@@ -228,8 +227,8 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     },
     eventsRecorded: () => feed.wake(),
     onError: workerError,
-    batchSize: BATCH_SIZE,
-    maxIdleMs: IDLE_POLL_MS,
+    batchSize: WORKER_BATCH_SIZE,
+    maxIdleMs: WORKER_IDLE_POLL_MS,
     webhookResolver: options.webhookResolver,
   });
   registerPoolMetrics(registry, {
