@@ -21,7 +21,7 @@ export interface NotificationWorkers {
   readonly loops: readonly PollingLoop[];
   /** The dispatcher's own connection pool, for its metrics; null when this process does not dispatch. */
   readonly pool: DataSource | null;
-  /** Wakes the dispatcher for pages just queued; wired to WorkSignals. */
+  /** Wakes the dispatcher, within {@link PAGE_GATHER_MS}, for pages just queued; wired to WorkSignals. */
   wake(): void;
   /** Closes provider and database connections; call after the loops stopped. */
   close(): Promise<void>;
@@ -48,6 +48,12 @@ export interface NotificationWiring {
 const OUTBOX_POOL_SIZE = 4;
 const MAX_DELIVERIES_IN_FLIGHT = 500;
 const MAX_RETRY_DELAY_MS = 60_000;
+/**
+ * How long pages just queued wait for more before the dispatcher claims
+ * them: in a storm one claim, and one mark, per this window rather than per
+ * committed batch of alerts. A page goes out at most this much later.
+ */
+const PAGE_GATHER_MS = 25;
 
 /**
  * Builds the channels and the dispatcher that delivers the outbox through
@@ -103,7 +109,7 @@ export async function notificationWorkers(
     channels: channels.status,
     loops: [loop],
     pool: outboxDb,
-    wake: () => loop.wake(),
+    wake: () => loop.wakeWithin(PAGE_GATHER_MS),
     async close() {
       channels.close();
       await outboxDb.destroy();

@@ -393,6 +393,21 @@ describe("NotificationDispatcher (fake timers, in-memory outbox)", () => {
     await subject.drain();
   });
 
+  it("a delivery that ends with room to spare asks for no round; a failed one asks for one when its retry is due", async () => {
+    const { subject, outbox, channel } = dispatcher();
+    outbox.add("ok");
+    outbox.add("refused");
+    channel.script("refused", new Error("connection reset"));
+    const wakes: (number | undefined)[] = [];
+    subject.attach((withinMs) => wakes.push(withinMs));
+    await subject.tick();
+    await subject.drain();
+    expect(outbox.row("ok")).to.include({ state: "sent" });
+    const retryInMs = outbox.row("refused").nextAttemptMs - Date.now();
+    expect(retryInMs).to.be.above(0);
+    expect(wakes).to.deep.equal([retryInMs]);
+  });
+
   it("stopping waits for the deliveries in flight and records them", async () => {
     const { subject, outbox, channel } = dispatcher();
     outbox.add("n1");

@@ -50,9 +50,13 @@ const DISPATCHER: Actor = { kind: "system", name: "dispatcher" };
  * slowly (or not at all, until the timeout) never holds other pages back.
  */
 export class NotificationDispatcher implements LoopBody {
-  /** Ending deliveries ask for a round: there is room again, and a failed attempt may have set a retry sooner than planned. */
+  /**
+   * A delivery that ends in a full house asks for a round at once: there is
+   * room again. Others ask for none: under load a round per ended delivery
+   * would claim a page or two at a time, each claim a statement.
+   */
   private readonly inFlight: InFlightDeliveries;
-  private wake: () => void = () => {};
+  private wake: (withinMs?: number) => void = () => {};
 
   constructor(
     private readonly deps: DispatcherDeps,
@@ -66,11 +70,13 @@ export class NotificationDispatcher implements LoopBody {
           { err },
           "delivery outcome not recorded; the page is retried after its lease",
         ),
-      () => this.wake(),
+      (wasFull) => {
+        if (wasFull) this.wake();
+      },
     );
   }
 
-  attach(wake: () => void): void {
+  attach(wake: (withinMs?: number) => void): void {
     this.wake = wake;
   }
 
@@ -150,6 +156,8 @@ export class NotificationDispatcher implements LoopBody {
       giveUpAt,
       this.deps.clock,
     );
+    // The retry may fall due before the round the loop has planned.
+    if (retryAt !== null) this.wake(retryAt.getTime() - now.getTime());
     this.deps.recorded();
     this.deps.log.warn(
       {
