@@ -77,6 +77,22 @@ describe("alert events in batches (real PostgreSQL, concurrent grpc-js calls)", 
     throw new Error("no alert event waited for the test's lock");
   }
 
+  /** Runs `body` while the database refuses every alert whose message is "poison". */
+  async function refusingPoison(body: () => Promise<void>): Promise<void> {
+    await h.db.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.message = 'poison' THEN RAISE EXCEPTION 'poisoned alert'; END IF;
+        RETURN NEW;
+      END $$`);
+    await h.db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON alerts
+      FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
+    try {
+      await body();
+    } finally {
+      await h.db.query("DROP TRIGGER refuse_poison ON alerts; DROP FUNCTION refuse_poison()");
+    }
+  }
+
   async function transactionsOf(alertIds: string[]): Promise<number> {
     const { rows } = await h.db.query(
       "SELECT count(DISTINCT xmin::text)::int AS n FROM alerts WHERE id = ANY($1::uuid[])",
@@ -127,14 +143,7 @@ describe("alert events in batches (real PostgreSQL, concurrent grpc-js calls)", 
       Array.from({ length: 8 }, () => createServiceWithPolicy(h.client)),
     );
     const poisoned = await createServiceWithPolicy(h.client);
-    await h.db.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.message = 'poison' THEN RAISE EXCEPTION 'poisoned alert'; END IF;
-        RETURN NEW;
-      END $$`);
-    await h.db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON alerts
-      FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
-    try {
+    await refusingPoison(async () => {
       const settled = await behindALock(() =>
         [
           ...services.map(({ service }) =>
@@ -172,9 +181,7 @@ describe("alert events in batches (real PostgreSQL, concurrent grpc-js calls)", 
         monitoredServiceId: poisoned.service.id,
       });
       expect(monitoredService?.activeAlertId).to.equal("");
-    } finally {
-      await h.db.query("DROP TRIGGER refuse_poison ON alerts; DROP FUNCTION refuse_poison()");
-    }
+    });
   });
   it("a batch whose write fails does not hold back the next one, sent after it on the same connection", async () => {
     // 70 calls queue behind the held one: the first 64 (MAX_BATCH) go out with its COMMIT,
@@ -183,14 +190,7 @@ describe("alert events in batches (real PostgreSQL, concurrent grpc-js calls)", 
       Array.from({ length: 69 }, () => createServiceWithPolicy(h.client)),
     );
     const poisoned = await createServiceWithPolicy(h.client);
-    await h.db.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.message = 'poison' THEN RAISE EXCEPTION 'poisoned alert'; END IF;
-        RETURN NEW;
-      END $$`);
-    await h.db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON alerts
-      FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
-    try {
+    await refusingPoison(async () => {
       const answers = await behindALock(() =>
         [poisoned, ...fine].map(({ service }, i) =>
           h.client
@@ -219,9 +219,7 @@ describe("alert events in batches (real PostgreSQL, concurrent grpc-js calls)", 
         [alertIds, alertIds.slice(-6)],
       );
       expect(Number(rows[0].next_batch)).to.be.below(Number(rows[0].reruns));
-    } finally {
-      await h.db.query("DROP TRIGGER refuse_poison ON alerts; DROP FUNCTION refuse_poison()");
-    }
+    });
   });
 
   it("a service whose new alert committed while the batch waited is read again, and an event about its old alert keeps its own", async () => {
