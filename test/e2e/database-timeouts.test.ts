@@ -76,6 +76,53 @@ describe("database timeouts (real PostgreSQL, a lock held by another connection)
     });
   });
 
+  describe("lock_timeout of a batch sent with another's COMMIT (one event transaction)", () => {
+    let h: PagerHarness;
+    before(async () => {
+      h = await startPagerHarness({
+        PAGER_TIMER_WORKER: "off",
+        PAGER_DB_LOCK_TIMEOUT_MS: "300",
+        PAGER_DB_STATEMENT_TIMEOUT_MS: "0",
+        PAGER_DB_EVENT_TRANSACTIONS: "1",
+      });
+    });
+    after(async () => {
+      await h?.stop();
+    });
+
+    it("fails only the call whose service stays locked; the one batched with it and the connection go on", async () => {
+      const [first, held, free] = await Promise.all(
+        [1, 2, 3].map(() => createServiceWithPolicy(h.client)),
+      );
+      const send = (serviceId: string) =>
+        h.client
+          .call(method.sendAlert, { monitoredServiceId: serviceId, message: "disk full" })
+          .then(
+            (r) => SendAlertOutcome[r.outcome],
+            (error: grpc.ServiceError) => grpc.status[error.code],
+          );
+      // The first call waits on its service's lock, so the other two queue behind it and go
+      // out with its COMMIT; one of them then waits on a lock that outlasts the timeout.
+      const releaseFirst = await lockService(h, first?.service.id ?? "");
+      const releaseHeld = await lockService(h, held?.service.id ?? "");
+      try {
+        const firstCall = send(first?.service.id ?? "");
+        await delay(100);
+        const others = [send(held?.service.id ?? ""), send(free?.service.id ?? "")];
+        await delay(100);
+        await releaseFirst();
+        expect(await Promise.all([firstCall, ...others])).to.deep.equal([
+          "CREATED",
+          "UNAVAILABLE",
+          "CREATED",
+        ]);
+      } finally {
+        await releaseHeld();
+      }
+      expect(await send(held?.service.id ?? "")).to.equal("CREATED");
+    });
+  });
+
   describe("statement_timeout", () => {
     let h: PagerHarness;
     before(async () => {

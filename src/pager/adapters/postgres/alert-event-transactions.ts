@@ -147,18 +147,20 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
       let batch: PendingEvent[] | null = first;
       let opened = corked(client, () => this.open(client, first));
       while (batch !== null) {
-        let rows: LockedRow[];
+        let next: { batch: PendingEvent[] | null; opened: Promise<LockedRow[]> };
         try {
-          rows = await this.freshRows(client, batch, await opened);
+          const rows = await this.freshRows(client, batch, await opened);
+          next = await this.decideAndWrite(client, batch, rows);
         } catch (error) {
-          // A connection whose ROLLBACK failed is in an unknown state: dropped, not reused.
+          // Its lock or its reread failed, or it failed before its write went out: the
+          // transaction is open. A connection whose ROLLBACK failed is in an unknown state:
+          // dropped, not reused.
           await client.query("ROLLBACK").catch((rollbackError: Error) => {
             broken = rollbackError;
           });
           this.failed(batch, error);
           return;
         }
-        const next = await this.decideAndWrite(client, batch, rows);
         batch = next.batch;
         opened = next.opened;
       }
@@ -229,9 +231,9 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
         event.reject(translate(error));
       }
     }
+    const writing = decisionWriteStatement(writes);
     this.waiting.unshift(...deferred);
     const next = this.waiting.length > 0 ? takeBatch(this.waiting) : null;
-    const writing = decisionWriteStatement(writes);
     let opened: Promise<LockedRow[]> = Promise.resolve([]);
     const written = settled(
       corked(client, () => {
