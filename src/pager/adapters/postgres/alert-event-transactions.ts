@@ -39,11 +39,12 @@ export const KEY_LOOKUP_PLANS = [
 ] as const;
 
 /**
- * Alert events on raw `pg`, in batches of two round trips: BEGIN and the lock
- * statement go out together, then the write statement and COMMIT. Events
- * that arrive while every transaction is busy wait and go together in the
- * next one: one lock statement, one write statement and one commit for all
- * of them, so under load the database's per-transaction cost (and the
+ * Alert events on raw `pg`, in batches: BEGIN and the lock statement go out
+ * together, then the write statement and COMMIT (with the next batch's BEGIN
+ * and lock statement when events wait: one round trip per batch under load).
+ * Events that arrive while every transaction is busy wait and go together in
+ * the next one: one lock statement, one write statement and one commit for
+ * all of them, so under load the database's per-transaction cost (and the
  * driver's per-statement cost) is paid once per batch, not once per call,
  * while a lone event still runs at once. Both statements are named, so each
  * connection parses them once.
