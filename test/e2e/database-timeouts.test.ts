@@ -56,20 +56,34 @@ describe("database timeouts (real PostgreSQL, a lock held by another connection)
     return failure;
   }
 
-  describe("lock_timeout", () => {
-    let h: PagerHarness;
+  /**
+   * A pager for the enclosing describe, with no timer worker and no database
+   * limit but those `env` sets; the returned function gives it to the tests.
+   */
+  function startedWith(env: Record<string, string>): () => PagerHarness {
+    let h: PagerHarness | undefined;
     before(async () => {
       h = await startPagerHarness({
         PAGER_TIMER_WORKER: "off",
-        PAGER_DB_LOCK_TIMEOUT_MS: "300",
+        PAGER_DB_LOCK_TIMEOUT_MS: "0",
         PAGER_DB_STATEMENT_TIMEOUT_MS: "0",
+        ...env,
       });
     });
     after(async () => {
       await h?.stop();
     });
+    return () => {
+      if (h === undefined) throw new Error("the pager did not start");
+      return h;
+    };
+  }
+
+  describe("lock_timeout", () => {
+    const harness = startedWith({ PAGER_DB_LOCK_TIMEOUT_MS: "300" });
 
     it("a lock held past PAGER_DB_LOCK_TIMEOUT_MS → UNAVAILABLE, retryable", async () => {
+      const h = harness();
       const failure = await refusedWhileLocked(h);
       expect(failure.code).to.equal(grpc.status.UNAVAILABLE);
       expect(failure.details).to.match(/retry/);
@@ -77,20 +91,13 @@ describe("database timeouts (real PostgreSQL, a lock held by another connection)
   });
 
   describe("lock_timeout of a batch sent with another's COMMIT (one event transaction)", () => {
-    let h: PagerHarness;
-    before(async () => {
-      h = await startPagerHarness({
-        PAGER_TIMER_WORKER: "off",
-        PAGER_DB_LOCK_TIMEOUT_MS: "300",
-        PAGER_DB_STATEMENT_TIMEOUT_MS: "0",
-        PAGER_DB_EVENT_TRANSACTIONS: "1",
-      });
-    });
-    after(async () => {
-      await h?.stop();
+    const harness = startedWith({
+      PAGER_DB_LOCK_TIMEOUT_MS: "300",
+      PAGER_DB_EVENT_TRANSACTIONS: "1",
     });
 
     it("fails only the call whose service stays locked; the one batched with it and the connection go on", async () => {
+      const h = harness();
       const [first, held, free] = await Promise.all(
         [1, 2, 3].map(() => createServiceWithPolicy(h.client)),
       );
@@ -124,19 +131,10 @@ describe("database timeouts (real PostgreSQL, a lock held by another connection)
   });
 
   describe("statement_timeout", () => {
-    let h: PagerHarness;
-    before(async () => {
-      h = await startPagerHarness({
-        PAGER_TIMER_WORKER: "off",
-        PAGER_DB_LOCK_TIMEOUT_MS: "0",
-        PAGER_DB_STATEMENT_TIMEOUT_MS: "300",
-      });
-    });
-    after(async () => {
-      await h?.stop();
-    });
+    const harness = startedWith({ PAGER_DB_STATEMENT_TIMEOUT_MS: "300" });
 
     it("a statement past PAGER_DB_STATEMENT_TIMEOUT_MS → DEADLINE_EXCEEDED", async () => {
+      const h = harness();
       const failure = await refusedWhileLocked(h);
       expect(failure.code).to.equal(grpc.status.DEADLINE_EXCEEDED);
       expect(failure.details).to.match(/took too long/);
