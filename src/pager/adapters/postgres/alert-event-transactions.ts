@@ -23,6 +23,12 @@ import {
 } from "./locked-state-sql.js";
 import { translate } from "./transaction-runner.js";
 
+/** A batch whose BEGIN and lock statement are on their way: `locked` resolves to the rows it locked. */
+interface Opening {
+  readonly batch: PendingEvent[];
+  readonly locked: Promise<LockedRow[]>;
+}
+
 /**
  * How the alert-event connections plan. The statements are few and fixed, and
  * their plans do not depend on the values: planned once per connection rather
@@ -145,13 +151,12 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
     };
     client.on("error", lost);
     try {
-      let batch: PendingEvent[] | null = first;
-      let opened = corked(client, () => this.open(client, first));
-      while (batch !== null) {
-        let next: { batch: PendingEvent[] | null; opened: Promise<LockedRow[]> };
+      let opening: Opening | null = corked(client, () => this.open(client, first));
+      while (opening !== null) {
+        const { batch, locked } = opening;
         try {
-          const rows = await this.freshRows(client, batch, await opened);
-          next = await this.decideAndWrite(client, batch, rows);
+          const rows = await this.freshRows(client, batch, await locked);
+          opening = await this.decideAndWrite(client, batch, rows);
         } catch (error) {
           // Its lock or its reread failed, or it failed before its write went out: the
           // transaction is open. A connection whose ROLLBACK failed is in an unknown state:
@@ -162,8 +167,6 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
           this.failed(batch, error);
           return;
         }
-        batch = next.batch;
-        opened = next.opened;
       }
     } finally {
       client.removeListener("error", lost);
@@ -171,14 +174,20 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
     }
   }
 
-  /** Queues BEGIN and the batch's lock statement, pipelined; resolves to the rows it locked. */
-  private async open(client: pg.PoolClient, batch: readonly PendingEvent[]): Promise<LockedRow[]> {
-    const lock = lockStatement(batch.map((event) => event.subject));
-    const [, read] = await settled([
-      client.query("BEGIN"),
-      client.query<LockedRow>({ ...lock.statement, values: lock.values }),
-    ]);
-    return (read as pg.QueryResult<LockedRow>).rows;
+  /**
+   * Queues BEGIN and the batch's lock statement, pipelined (at once: an async
+   * function runs up to its first await), failing only through `locked`.
+   */
+  private open(client: pg.PoolClient, batch: PendingEvent[]): Opening {
+    const locked = (async () => {
+      const lock = lockStatement(batch.map((event) => event.subject));
+      const [, read] = await settled([
+        client.query("BEGIN"),
+        client.query<LockedRow>({ ...lock.statement, values: lock.values }),
+      ]);
+      return (read as pg.QueryResult<LockedRow>).rows;
+    })();
+    return { batch, locked };
   }
 
   /**
@@ -187,7 +196,7 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
    * event's failure (a constraint, a lock it waited too long for) is that
    * event's answer and nobody else's.
    */
-  private failed(batch: PendingEvent[], error: unknown): void {
+  private failed(batch: readonly PendingEvent[], error: unknown): void {
     const open = batch.filter((event) => !event.answered);
     if (open.length > 1 && !isConnectionLoss(error)) {
       for (const event of open) event.alone = true;
@@ -209,7 +218,7 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
     client: pg.PoolClient,
     batch: readonly PendingEvent[],
     rows: LockedRow[],
-  ): Promise<{ batch: PendingEvent[] | null; opened: Promise<LockedRow[]> }> {
+  ): Promise<Opening | null> {
     const decided: { event: PendingEvent; result: unknown }[] = [];
     const deferred: PendingEvent[] = [];
     const writes: DecisionWrite[] = [];
@@ -235,31 +244,27 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
     const writing = decisionWriteStatement(writes);
     this.waiting.unshift(...deferred);
     const next = this.waiting.length > 0 ? takeBatch(this.waiting) : null;
-    let opened: Promise<LockedRow[]> = Promise.resolve([]);
-    const written = settled(
-      corked(client, () => {
-        const ending = [
-          ...(writing === null
-            ? []
-            : [client.query({ ...writing.statement, values: writing.values })]),
-          client.query("COMMIT"),
-        ];
-        if (next !== null) opened = this.open(client, next);
-        return ending;
-      }),
-    );
+    const [written, opening] = corked(client, () => [
+      settled([
+        ...(writing === null
+          ? []
+          : [client.query({ ...writing.statement, values: writing.values })]),
+        client.query("COMMIT"),
+      ]),
+      next === null ? null : this.open(client, next),
+    ]);
     try {
       await written;
       for (const { event, result } of decided) event.resolve(result);
     } catch (error) {
-      this.failed([...batch], error);
-      if (isConnectionLoss(error) && next !== null) {
-        await opened.catch(() => {});
-        this.failed(next, error);
-        return { batch: null, opened };
+      this.failed(batch, error);
+      if (isConnectionLoss(error) && opening !== null) {
+        await opening.locked.catch(() => {});
+        this.failed(opening.batch, error);
+        return null;
       }
     }
-    return { batch: next, opened };
+    return opening;
   }
 
   /**
