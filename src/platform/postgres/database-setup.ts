@@ -1,4 +1,5 @@
 import { type DataSource, type DataSourceOptions, MigrationExecutor } from "typeorm";
+import { PoolConnection } from "./pool-connection.js";
 
 /**
  * How long the database may keep a call waiting, in milliseconds (0: no
@@ -40,6 +41,7 @@ export function connectionOptions(options: DatabaseOptions, defaultName: string)
     logging: false,
     applicationName: options.applicationName ?? defaultName,
     extra: {
+      Client: PoolConnection,
       max: options.poolSize,
       connectionTimeoutMillis: 10_000,
       statement_timeout: options.timeouts.statementMs,

@@ -144,8 +144,8 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
     }
     let broken: Error | undefined;
     // A connection the server ends between two statements (a restart: 57P01) emits "error"
-    // outside any query; unheard, that event would end the process. Heard, it fails the
-    // transaction's next statement and the connection is dropped, not reused.
+    // outside any query; it fails the transaction's next statement, and the connection is
+    // dropped, not reused.
     const lost = (error: Error) => {
       broken = error;
     };
