@@ -5,9 +5,10 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { StringValueSchema, timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import * as grpc from "@grpc/grpc-js";
 import { expect } from "chai";
-import pg from "pg";
+import type pg from "pg";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { TimerService, TimerState } from "../../gen/timer/v1/timer_service_pb.js";
+import { assertionPool } from "../support/assertion-pool.js";
 import { type CallbackServer, startCallbackServer } from "../support/callback-server.js";
 import { testDatabaseUrl } from "../support/global-database.js";
 import { seconds, uniqueName } from "../support/pager-fixtures.js";
@@ -45,7 +46,7 @@ describe("timer service (real PostgreSQL, grpc-js client, grpc-js callee)", () =
       TIMER_LEASE_MS: "2000",
       TIMER_CALLBACK_DEADLINE_MS: "1000",
     });
-    db = new pg.Pool({ connectionString: url, max: 2 });
+    db = assertionPool(url);
   });
   after(async () => {
     await h?.stop();

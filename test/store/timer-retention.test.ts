@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import pg from "pg";
+import type pg from "pg";
+import { assertionPool } from "../support/assertion-pool.js";
 import { eventually } from "../support/pager-harness.js";
 import { scrapeOk } from "../support/scrape.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
@@ -23,7 +24,7 @@ describe("timer retention deletes old finished timers and nothing else (real Pos
     database = await createTestDatabase();
     // A first start creates the schema; no timer exists yet.
     await (await startTimerHarness(database.url, {})).stop();
-    sql = new pg.Pool({ connectionString: database.url, max: 2 });
+    sql = assertionPool(database.url);
   });
   after(async () => {
     await sql?.end();
