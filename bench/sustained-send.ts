@@ -12,6 +12,7 @@ import { summarize } from "./lib/latency-stats.js";
 import { loadAverage, machineDescription } from "./lib/machine.js";
 import { readCpuMs, readCpuMsOfAll, readMachineCpuMs } from "./lib/proc-stats.js";
 import { runMain } from "./lib/run-main.js";
+import { printProfiles } from "./lib/server-insight.js";
 import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
 import { fixed } from "./lib/text-table.js";
 
@@ -28,21 +29,34 @@ import { fixed } from "./lib/text-table.js";
  * each, and the machine's busy share): the target is 1,000 alerts/s with p99
  * ≤ 50 ms and no error; a missed target names the resource that ran out.
  *
+ * The measured minute follows BENCH_SUSTAINED_WARMUP_SECONDS (5; 0 skips) of
+ * the same load into services of their own, so the server's JIT, pools and
+ * plans are warm, as in a pager that has been up a while; the warm-up's p99
+ * is printed apart, and its errors count.
+ *
  * Environment: DATABASE_URL (server for a throwaway database),
  * BENCH_SUSTAINED_RATE, BENCH_SUSTAINED_SECONDS, BENCH_SUSTAINED_IN_FLIGHT,
- * BENCH_SERVER_LOG_LEVEL (warn).
+ * BENCH_SUSTAINED_WARMUP_SECONDS, BENCH_SERVER_LOG_LEVEL (warn);
+ * BENCH_CPU_PROF=1 profiles the server during the measured minute and prints
+ * where its CPU went.
  */
 
 const TARGET_P99_MS = 50;
 const SECRET = "bench-secret";
 const CHANNELS = 8;
 const TICK_MS = 5;
+/** Width of the windows whose p99 shows when in the run the slow calls were. */
+const WINDOW_S = 5;
 
 async function main(): Promise<number> {
   const env = process.env;
   const rate = readPositive(env, "BENCH_SUSTAINED_RATE", 1000);
   const seconds = readPositive(env, "BENCH_SUSTAINED_SECONDS", 60);
   const maxInFlight = Math.floor(readPositive(env, "BENCH_SUSTAINED_IN_FLIGHT", 1000));
+  const warmupSeconds =
+    env.BENCH_SUSTAINED_WARMUP_SECONDS === "0"
+      ? 0
+      : readPositive(env, "BENCH_SUSTAINED_WARMUP_SECONDS", 5);
   const total = Math.ceil(rate * seconds);
   console.log("pager sustained SendAlert bench");
   console.log(`machine: ${machineDescription()}; load average at start: ${loadAverage()}`);
@@ -54,14 +68,13 @@ async function main(): Promise<number> {
     server = await startServerProcess({
       databaseUrl: db.url,
       logLevel: env.BENCH_SERVER_LOG_LEVEL || "warn",
+      probe: env.BENCH_CPU_PROF === "1",
       env: { PAGER_WEBHOOK_DELIVERY: "on", PAGER_WEBHOOK_SECRET: SECRET },
     });
     for (let i = 0; i < CHANNELS; i += 1) {
       channels.push(new LoadClient(server.address, TEST_KEYS.admin));
     }
-    const [setup] = channels;
-    if (setup === undefined) throw new Error("no channel");
-    const { escalationPolicy } = await setup.call(
+    const { escalationPolicy } = await (channels[0] as LoadClient).call(
       EscalationPolicyService.method.createEscalationPolicy,
       { name: "sustained", levels: [{ targets: [target.webhook(hooks.url("page"))] }] },
     );
@@ -72,65 +85,38 @@ async function main(): Promise<number> {
        SELECT gen_random_uuid(), 'sustained-' || s, $1, 'healthy', now(), now()
          FROM generate_series(1, $2) s
        RETURNING id`,
-      [escalationPolicy?.id ?? "", total],
+      [escalationPolicy?.id ?? "", total + Math.ceil(rate * warmupSeconds)],
     );
     await db.query("ANALYZE");
-    console.log(`setup: ${services.length} services; offering ${rate} alerts/s for ${seconds} s`);
+    console.log(
+      `setup: ${services.length} services; offering ${rate} alerts/s for ${warmupSeconds} s ` +
+        `(warm-up), then for ${seconds} s`,
+    );
 
     const errors = new ErrorTally();
-    const latencies: number[] = [];
-    let offered = 0;
-    let notOffered = 0;
-    let inFlight = 0;
+    if (warmupSeconds > 0) {
+      const warm = await offer(
+        channels,
+        services.slice(total),
+        rate,
+        warmupSeconds,
+        maxInFlight,
+        errors,
+      );
+      console.log(
+        `warm-up (not counted): ${warm.latencies.length} alerts in ${fixed(warm.wallS, 1)} s, ` +
+          `p99 ${fixed(summarize(warm.latencies).p99, 1)} ms`,
+      );
+    }
+    const profiling = env.BENCH_CPU_PROF === "1";
+    if (profiling) await server.probe({ type: "begin", profile: true });
     const pgBefore = readCpuMsOfAll(await db.backendPids());
     const serverBefore = readCpuMs(server.pid) ?? 0;
     const benchBefore = process.cpuUsage();
     const machineBefore = readMachineCpuMs();
-    const started = performance.now();
-    const calls: Promise<void>[] = [];
-    await new Promise<void>((resolve) => {
-      const tick = setInterval(() => {
-        const elapsedS = (performance.now() - started) / 1000;
-        const due = Math.min(total, Math.floor(elapsedS * rate));
-        for (; offered + notOffered < due; ) {
-          const index = offered + notOffered;
-          const scheduledAt = started + (index * 1000) / rate;
-          if (inFlight >= maxInFlight) {
-            notOffered += 1;
-            continue;
-          }
-          offered += 1;
-          inFlight += 1;
-          const client = channels[index % CHANNELS] ?? setup;
-          calls.push(
-            client
-              .call(PagerService.method.sendAlert, {
-                monitoredServiceId: services[index]?.id ?? "",
-                message: "sustained: host unreachable",
-              })
-              .then(
-                ({ outcome }) => {
-                  if (outcome === SendAlertOutcome.CREATED) {
-                    latencies.push(performance.now() - scheduledAt);
-                  } else {
-                    errors.add("SendAlert", `outcome ${SendAlertOutcome[outcome]}`);
-                  }
-                },
-                (error: unknown) => errors.add("SendAlert", error),
-              )
-              .finally(() => {
-                inFlight -= 1;
-              }),
-          );
-        }
-        if (due >= total) {
-          clearInterval(tick);
-          resolve();
-        }
-      }, TICK_MS);
-    });
-    await Promise.all(calls);
-    const wallS = (performance.now() - started) / 1000;
+    const run = await offer(channels, services.slice(0, total), rate, seconds, maxInFlight, errors);
+    const { latencies, windows, notOffered, wallS } = run;
+    const profile = profiling ? await server.probe({ type: "end" }) : null;
     const serverCpuMs = (readCpuMs(server.pid) ?? 0) - serverBefore;
     let pgCpuMs = 0;
     // Connections opened during the run count from zero.
@@ -150,6 +136,10 @@ async function main(): Promise<number> {
         `p50 ${fixed(call.p50, 1)} ms, p99 ${fixed(call.p99, 1)} ms, max ${fixed(call.max, 1)} ms ` +
         "from each call's scheduled start",
     );
+    console.log(
+      `p99 per ${WINDOW_S} s of scheduled starts (ms): ` +
+        Array.from(windows, (w) => fixed(summarize(w ?? []).p99, 0)).join(" "),
+    );
     console.log(`errors: ${errors.total}`);
     for (const [label, count] of errors.entries().slice(0, 5)) console.log(`  ${count} × ${label}`);
     console.log(
@@ -163,6 +153,9 @@ async function main(): Promise<number> {
       `target: ${rate} alerts/s for ${seconds} s, p99 ≤ ${TARGET_P99_MS} ms, no error: ` +
         `${met ? "PASS" : "MISS"}${met ? "" : limitOf(rate, latencies.length, machineBusy, { server: serverCpuMs, pg: pgCpuMs, bench: (bench.user + bench.system) / 1000 })}`,
     );
+    if (profile?.type === "ended" && profile.profilePath !== null) {
+      printProfiles("sustained SendAlert", [profile.profilePath], latencies.length, "alert");
+    }
     console.log(`load average at end: ${loadAverage()}`);
     return 0;
   } finally {
@@ -171,6 +164,83 @@ async function main(): Promise<number> {
     await hooks.http.close();
     await db.drop();
   }
+}
+
+/** What one stretch of offered load gave. */
+interface Offered {
+  /** Latency of each created alert, from its scheduled start. */
+  readonly latencies: number[];
+  /** The latencies of the calls scheduled in each WINDOW_S window. */
+  readonly windows: number[][];
+  /** Calls not started because `maxInFlight` were already in flight. */
+  readonly notOffered: number;
+  readonly wallS: number;
+}
+
+/**
+ * Offers `rate` SendAlerts a second for `seconds`, one per service of
+ * `services`, in an open loop over `channels`; failures go to `errors`.
+ */
+async function offer(
+  channels: readonly LoadClient[],
+  services: readonly { id: string }[],
+  rate: number,
+  seconds: number,
+  maxInFlight: number,
+  errors: ErrorTally,
+): Promise<Offered> {
+  const total = Math.min(services.length, Math.ceil(rate * seconds));
+  const latencies: number[] = [];
+  const windows: number[][] = [];
+  let offered = 0;
+  let notOffered = 0;
+  let inFlight = 0;
+  const started = performance.now();
+  const calls: Promise<void>[] = [];
+  const send = (index: number, scheduledAt: number) =>
+    (channels[index % channels.length] as LoadClient)
+      .call(PagerService.method.sendAlert, {
+        monitoredServiceId: services[index]?.id ?? "",
+        message: "sustained: host unreachable",
+      })
+      .then(
+        ({ outcome }) => {
+          if (outcome !== SendAlertOutcome.CREATED) {
+            errors.add("SendAlert", `outcome ${SendAlertOutcome[outcome]}`);
+            return;
+          }
+          const ms = performance.now() - scheduledAt;
+          latencies.push(ms);
+          const window = Math.floor((scheduledAt - started) / (WINDOW_S * 1000));
+          windows[window] ??= [];
+          windows[window].push(ms);
+        },
+        (error: unknown) => errors.add("SendAlert", error),
+      )
+      .finally(() => {
+        inFlight -= 1;
+      });
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+      for (; offered + notOffered < due; ) {
+        const index = offered + notOffered;
+        if (inFlight >= maxInFlight) {
+          notOffered += 1;
+          continue;
+        }
+        offered += 1;
+        inFlight += 1;
+        calls.push(send(index, started + (index * 1000) / rate));
+      }
+      if (due >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, TICK_MS);
+  });
+  await Promise.all(calls);
+  return { latencies, windows, notOffered, wallS: (performance.now() - started) / 1000 };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { KEY_LOOKUP_PLANS } from "../src/pager/adapters/postgres/alert-event-transactions.js";
+import { KEY_LOOKUP_PLANS } from "../src/pager/adapters/postgres/key-lookup-plans.js";
 import { lockStatement } from "../src/pager/adapters/postgres/locked-state-sql.js";
 import { createBenchDatabase } from "./lib/bench-database.js";
 import { adminUrl, readPositive } from "./lib/env-settings.js";

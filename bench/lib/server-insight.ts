@@ -57,12 +57,27 @@ export function printProfile(
     console.log(`\nno profile was taken for ${profile.phase} @ ${profile.concurrency}`);
     return;
   }
-  const summary = summarizeProfiles(phase.usage.profiles);
+  printProfiles(
+    `${phase.name} @ ${phase.concurrency}`,
+    phase.usage.profiles,
+    phase.units,
+    unitNoun(phase),
+  );
+}
+
+/** Where the server's CPU went in `profiles`, per `unit` of the `units` done meanwhile. */
+export function printProfiles(
+  label: string,
+  profiles: readonly string[],
+  units: number,
+  unit: string,
+): void {
+  const summary = summarizeProfiles(profiles);
   const busy = summary.busyMs;
   const pct = (ms: number) => `${fixed((100 * ms) / busy, 1)}%`;
   console.log(
-    `\nserver CPU profile, ${phase.name} @ ${phase.concurrency}: ${fixed(busy, 0)} ms busy, ` +
-      `${fixed(summary.idleMs, 0)} ms idle, ${fixed(busy / Math.max(1, phase.units), 3)} ms busy per ${unitNoun(phase)}`,
+    `\nserver CPU profile, ${label}: ${fixed(busy, 0)} ms busy, ` +
+      `${fixed(summary.idleMs, 0)} ms idle, ${fixed(busy / Math.max(1, units), 3)} ms busy per ${unit}`,
   );
   console.log("\nself time by package / source folder:");
   console.log(
@@ -91,7 +106,7 @@ export function printProfile(
       new Set([0, 1]),
     ),
   );
-  console.log(`profiles: ${phase.usage.profiles.join(", ")}`);
+  console.log(`profiles: ${profiles.join(", ")}`);
 }
 
 /** What the server's RSS is made of, before and after a forced full GC. */

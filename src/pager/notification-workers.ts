@@ -8,6 +8,7 @@ import {
 } from "./adapters/channels/delivery-channels.js";
 import type { Resolver } from "./adapters/channels/webhook-destination.js";
 import { createDataSource } from "./adapters/postgres/data-source.js";
+import { KEY_LOOKUP_PLANS } from "./adapters/postgres/key-lookup-plans.js";
 import { PostgresNotificationOutbox } from "./adapters/postgres/notification-outbox.js";
 import { NotificationDispatcher } from "./app/notification-dispatcher.js";
 import type { PageLinks } from "./app/page-message.js";
@@ -79,6 +80,7 @@ export async function notificationWorkers(
     poolSize: OUTBOX_POOL_SIZE,
     applicationName: "pager-dispatcher",
     timeouts: config.dbTimeouts,
+    sessionSettings: KEY_LOOKUP_PLANS,
   });
   await outboxDb.initialize();
   const loop = new PollingLoop(

@@ -24,6 +24,11 @@ export interface DatabaseOptions {
   /** Application name shown in pg_stat_activity. */
   readonly applicationName?: string;
   readonly timeouts: DatabaseTimeouts;
+  /**
+   * Settings (`name=value`) every connection of the pool starts with, for a
+   * pool that runs only statements known to want them.
+   */
+  readonly sessionSettings?: readonly string[];
 }
 
 /**
@@ -47,6 +52,9 @@ export function connectionOptions(options: DatabaseOptions, defaultName: string)
       statement_timeout: options.timeouts.statementMs,
       lock_timeout: options.timeouts.lockMs,
       idle_in_transaction_session_timeout: options.timeouts.idleInTransactionMs,
+      ...(options.sessionSettings === undefined
+        ? {}
+        : { options: options.sessionSettings.map((setting) => `-c ${setting}`).join(" ") }),
     },
   } satisfies DataSourceOptions;
 }

@@ -14,6 +14,7 @@ import type {
 } from "../../app/ports.js";
 import { type PendingEvent, takeBatch } from "./alert-event-batch.js";
 import { decisionWriteStatement } from "./decision-write-sql.js";
+import { KEY_LOOKUP_PLANS } from "./key-lookup-plans.js";
 import {
   isStale,
   type LockedRow,
@@ -28,21 +29,6 @@ interface Opening {
   readonly batch: PendingEvent[];
   readonly locked: Promise<LockedRow[]>;
 }
-
-/**
- * How the alert-event connections plan. The statements are few and fixed, and
- * their plans do not depend on the values: planned once per connection rather
- * than again for each batch's arrays. Every row they touch is found by its key
- * (nested loops over index lookups), whatever the tables hold when they are
- * planned: a plan made while a table is small would otherwise scan or hash it
- * whole, for every batch, for as long as the connection lives.
- */
-export const KEY_LOOKUP_PLANS = [
-  "plan_cache_mode=force_generic_plan",
-  "enable_seqscan=off",
-  "enable_hashjoin=off",
-  "enable_mergejoin=off",
-] as const;
 
 /**
  * Alert events on raw `pg`, in batches: BEGIN and the lock statement go out
@@ -69,14 +55,16 @@ export class PgAlertEventTransactions implements AlertEventTransactions, PgPoolC
    * `onIdleError` hears of a connection that failed while idle.
    */
   constructor(options: DatabaseOptions, onIdleError: (error: Error) => void) {
-    const { url, applicationName, extra } = connectionOptions(options, "pager");
+    const { url, applicationName, extra } = connectionOptions(
+      { ...options, sessionSettings: KEY_LOOKUP_PLANS },
+      "pager",
+    );
     this.transactions = options.poolSize;
     this.pool = new pg.Pool({
       ...extra,
       connectionString: url,
       application_name: applicationName,
       pipeline: true,
-      options: KEY_LOOKUP_PLANS.map((setting) => `-c ${setting}`).join(" "),
     });
     this.pool.on("error", onIdleError);
   }

@@ -1,0 +1,45 @@
+import type { DataSource } from "typeorm";
+import type { AnalyzedTable, TableStatistics } from "../workers/statistics-refresh.js";
+
+interface OutgrownRow {
+  table: string;
+  changed_rows: string;
+  rows_before: number;
+}
+
+/**
+ * Finds, in PostgreSQL's own counters, the named tables changed by more rows
+ * than their statistics counted (and by at least `minRows`), and analyzes
+ * them. Only tables this role may analyze are considered, so a role that
+ * does not own them neither fails nor fills the server's log with warnings.
+ * SKIP_LOCKED: a table another session is analyzing or altering is left for
+ * the next round.
+ */
+export class PostgresOutgrownTables implements TableStatistics {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tables: readonly string[],
+    private readonly minRows: number,
+  ) {}
+
+  async analyzeOutgrown(): Promise<readonly AnalyzedTable[]> {
+    const rows: OutgrownRow[] = await this.dataSource.query(
+      `SELECT s.relname AS table, s.n_mod_since_analyze AS changed_rows,
+              greatest(c.reltuples, 0)::float8 AS rows_before
+         FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+        WHERE s.relid = ANY($1::text[]::regclass[])
+          AND s.n_mod_since_analyze >= greatest($2, c.reltuples)
+          AND pg_has_role(c.relowner, 'MEMBER')
+        ORDER BY s.relname`,
+      [this.tables, this.minRows],
+    );
+    if (rows.length === 0) return [];
+    const names = rows.map((row) => `"${row.table.replaceAll('"', '""')}"`);
+    await this.dataSource.query(`ANALYZE (SKIP_LOCKED) ${names.join(", ")}`);
+    return rows.map((row) => ({
+      table: row.table,
+      changedRows: Number(row.changed_rows),
+      rowsBefore: row.rows_before,
+    }));
+  }
+}
