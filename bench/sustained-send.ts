@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { EscalationPolicyService } from "../gen/pager/v1/escalation_policy_pb.js";
 import { PagerService, SendAlertOutcome } from "../gen/pager/v1/pager_service_pb.js";
 import { FakeWebhookReceiver } from "../test/support/fake-webhook-receiver.js";
@@ -114,7 +115,10 @@ async function main(): Promise<number> {
     const serverBefore = readCpuMs(server.pid) ?? 0;
     const benchBefore = process.cpuUsage();
     const machineBefore = readMachineCpuMs();
+    const lag = monitorEventLoopDelay({ resolution: 1 });
+    lag.enable();
     const run = await offer(channels, services.slice(0, total), rate, seconds, maxInFlight, errors);
+    lag.disable();
     const { latencies, windows, notOffered, wallS } = run;
     const profile = profiling ? await server.probe({ type: "end" }) : null;
     const serverCpuMs = (readCpuMs(server.pid) ?? 0) - serverBefore;
@@ -139,6 +143,11 @@ async function main(): Promise<number> {
     console.log(
       `p99 per ${WINDOW_S} s of scheduled starts (ms): ` +
         Array.from(windows, (w) => fixed(summarize(w ?? []).p99, 0)).join(" "),
+    );
+    console.log(
+      `this bench's own event-loop delay (inside every latency above): p50 ` +
+        `${fixed(lag.percentile(50) / 1e6, 1)} ms, p99 ${fixed(lag.percentile(99) / 1e6, 1)} ms, ` +
+        `max ${fixed(lag.max / 1e6, 1)} ms`,
     );
     console.log(`errors: ${errors.total}`);
     for (const [label, count] of errors.entries().slice(0, 5)) console.log(`  ${count} × ${label}`);

@@ -77,7 +77,7 @@ export interface PagerServerOptions {
 const RETAINED_TABLES = ["alerts", "notifications", "ack_timers", "alert_events"];
 /** What alert events read and write: their plans must follow their growth. */
 const HOT_TABLES = ["monitored_services", ...RETAINED_TABLES];
-/** A hot table is analyzed once changed by as many rows as it held, and by this many at least. */
+/** A hot table is analyzed once it holds twice the rows it was analyzed with, and this many at least. */
 const STATISTICS_MIN_ROWS = 500;
 /** How often the hot tables' counters are read: one query on PostgreSQL's own statistics. */
 const STATISTICS_INTERVAL_MS = 1000;

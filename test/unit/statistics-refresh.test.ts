@@ -18,7 +18,7 @@ class ScriptedTables implements TableStatistics {
 describe("statistics refresh", () => {
   it("tells the operator which tables it analyzed and why, and stays quiet otherwise", async () => {
     const log = new MemoryLog();
-    const grown = { table: "alerts", changedRows: 12_000, rowsBefore: 0 };
+    const grown = { table: "alerts", rows: 12_000, rowsBefore: 0 };
     const refresh = new StatisticsRefresh(
       { tables: new ScriptedTables([[], [grown], []]), log },
       1000,

@@ -3,14 +3,15 @@ import type { AnalyzedTable, TableStatistics } from "../workers/statistics-refre
 
 interface OutgrownRow {
   table: string;
-  changed_rows: string;
+  rows: string;
   rows_before: number;
 }
 
 /**
- * Finds, in PostgreSQL's own counters, the named tables changed by more rows
- * than their statistics counted (and by at least `minRows`), and analyzes
- * them. Only tables this role may analyze are considered, so a role that
+ * Finds, in PostgreSQL's own counters, the named tables that hold at least
+ * twice the rows their statistics counted (and at least `minRows`), and
+ * analyzes them. Growth, not churn: rows updated in place leave the count
+ * alone, so a small table updated all day is not analyzed over and over. Only tables this role may analyze are considered, so a role that
  * does not own them neither fails nor fills the server's log with warnings.
  * SKIP_LOCKED: a table another session is analyzing or altering is left for
  * the next round.
@@ -24,11 +25,11 @@ export class PostgresOutgrownTables implements TableStatistics {
 
   async analyzeOutgrown(): Promise<readonly AnalyzedTable[]> {
     const rows: OutgrownRow[] = await this.dataSource.query(
-      `SELECT s.relname AS table, s.n_mod_since_analyze AS changed_rows,
+      `SELECT s.relname AS table, s.n_live_tup AS rows,
               greatest(c.reltuples, 0)::float8 AS rows_before
          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
         WHERE s.relid = ANY($1::text[]::regclass[])
-          AND s.n_mod_since_analyze >= greatest($2, c.reltuples)
+          AND s.n_live_tup >= greatest($2, 2 * c.reltuples)
           AND pg_has_role(c.relowner, 'MEMBER')
         ORDER BY s.relname`,
       [this.tables, this.minRows],
@@ -38,7 +39,7 @@ export class PostgresOutgrownTables implements TableStatistics {
     await this.dataSource.query(`ANALYZE (SKIP_LOCKED) ${names.join(", ")}`);
     return rows.map((row) => ({
       table: row.table,
-      changedRows: Number(row.changed_rows),
+      rows: Number(row.rows),
       rowsBefore: row.rows_before,
     }));
   }

@@ -4,8 +4,8 @@ import type { WorkerLog } from "./worker-log.js";
 /** A table whose planner statistics were just brought up to date. */
 export interface AnalyzedTable {
   readonly table: string;
-  /** Rows inserted, updated or deleted since it was last analyzed. */
-  readonly changedRows: number;
+  /** Rows it holds now. */
+  readonly rows: number;
   /** Rows the statistics counted before. */
   readonly rowsBefore: number;
 }
@@ -22,9 +22,9 @@ export interface TableStatistics {
  * whole every time once it holds thousands of rows, until the table is
  * analyzed again and the plans are made anew. PostgreSQL's autovacuum does
  * this within a minute or so, if it runs at all; a storm into a new database
- * fills the tables in seconds. So every round, any table changed by more
- * rows than it held when last analyzed is analyzed now: a few times while a
- * table is young, almost never once it is large.
+ * fills the tables in seconds. So every round, any table that has doubled
+ * since it was last analyzed is analyzed now: a few times while a table is
+ * young, almost never once it is large.
  */
 export class StatisticsRefresh implements LoopBody {
   constructor(
