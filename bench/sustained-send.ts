@@ -4,6 +4,7 @@ import { EscalationPolicyService } from "../gen/pager/v1/escalation_policy_pb.js
 import { PagerService, SendAlertOutcome } from "../gen/pager/v1/pager_service_pb.js";
 import { FakeWebhookReceiver } from "../test/support/fake-webhook-receiver.js";
 import { target } from "../test/support/pager-fixtures.js";
+import { scrape } from "../test/support/scrape.js";
 import { TEST_KEYS } from "../test/support/test-keys.js";
 import { createBenchDatabase } from "./lib/bench-database.js";
 import { adminUrl, readPositive } from "./lib/env-settings.js";
@@ -111,6 +112,7 @@ async function main(): Promise<number> {
     }
     const profiling = env.BENCH_CPU_PROF === "1";
     if (profiling) await server.probe({ type: "begin", profile: true });
+    const gcBefore = await serverGcSeconds(server.address);
     const pgBefore = readCpuMsOfAll(await db.backendPids());
     const serverBefore = readCpuMs(server.pid) ?? 0;
     const benchBefore = process.cpuUsage();
@@ -121,6 +123,7 @@ async function main(): Promise<number> {
     lag.disable();
     const { latencies, windows, notOffered, wallS } = run;
     const profile = profiling ? await server.probe({ type: "end" }) : null;
+    const gcAfter = await serverGcSeconds(server.address);
     const serverCpuMs = (readCpuMs(server.pid) ?? 0) - serverBefore;
     let pgCpuMs = 0;
     // Connections opened during the run count from zero.
@@ -149,6 +152,12 @@ async function main(): Promise<number> {
         `${fixed(lag.percentile(50) / 1e6, 1)} ms, p99 ${fixed(lag.percentile(99) / 1e6, 1)} ms, ` +
         `max ${fixed(lag.max / 1e6, 1)} ms`,
     );
+    const gcMsPerS = (kind: keyof GcSeconds) =>
+      fixed((1000 * (gcAfter[kind] - gcBefore[kind])) / wallS, 0);
+    console.log(
+      `server garbage collection, which stops its one thread: minor ${gcMsPerS("minor")} ms/s, ` +
+        `major ${gcMsPerS("major")} ms/s, incremental marking ${gcMsPerS("incremental")} ms/s`,
+    );
     console.log(`errors: ${errors.total}`);
     for (const [label, count] of errors.entries().slice(0, 5)) console.log(`  ${count} × ${label}`);
     console.log(
@@ -173,6 +182,19 @@ async function main(): Promise<number> {
     await hooks.http.close();
     await db.drop();
   }
+}
+
+/** Seconds the server spent collecting garbage since it started, by kind (its /metrics). */
+interface GcSeconds {
+  readonly minor: number;
+  readonly major: number;
+  readonly incremental: number;
+}
+
+async function serverGcSeconds(address: string): Promise<GcSeconds> {
+  const metrics = await scrape(address, TEST_KEYS.admin);
+  const sum = (kind: string) => metrics.value("nodejs_gc_duration_seconds_sum", { kind }) ?? 0;
+  return { minor: sum("minor"), major: sum("major"), incremental: sum("incremental") };
 }
 
 /** What one stretch of offered load gave. */
