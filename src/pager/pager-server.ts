@@ -4,7 +4,7 @@ import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
 import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
 import { driverPool } from "../platform/postgres/driver-pool.js";
-import { PostgresOutgrownTables } from "../platform/postgres/outgrown-tables.js";
+import { statisticsRefreshLoop } from "../platform/postgres/statistics-refresh-loop.js";
 import { type Serving, serve } from "../platform/server/serve.js";
 import type { StaticSite } from "../platform/server/static-site.js";
 import type { Clock } from "../platform/time/clock.js";
@@ -16,7 +16,6 @@ import {
   RetentionSweep,
   retentionInterval,
 } from "../platform/workers/retention-sweep.js";
-import { StatisticsRefresh } from "../platform/workers/statistics-refresh.js";
 import { ackTimerWorkers } from "./ack-timer-workers.js";
 import type { Resolver } from "./adapters/channels/webhook-destination.js";
 import { registerDatabaseGauges } from "./adapters/metrics/database-gauges.js";
@@ -77,10 +76,6 @@ export interface PagerServerOptions {
 const RETAINED_TABLES = ["alerts", "notifications", "ack_timers", "alert_events"];
 /** What alert events read and write: their plans must follow their growth. */
 const HOT_TABLES = ["monitored_services", ...RETAINED_TABLES];
-/** A hot table is analyzed once it holds twice the rows it was analyzed with, and this many at least. */
-const STATISTICS_MIN_ROWS = 500;
-/** How often the hot tables' counters are read: one query on PostgreSQL's own statistics. */
-const STATISTICS_INTERVAL_MS = 1000;
 /** last_use_time moves at most this often per key and process: "to the nearest minute". */
 const LAST_USE_INTERVAL_MS = 60_000;
 /** Secrets remembered by the authenticator, known or not. */
@@ -263,14 +258,10 @@ export async function startPagerServer(options: PagerServerOptions): Promise<Run
     ),
     workerError("retention"),
   );
-  const statistics = new PollingLoop(
-    new StatisticsRefresh(
-      {
-        tables: new PostgresOutgrownTables(dataSource, HOT_TABLES, STATISTICS_MIN_ROWS),
-        log: logger,
-      },
-      STATISTICS_INTERVAL_MS,
-    ),
+  const statistics = statisticsRefreshLoop(
+    dataSource,
+    HOT_TABLES,
+    logger,
     workerError("statistics"),
   );
   const loops = [...timers.loops, ...dispatch.loops, retention, statistics];

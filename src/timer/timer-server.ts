@@ -4,6 +4,7 @@ import { valueFreeLogger } from "../platform/logging/value-free-errors.js";
 import { newMetricsRegistry } from "../platform/metrics/metrics-registry.js";
 import { registerPoolMetrics } from "../platform/metrics/pool-metrics.js";
 import { retentionMetrics } from "../platform/metrics/retention-metrics.js";
+import { statisticsRefreshLoop } from "../platform/postgres/statistics-refresh-loop.js";
 import { hashSecret } from "../platform/secrets/secret-hash.js";
 import { bearerCredential } from "../platform/server/bearer-credential.js";
 import { serve } from "../platform/server/serve.js";
@@ -136,6 +137,12 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
     ),
     loopOutageLog(logger, clock, "retention"),
   );
+  const statistics = statisticsRefreshLoop(
+    dataSource,
+    ["timer.timers"],
+    logger,
+    loopOutageLog(logger, clock, "statistics"),
+  );
   const listener = new DueTimeListener(
     options.databaseUrl,
     (fireTime) => loop.wakeWithin(fireTime.getTime() - clock.now().getTime()),
@@ -144,6 +151,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
   await listener.start();
   loop.start();
   retention.start();
+  statistics.start();
   const { server } = serving;
   logger.info(
     {
@@ -165,6 +173,7 @@ export async function startTimerServer(options: TimerServerOptions): Promise<Run
       await listener.stop();
       await loop.stop();
       await retention.stop();
+      await statistics.stop();
       sender.close();
       await dataSource.destroy();
     },

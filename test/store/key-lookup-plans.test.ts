@@ -162,6 +162,22 @@ describe("planner statistics follow the hot tables' growth (real PostgreSQL)", f
     ]);
   });
 
+  it("names a table off the search path with its schema, as the timer service's are", async () => {
+    await session.query("CREATE SCHEMA elsewhere");
+    await session.query("CREATE TABLE elsewhere.grown AS SELECT n FROM generate_series(1, 600) n");
+    await counted();
+    const analyzed = await new PostgresOutgrownTables(
+      schema,
+      ["elsewhere.grown"],
+      500,
+    ).analyzeOutgrown();
+    expect(analyzed).to.deep.equal([{ table: "elsewhere.grown", rows: 600, rowsBefore: 0 }]);
+    const [table] = await schema.query(
+      "SELECT reltuples FROM pg_class WHERE oid = 'elsewhere.grown'::regclass",
+    );
+    expect(table.reltuples, "analyzed").to.equal(600);
+  });
+
   it("the dispatcher's connections plan as key lookups too", async () => {
     const workers = await notificationWorkers({
       config: readConfig({}),

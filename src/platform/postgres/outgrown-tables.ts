@@ -8,7 +8,8 @@ interface OutgrownRow {
 }
 
 /**
- * Finds, in PostgreSQL's own counters, the named tables that hold at least
+ * Finds, in PostgreSQL's own counters, the named tables (`name` or
+ * `schema.name`) that hold at least
  * twice the rows their statistics counted (and at least `minRows`), and
  * analyzes them. Growth, not churn: rows updated in place leave the count
  * alone, so a small table updated all day is not analyzed over and over. Only tables this role may analyze are considered, so a role that
@@ -25,18 +26,18 @@ export class PostgresOutgrownTables implements TableStatistics {
 
   async analyzeOutgrown(): Promise<readonly AnalyzedTable[]> {
     const rows: OutgrownRow[] = await this.dataSource.query(
-      `SELECT s.relname AS table, s.n_live_tup AS rows,
+      `SELECT s.relid::regclass::text AS table, s.n_live_tup AS rows,
               greatest(c.reltuples, 0)::float8 AS rows_before
          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
         WHERE s.relid = ANY($1::text[]::regclass[])
           AND s.n_live_tup >= greatest($2, 2 * c.reltuples)
           AND pg_has_role(c.relowner, 'MEMBER')
-        ORDER BY s.relname`,
+        ORDER BY 1`,
       [this.tables, this.minRows],
     );
     if (rows.length === 0) return [];
-    const names = rows.map((row) => `"${row.table.replaceAll('"', '""')}"`);
-    await this.dataSource.query(`ANALYZE (SKIP_LOCKED) ${names.join(", ")}`);
+    // A regclass as text is the name quoted as needed, with its schema when off the search path.
+    await this.dataSource.query(`ANALYZE (SKIP_LOCKED) ${rows.map((row) => row.table).join(", ")}`);
     return rows.map((row) => ({
       table: row.table,
       rows: Number(row.rows),
