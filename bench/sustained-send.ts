@@ -1,8 +1,8 @@
 import { availableParallelism } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { setTimeout as delay } from "node:timers/promises";
 import { EscalationPolicyService } from "../gen/pager/v1/escalation_policy_pb.js";
 import { PagerService, SendAlertOutcome } from "../gen/pager/v1/pager_service_pb.js";
-import { FakeWebhookReceiver } from "../test/support/fake-webhook-receiver.js";
 import { target } from "../test/support/pager-fixtures.js";
 import { scrape } from "../test/support/scrape.js";
 import { TEST_KEYS } from "../test/support/test-keys.js";
@@ -17,6 +17,7 @@ import { runMain } from "./lib/run-main.js";
 import { printProfiles } from "./lib/server-insight.js";
 import { type ServerProcess, startServerProcess } from "./lib/server-process.js";
 import { fixed } from "./lib/text-table.js";
+import { type ReceiverProcess, startReceiverProcess } from "./lib/webhook-receiver-process.js";
 
 /**
  * `npm run bench:sustained`: `SendAlert` offered at a steady BENCH_SUSTAINED_RATE
@@ -63,7 +64,7 @@ async function main(): Promise<number> {
   console.log("pager sustained SendAlert bench");
   console.log(`machine: ${machineDescription()}; load average at start: ${loadAverage()}`);
   const db = await createBenchDatabase(adminUrl(env));
-  const hooks = await FakeWebhookReceiver.start(SECRET);
+  const hooks = await startReceiverProcess(SECRET);
   let server: ServerProcess | null = null;
   const channels: LoadClient[] = [];
   try {
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
     }
     const { escalationPolicy } = await (channels[0] as LoadClient).call(
       EscalationPolicyService.method.createEscalationPolicy,
-      { name: "sustained", levels: [{ targets: [target.webhook(hooks.url("page"))] }] },
+      { name: "sustained", levels: [{ targets: [target.webhook(hooks.url)] }] },
     );
     // One healthy service per alert, in one statement: creating them through the API would
     // take longer than the measured minute.
@@ -96,6 +97,7 @@ async function main(): Promise<number> {
     );
 
     const errors = new ErrorTally();
+    let warmed = 0;
     if (warmupSeconds > 0) {
       const warm = await offer(
         channels,
@@ -109,6 +111,7 @@ async function main(): Promise<number> {
         `warm-up (not counted): ${warm.latencies.length} alerts in ${fixed(warm.wallS, 1)} s, ` +
           `p99 ${fixed(summarize(warm.latencies).p99, 1)} ms`,
       );
+      warmed = warm.latencies.length;
     }
     const profiling = env.BENCH_CPU_PROF === "1";
     if (profiling) await server.probe({ type: "begin", profile: true });
@@ -120,6 +123,7 @@ async function main(): Promise<number> {
     const lag = monitorEventLoopDelay({ resolution: 1 });
     lag.enable();
     const run = await offer(channels, services.slice(0, total), rate, seconds, maxInFlight, errors);
+    const created = warmed + run.latencies.length;
     lag.disable();
     const { latencies, windows, notOffered, wallS } = run;
     const profile = profiling ? await server.probe({ type: "end" }) : null;
@@ -174,14 +178,34 @@ async function main(): Promise<number> {
     if (profile?.type === "ended" && profile.profilePath !== null) {
       printProfiles("sustained SendAlert", [profile.profilePath], latencies.length, "alert");
     }
+    const pages = await pagesDelivered(hooks, created);
+    console.log(
+      `pages received: ${pages.received} for ${created} alerts (${pages.distinct} distinct), ` +
+        `the last ${fixed(pages.afterS, 1)} s after the last call answered`,
+    );
     console.log(`load average at end: ${loadAverage()}`);
-    return 0;
+    // A page lost or sent twice is a defect, not a figure.
+    return pages.received === created && pages.distinct === created ? 0 : 1;
   } finally {
     for (const channel of channels) channel.close();
     await server?.stop();
-    await hooks.http.close();
+    await hooks.stop();
     await db.drop();
   }
+}
+
+/** Longest the pages of the last alerts may take to arrive once every call has answered. */
+const PAGES_GRACE_MS = 10_000;
+
+/** Waits (up to PAGES_GRACE_MS) until the receiver holds `expected` pages, then counts them. */
+async function pagesDelivered(hooks: ReceiverProcess, expected: number) {
+  const started = performance.now();
+  let count = await hooks.count();
+  while (count.received < expected && performance.now() - started < PAGES_GRACE_MS) {
+    await delay(100);
+    count = await hooks.count();
+  }
+  return { ...count, afterS: (performance.now() - started) / 1000 };
 }
 
 /** Seconds the server spent collecting garbage since it started, by kind (its /metrics). */
