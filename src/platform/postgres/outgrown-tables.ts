@@ -13,7 +13,8 @@ interface OutgrownRow {
  * twice the rows their statistics counted (and at least `minRows`), and
  * analyzes them. Growth, not churn: rows updated in place leave the count
  * alone, so a small table updated all day is not analyzed over and over. Only tables this role may analyze are considered, so a role that
- * does not own them neither fails nor fills the server's log with warnings.
+ * does not own them neither fails nor fills the server's log with warnings,
+ * and a table that does not exist (yet) is passed over.
  * SKIP_LOCKED: a table another session is analyzing or altering is left for
  * the next round.
  */
@@ -29,7 +30,7 @@ export class PostgresOutgrownTables implements TableStatistics {
       `SELECT s.relid::regclass::text AS table, s.n_live_tup AS rows,
               greatest(c.reltuples, 0)::float8 AS rows_before
          FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-        WHERE s.relid = ANY($1::text[]::regclass[])
+        WHERE s.relid = ANY(ARRAY(SELECT to_regclass(name) FROM unnest($1::text[]) name))
           AND s.n_live_tup >= greatest($2, 2 * c.reltuples)
           AND pg_has_role(c.relowner, 'MEMBER')
         ORDER BY 1`,

@@ -8,6 +8,12 @@ import { PostgresOutgrownTables } from "./outgrown-tables.js";
 const MIN_ROWS = 500;
 /** How often the tables' counters are read: one query on PostgreSQL's own statistics. */
 const INTERVAL_MS = 1000;
+/**
+ * After a failed round (the database away, an ANALYZE past the statement
+ * timeout on a huge table): a table still outgrown would otherwise be
+ * analyzed again every second, each time up to the timeout.
+ */
+const RETRY_AFTER_ERROR_MS = 60_000;
 
 /**
  * The loop that keeps a program's hot `tables` analyzed as they grow (see
@@ -26,5 +32,6 @@ export function statisticsRefreshLoop(
       INTERVAL_MS,
     ),
     onError,
+    RETRY_AFTER_ERROR_MS,
   );
 }
