@@ -24,7 +24,7 @@ interface Probe {
   readonly what: string;
   readonly sql: string;
   readonly values?: unknown[];
-  /** Planned as the server's alert-event connections plan ({@link KEY_LOOKUP_PLANS}). */
+  /** Planned as the server's alert-event and dispatcher connections plan ({@link KEY_LOOKUP_PLANS}). */
   readonly keyLookups?: boolean;
 }
 
@@ -58,11 +58,13 @@ function probes(serviceId: string, alertId: string): Probe[] {
              WHERE state = 'pending' AND next_attempt_time <= now()
                AND (claimed_until IS NULL OR claimed_until < now())
              ORDER BY next_attempt_time LIMIT 100 FOR UPDATE SKIP LOCKED`,
+      keyLookups: true,
     },
     {
       what: "dispatcher: next due time",
       sql: `SELECT min(greatest(next_attempt_time, coalesce(claimed_until, next_attempt_time)))
               FROM notifications WHERE state = 'pending'`,
+      keyLookups: true,
     },
     {
       what: "ListNotifications of one alert",
