@@ -7,7 +7,7 @@ import { target } from "../test/support/pager-fixtures.js";
 import { scrape } from "../test/support/scrape.js";
 import { TEST_KEYS } from "../test/support/test-keys.js";
 import { createBenchDatabase } from "./lib/bench-database.js";
-import { adminUrl, readPositive } from "./lib/env-settings.js";
+import { adminUrl, readPositive, readPositiveOrOff } from "./lib/env-settings.js";
 import { ErrorTally } from "./lib/error-tally.js";
 import { LoadClient } from "./lib/grpc-load-client.js";
 import { summarize } from "./lib/latency-stats.js";
@@ -56,10 +56,8 @@ async function main(): Promise<number> {
   const rate = readPositive(env, "BENCH_SUSTAINED_RATE", 1000);
   const seconds = readPositive(env, "BENCH_SUSTAINED_SECONDS", 60);
   const maxInFlight = Math.floor(readPositive(env, "BENCH_SUSTAINED_IN_FLIGHT", 1000));
-  const warmupSeconds =
-    env.BENCH_SUSTAINED_WARMUP_SECONDS === "0"
-      ? 0
-      : readPositive(env, "BENCH_SUSTAINED_WARMUP_SECONDS", 5);
+  const warmupSeconds = readPositiveOrOff(env, "BENCH_SUSTAINED_WARMUP_SECONDS", 5);
+  const profiling = env.BENCH_CPU_PROF === "1";
   const total = Math.ceil(rate * seconds);
   console.log("pager sustained SendAlert bench");
   console.log(`machine: ${machineDescription()}; load average at start: ${loadAverage()}`);
@@ -71,7 +69,7 @@ async function main(): Promise<number> {
     server = await startServerProcess({
       databaseUrl: db.url,
       logLevel: env.BENCH_SERVER_LOG_LEVEL || "warn",
-      probe: env.BENCH_CPU_PROF === "1",
+      probe: profiling,
       env: { PAGER_WEBHOOK_DELIVERY: "on", PAGER_WEBHOOK_SECRET: SECRET },
     });
     for (let i = 0; i < CHANNELS; i += 1) {
@@ -113,7 +111,6 @@ async function main(): Promise<number> {
       );
       warmed = warm.latencies.length;
     }
-    const profiling = env.BENCH_CPU_PROF === "1";
     if (profiling) await server.probe({ type: "begin", profile: true });
     const gcBefore = await serverGcSeconds(server.address);
     const pgBefore = readCpuMsOfAll(await db.backendPids());
@@ -123,9 +120,9 @@ async function main(): Promise<number> {
     const lag = monitorEventLoopDelay({ resolution: 1 });
     lag.enable();
     const run = await offer(channels, services.slice(0, total), rate, seconds, maxInFlight, errors);
-    const created = warmed + run.latencies.length;
     lag.disable();
     const { latencies, windows, notOffered, wallS } = run;
+    const created = warmed + latencies.length;
     const profile = profiling ? await server.probe({ type: "end" }) : null;
     const gcAfter = await serverGcSeconds(server.address);
     const serverCpuMs = (readCpuMs(server.pid) ?? 0) - serverBefore;

@@ -24,6 +24,11 @@ export function readPositive(
   return value;
 }
 
+/** Like {@link readPositive}, and "0" turns the thing off (a warm-up, say). */
+export function readPositiveOrOff(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return env[name] === "0" ? 0 : readPositive(env, name, fallback);
+}
+
 /** One of `choices`, or `fallback` when the variable is unset or empty. */
 export function readChoice<const T extends string, F extends T | null>(
   env: NodeJS.ProcessEnv,

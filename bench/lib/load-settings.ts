@@ -1,4 +1,11 @@
-import { adminUrl, isOneOf, readChoices, readIntegers, readPositive } from "./env-settings.js";
+import {
+  adminUrl,
+  isOneOf,
+  readChoices,
+  readIntegers,
+  readPositive,
+  readPositiveOrOff,
+} from "./env-settings.js";
 
 /** The knobs every load run has, read once from the environment. */
 export interface LoadSettings<N extends string = string> {
@@ -47,8 +54,7 @@ export function readLoadSettings<N extends string>(
   return {
     adminUrl: adminUrl(env),
     seconds: readPositive(env, "BENCH_SECONDS", 5),
-    warmupSeconds:
-      env.BENCH_WARMUP_SECONDS === "0" ? 0 : readPositive(env, "BENCH_WARMUP_SECONDS", 2),
+    warmupSeconds: readPositiveOrOff(env, "BENCH_WARMUP_SECONDS", 2),
     concurrencies,
     phases: readChoices(env, "BENCH_PHASES", phaseNames, phaseNames),
     workersPerChannel: 8,
