@@ -16,6 +16,8 @@ export interface Row {
 export interface Phase {
   readonly name: string;
   readonly concurrency: number;
+  /** Which of BENCH_ROUNDS it was measured in, from 1. */
+  readonly round: number;
   readonly rows: Row[];
   readonly usage: Usage;
   /** What "per call" means for this phase (a cycle is two RPCs). */
@@ -31,7 +33,7 @@ export type PhaseRun<S extends LoadSettings = LoadSettings> = (
   ctx: LoadContext<S>,
   services: readonly string[],
   concurrency: number,
-) => Promise<Phase>;
+) => Promise<Omit<Phase, "round">>;
 
 /** A row's rate is over the measured windows only (`usage.wallMs`), never the untimed setup. */
 export function rowOf(rpc: string, concurrency: number, samples: number[], usage: Usage): Row {
@@ -54,9 +56,22 @@ export function rate(row: Row): number {
   return row.seconds > 0 ? row.requests / row.seconds : 0;
 }
 
-/** Health/Check's rate at a concurrency: the floor every other rate is compared with. */
-export function healthRate(phases: readonly Phase[], concurrency: number): number | null {
-  const health = phases.find((p) => p.name === "health" && p.concurrency === concurrency);
-  const row = health?.rows[0];
+/** The phase of that name measured at that concurrency in that round; undefined when it did not run. */
+export function phaseAt(
+  phases: readonly Phase[],
+  name: string,
+  concurrency: number,
+  round: number,
+): Phase | undefined {
+  return phases.find((p) => p.name === name && p.concurrency === concurrency && p.round === round);
+}
+
+/** Health/Check's rate in a round: the floor every other rate of that round is compared with. */
+export function healthRate(
+  phases: readonly Phase[],
+  concurrency: number,
+  round: number,
+): number | null {
+  const row = phaseAt(phases, "health", concurrency, round)?.rows[0];
   return row === undefined ? null : rate(row);
 }

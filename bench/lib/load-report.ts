@@ -19,8 +19,9 @@ export function printLoadReport(
   dbName: string,
   printTargets: () => void,
 ): void {
-  printResults(run.phases);
-  printUsage(run.phases);
+  const rounds = settings.rounds > 1;
+  printResults(run.phases, rounds);
+  printUsage(run.phases, rounds);
   if (settings.sqlStats) printSql(run.phases);
   if (settings.profile !== null) printProfile(settings.profile, run.phases);
   if (run.heapReport?.type === "heap") printHeap(run.heapReport);
@@ -55,13 +56,14 @@ export function printLoadReport(
  * at the same concurrency: absolute rates depend on the machine, the ratio
  * much less.
  */
-function printResults(phases: readonly Phase[]): void {
+function printResults(phases: readonly Phase[], rounds: boolean): void {
   console.log("\n== results (latency measured at the client, includes the loopback hop)");
   const rows = phases.flatMap((phase) =>
     phase.rows.map((row) => {
-      const base = healthRate(phases, row.concurrency);
+      const base = healthRate(phases, row.concurrency, phase.round);
       return [
         row.rpc,
+        ...roundColumn(rounds, phase),
         String(row.concurrency),
         String(row.requests),
         fixed(rate(row), 0),
@@ -74,9 +76,19 @@ function printResults(phases: readonly Phase[]): void {
   );
   console.log(
     table(
-      ["rpc", "conc", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "× health"],
+      [
+        "rpc",
+        ...roundColumn(rounds, "round"),
+        "conc",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "× health",
+      ],
       rows,
-      new Set([1, 2, 3, 4, 5, 6, 7]),
+      numeric(rounds, 7),
     ),
   );
 }
@@ -86,7 +98,7 @@ function printResults(phases: readonly Phase[]): void {
  * (server, PostgreSQL, load generator) and whether the machine itself was
  * the limit.
  */
-function printUsage(phases: readonly Phase[]): void {
+function printUsage(phases: readonly Phase[], rounds: boolean): void {
   console.log("\n== resources during measured windows (CPU % of one core; 'per' = unit of work)");
   const rows = phases.map((phase) => {
     const u = phase.usage;
@@ -94,6 +106,7 @@ function printUsage(phases: readonly Phase[]): void {
     const percent = (ms: number) => (u.wallMs > 0 ? fixed((100 * ms) / u.wallMs, 0) : "-");
     return [
       phase.name,
+      ...roundColumn(rounds, phase),
       String(phase.concurrency),
       fixed(u.wallMs / 1000, 2),
       `${phase.units} ${phase.unit}`,
@@ -110,6 +123,7 @@ function printUsage(phases: readonly Phase[]): void {
     table(
       [
         "phase",
+        ...roundColumn(rounds, "round"),
         "conc",
         "wall s",
         "per",
@@ -122,7 +136,23 @@ function printUsage(phases: readonly Phase[]): void {
         "server peak RSS MB",
       ],
       rows,
-      new Set([1, 2, 4, 5, 6, 7, 8, 9, 10]),
+      numeric(rounds, 10, 3),
     ),
   );
+}
+
+/** The round's number (or the column's head) after the first column, when the run had several. */
+function roundColumn(rounds: boolean, value: Phase | string): string[] {
+  if (!rounds) return [];
+  return [typeof value === "string" ? value : String(value.round)];
+}
+
+/** Right-aligned columns 1…`last` but `text`, shifted by one when a round column follows the first. */
+function numeric(rounds: boolean, last: number, text?: number): Set<number> {
+  const shift = rounds ? 1 : 0;
+  const columns = new Set<number>();
+  for (let column = 1; column <= last + shift; column++) {
+    if (column !== (text === undefined ? -1 : text + shift)) columns.add(column);
+  }
+  return columns;
 }

@@ -87,9 +87,16 @@ export async function runLoad<S extends LoadSettings>(plan: LoadPlan<S>): Promis
     const services = await plan.setUp(ctx);
     if (settings.warmupSeconds > 0) await warmUp(ctx, plan, services);
     for (const concurrency of settings.concurrencies) {
-      await runPhasesAt(ctx, plan, services, concurrency, (phase) => phases.push(phase));
-      const done = phases.filter((p) => p.concurrency === concurrency).map((p) => p.name);
-      console.log(`  concurrency ${concurrency}: ${done.join(", ")} measured`);
+      for (let round = 1; round <= settings.rounds; round++) {
+        await runPhasesAt(ctx, plan, services, concurrency, (phase) =>
+          phases.push({ ...phase, round }),
+        );
+        const done = phases
+          .filter((p) => p.concurrency === concurrency && p.round === round)
+          .map((p) => p.name);
+        const of = settings.rounds > 1 ? `, round ${round} of ${settings.rounds}` : "";
+        console.log(`  concurrency ${concurrency}${of}: ${done.join(", ")} measured`);
+      }
     }
     hwmKb = readMemoryKb(server.pid)?.hwmKb ?? 0;
     if (probe) heapReport = await server.probe({ type: "heap" });
@@ -136,7 +143,7 @@ async function runPhasesAt<S extends LoadSettings>(
   plan: LoadPlan<S>,
   services: readonly string[],
   concurrency: number,
-  record: (phase: Phase) => void,
+  record: (phase: Omit<Phase, "round">) => void,
 ): Promise<void> {
   for (const [name, run] of plan.phases) {
     if (ctx.settings.phases.has(name)) record(await run(ctx, services, concurrency));

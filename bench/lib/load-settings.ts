@@ -15,6 +15,13 @@ export interface LoadSettings<N extends string = string> {
   /** Each phase briefly, untimed, before the first figure; 0 skips it. */
   readonly warmupSeconds: number;
   readonly concurrencies: readonly number[];
+  /**
+   * How many times every phase runs at each concurrency, one after the
+   * other: each round's ratios compare phases measured minutes apart at
+   * most, and the median round's figure is the verdict, so one slow spell of
+   * a shared machine moves it less.
+   */
+  readonly rounds: number;
   /** The phases to run, in the order the bench defines them. */
   readonly phases: ReadonlySet<N>;
   /** Workers sharing one HTTP/2 connection. */
@@ -29,8 +36,8 @@ export interface LoadSettings<N extends string = string> {
 }
 
 /**
- * Reads BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONCURRENCY, BENCH_PHASES,
- * BENCH_SQL_STATS, BENCH_CPU_PROF and BENCH_SERVER_LOG_LEVEL.
+ * Reads BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONCURRENCY, BENCH_ROUNDS,
+ * BENCH_PHASES, BENCH_SQL_STATS, BENCH_CPU_PROF and BENCH_SERVER_LOG_LEVEL.
  * `profileConcurrency` is the @N of a BENCH_CPU_PROF that names none.
  */
 export function readLoadSettings<N extends string>(
@@ -56,6 +63,7 @@ export function readLoadSettings<N extends string>(
     seconds: readPositive(env, "BENCH_SECONDS", 5),
     warmupSeconds: readPositiveOrOff(env, "BENCH_WARMUP_SECONDS", 2),
     concurrencies,
+    rounds: readPositive(env, "BENCH_ROUNDS", 1),
     phases: readChoices(env, "BENCH_PHASES", phaseNames, phaseNames),
     workersPerChannel: 8,
     setupConcurrency: Math.max(16, ...concurrencies),
