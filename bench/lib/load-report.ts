@@ -22,7 +22,7 @@ export function printLoadReport(
   const rounds = settings.rounds > 1;
   printResults(run.phases, rounds);
   printUsage(run.phases, rounds);
-  if (settings.sqlStats) printSql(run.phases);
+  if (settings.sqlStats) printSql(run.phases, rounds);
   if (settings.profile !== null) printProfile(settings.profile, run.phases);
   if (run.heapReport?.type === "heap") printHeap(run.heapReport);
   printTargets();
@@ -63,7 +63,7 @@ function printResults(phases: readonly Phase[], rounds: boolean): void {
       const base = healthRate(phases, row.concurrency, phase.round);
       return [
         row.rpc,
-        ...roundColumn(rounds, phase),
+        ...roundColumn(rounds, String(phase.round)),
         String(row.concurrency),
         String(row.requests),
         fixed(rate(row), 0),
@@ -88,7 +88,7 @@ function printResults(phases: readonly Phase[], rounds: boolean): void {
         "× health",
       ],
       rows,
-      numeric(rounds, 7),
+      shifted(rounds, [1, 2, 3, 4, 5, 6, 7]),
     ),
   );
 }
@@ -106,7 +106,7 @@ function printUsage(phases: readonly Phase[], rounds: boolean): void {
     const percent = (ms: number) => (u.wallMs > 0 ? fixed((100 * ms) / u.wallMs, 0) : "-");
     return [
       phase.name,
-      ...roundColumn(rounds, phase),
+      ...roundColumn(rounds, String(phase.round)),
       String(phase.concurrency),
       fixed(u.wallMs / 1000, 2),
       `${phase.units} ${phase.unit}`,
@@ -136,23 +136,17 @@ function printUsage(phases: readonly Phase[], rounds: boolean): void {
         "server peak RSS MB",
       ],
       rows,
-      numeric(rounds, 10, 3),
+      shifted(rounds, [1, 2, 4, 5, 6, 7, 8, 9, 10]),
     ),
   );
 }
 
-/** The round's number (or the column's head) after the first column, when the run had several. */
-function roundColumn(rounds: boolean, value: Phase | string): string[] {
-  if (!rounds) return [];
-  return [typeof value === "string" ? value : String(value.round)];
+/** The round column's cell (or head), right after the first column, when the run had several. */
+function roundColumn(rounds: boolean, cell: string): string[] {
+  return rounds ? [cell] : [];
 }
 
-/** Right-aligned columns 1…`last` but `text`, shifted by one when a round column follows the first. */
-function numeric(rounds: boolean, last: number, text?: number): Set<number> {
-  const shift = rounds ? 1 : 0;
-  const columns = new Set<number>();
-  for (let column = 1; column <= last + shift; column++) {
-    if (column !== (text === undefined ? -1 : text + shift)) columns.add(column);
-  }
-  return columns;
+/** The right-aligned `columns` of a table, moved one on by a round column (itself right-aligned). */
+function shifted(rounds: boolean, columns: readonly number[]): Set<number> {
+  return new Set(rounds ? [1, ...columns.map((column) => column + 1)] : columns);
 }

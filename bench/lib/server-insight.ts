@@ -12,7 +12,7 @@ import { fixed, table } from "./text-table.js";
  * BENCH_SQL_STATS=1: the statements per unit of work of each phase, most
  * frequent first, to see which round trips a call costs.
  */
-export function printSql(phases: readonly Phase[]): void {
+export function printSql(phases: readonly Phase[], rounds: boolean): void {
   console.log(
     "\n== SQL statements sent by the server (all pool clients, background workers included)",
   );
@@ -23,7 +23,8 @@ export function printSql(phases: readonly Phase[]): void {
     const totalMs = statements.reduce((sum, s) => sum + s.totalMs, 0);
     const per = unitNoun(phase);
     console.log(
-      `\n${phase.name} @ ${phase.concurrency}: ${fixed(total / phase.units, 2)} statements per ${per}, ` +
+      `\n${phase.name} @ ${phase.concurrency}${rounds ? `, round ${phase.round}` : ""}: ` +
+        `${fixed(total / phase.units, 2)} statements per ${per}, ` +
         `${fixed(totalMs / phase.units, 2)} ms summed statement latency per ${per}`,
     );
     console.log(
@@ -50,18 +51,21 @@ export function printProfile(
   profile: { readonly phase: string; readonly concurrency: number },
   phases: readonly Phase[],
 ): void {
-  const phase = phases.find(
+  // Every round of the phase is profiled: all of them are summed.
+  const profiled = phases.filter(
     (p) => p.name === profile.phase && p.concurrency === profile.concurrency,
   );
-  if (phase === undefined || phase.usage.profiles.length === 0) {
+  const files = profiled.flatMap((p) => p.usage.profiles);
+  const [first] = profiled;
+  if (first === undefined || files.length === 0) {
     console.log(`\nno profile was taken for ${profile.phase} @ ${profile.concurrency}`);
     return;
   }
   printProfiles(
-    `${phase.name} @ ${phase.concurrency}`,
-    phase.usage.profiles,
-    phase.units,
-    unitNoun(phase),
+    `${first.name} @ ${first.concurrency}`,
+    files,
+    profiled.reduce((units, p) => units + p.units, 0),
+    unitNoun(first),
   );
 }
 
