@@ -1,5 +1,6 @@
 import type { Actor } from "../../domain/actor.js";
 import type { AlertEvent, AlertEventDetail, NewAlertEvent } from "../../domain/alert-event.js";
+import { isoTime } from "./iso-time.js";
 
 /** An alert_events row as SELECTs in this adapter return it. */
 export interface AlertEventRow {
@@ -39,7 +40,7 @@ export function eventRecord({ detail: { kind, ...detail }, ...event }: NewAlertE
   return {
     alert_id: event.alertId,
     monitored_service_id: event.monitoredServiceId,
-    create_time: event.createTime.toISOString(),
+    create_time: isoTime(event.createTime),
     actor: event.actor,
     kind,
     detail,

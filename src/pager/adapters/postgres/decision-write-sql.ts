@@ -1,6 +1,7 @@
 import type { DecisionWrite } from "../../app/ports.js";
 import { targetKey } from "../../domain/target.js";
 import { eventRecord, insertEventsSql } from "./alert-event-rows.js";
+import { isoTime } from "./iso-time.js";
 import type { NamedStatement } from "./locked-state-sql.js";
 
 /**
@@ -46,12 +47,12 @@ const PARTS: readonly WritePart[] = [
         current_level: a.currentLevel,
         acknowledged_by: a.acknowledgedBy,
         levels: a.levels,
-        create_time: a.createTime,
-        acknowledge_time: a.acknowledgeTime,
-        resolve_time: a.resolveTime,
+        create_time: isoTime(a.createTime),
+        acknowledge_time: isoTime(a.acknowledgeTime),
+        resolve_time: isoTime(a.resolveTime),
         signal_count: a.signalCount,
-        last_signal_time: a.lastSignalTime,
-        level_start_time: a.levelStartTime,
+        last_signal_time: isoTime(a.lastSignalTime),
+        level_start_time: isoTime(a.levelStartTime),
       },
     ],
   },
@@ -74,11 +75,11 @@ const PARTS: readonly WritePart[] = [
         state: a.state,
         current_level: a.currentLevel,
         acknowledged_by: a.acknowledgedBy,
-        acknowledge_time: a.acknowledgeTime,
-        resolve_time: a.resolveTime,
+        acknowledge_time: isoTime(a.acknowledgeTime),
+        resolve_time: isoTime(a.resolveTime),
         signal_count: a.signalCount,
-        last_signal_time: a.lastSignalTime,
-        level_start_time: a.levelStartTime,
+        last_signal_time: isoTime(a.lastSignalTime),
+        level_start_time: isoTime(a.levelStartTime),
       },
     ],
   },
@@ -92,7 +93,12 @@ const PARTS: readonly WritePart[] = [
              AS x (id uuid, health text, active_alert_id uuid, update_time timestamptz)
        WHERE s.id = x.id`,
     rows: ({ decision: { service: s } }) => [
-      { id: s.id, health: s.health, active_alert_id: s.activeAlertId, update_time: s.updateTime },
+      {
+        id: s.id,
+        health: s.health,
+        active_alert_id: s.activeAlertId,
+        update_time: isoTime(s.updateTime),
+      },
     ],
   },
   {
@@ -124,7 +130,7 @@ const PARTS: readonly WritePart[] = [
         FROM json_to_recordset(${param}::json) AS x (alert_id uuid, now timestamptz)
        WHERE t.alert_id = x.alert_id AND t.cancel_time IS NULL
          AND NOT EXISTS (SELECT 1 FROM w16 d WHERE d.alert_id = t.alert_id AND d.level = t.level)`,
-    rows: (w) => [{ alert_id: w.decision.alert.id, now: w.now }],
+    rows: (w) => [{ alert_id: w.decision.alert.id, now: isoTime(w.now) }],
   },
   {
     bit: 32,
@@ -144,7 +150,7 @@ const PARTS: readonly WritePart[] = [
         level: page.level,
         target: page.target,
         target_key: targetKey(page.target),
-        now: w.now,
+        now: isoTime(w.now),
       })),
   },
   {
@@ -156,7 +162,11 @@ const PARTS: readonly WritePart[] = [
              AS x (alert_id uuid, level integer, fire_time timestamptz)
       ON CONFLICT DO NOTHING`,
     rows: ({ decision: { timer } }) => [
-      { alert_id: timer?.alertId, level: timer?.level, fire_time: timer?.fireTime },
+      {
+        alert_id: timer?.alertId,
+        level: timer?.level,
+        fire_time: isoTime(timer?.fireTime ?? null),
+      },
     ],
   },
   {
