@@ -14,7 +14,15 @@ import {
   runWorkers,
   wantsProfile,
 } from "./lib/load-context.js";
-import { healthRate, type Phase, type PhaseRun, phaseAt, rate, rowOf } from "./lib/load-phase.js";
+import {
+  healthRate,
+  noopBefore,
+  type Phase,
+  type PhaseRun,
+  phaseAt,
+  rate,
+  rowOf,
+} from "./lib/load-phase.js";
 import { printLoadReport } from "./lib/load-report.js";
 import { type PeakRss, runLoad } from "./lib/load-run.js";
 import { type LoadSettings, needsProbe, readLoadSettings } from "./lib/load-settings.js";
@@ -43,7 +51,9 @@ import { fixed, table } from "./lib/text-table.js";
  * With R_noop the health rate, a server whose only
  * costs were its transport and its SQL would reach
  * R_pred = 1 / (1/R_noop + 1/R_sql) (a cycle is two calls: 2/R_noop);
- * R_full / R_pred says how much the rest costs. A missed
+ * R_full / R_pred says how much the rest costs. Each full phase runs right
+ * after a health no-op of its own and right before its replay, and its
+ * ratios use that no-op, so the three rates are measured seconds apart. A missed
  * target is a finding, not a failure: the process fails only on errors
  * (unexpected RPC failures or outcomes, a server that does not start or stop).
  *
@@ -76,6 +86,31 @@ const PHASES = [
   "sql-cycle",
   "list",
 ] as const;
+/** Each full phase, the replay of its SQL, and how many calls one of its units is. */
+const PAIRS = [
+  ["send", "sql-send", 1],
+  ["resolve", "sql-resolve", 1],
+  ["ack", "sql-ack", 1],
+  ["cycle", "sql-cycle", 2],
+] as const;
+
+/**
+ * A round's order: each full phase right after a health no-op of its own and
+ * right before its replay, so the three rates of one R_pred are measured
+ * seconds apart. Measured minutes apart, in plan order, a shared machine's
+ * drift moved single ratios by more than a tenth.
+ */
+function roundOrder(picked: ReadonlySet<PhaseName>): PhaseName[] {
+  const order: PhaseName[] = [];
+  for (const [full, sql] of PAIRS) {
+    const pair = [full, sql].filter((name) => picked.has(name));
+    if (pair.length === 0) continue;
+    if (picked.has("health")) order.push("health");
+    order.push(...pair);
+  }
+  return [...order, ...PHASES.filter((name) => picked.has(name) && !order.includes(name))];
+}
+
 /** The concurrency the targets are stated at; also the default of BENCH_CPU_PROF's @N. */
 const TARGET_CONCURRENCY = 32;
 const TARGET_RATIO = 0.4;
@@ -88,7 +123,9 @@ const TARGET_LIST_P99_MS = 20;
 /** Longer than any run, so no ack timer fires and escalations never add load to a phase. */
 const ACK_TIMEOUT_SECONDS = 15 * 60;
 
-interface Settings extends LoadSettings<(typeof PHASES)[number]> {
+type PhaseName = (typeof PHASES)[number];
+
+interface Settings extends LoadSettings<PhaseName> {
   /** Services the cycle phase spreads its workers over. */
   readonly services: number;
   /** Services the send, resolve and ack phases call on, each once per round. */
@@ -321,7 +358,7 @@ const SQL_ACK: PoolCall = {
   },
 };
 
-function poolPhase(name: (typeof PHASES)[number], what: PoolCall): PhaseRun<Settings> {
+function poolPhase(name: PhaseName, what: PoolCall): PhaseRun<Settings> {
   return async (ctx, services, concurrency) => {
     const usage = emptyUsage();
     const latencies: number[] = [];
@@ -579,16 +616,19 @@ function printTargets(
   const lines: string[][] = [];
   const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
   for (const rpc of ["SendAlert", "ResolveAlert", "AcknowledgeAlert"]) {
-    const rowIn = (round: number) =>
-      phases
-        .filter((p) => p.round === round && p.concurrency === concurrency)
-        .flatMap((p) => p.rows)
-        .find((r) => r.rpc === rpc);
+    const measured = (round: number) => {
+      const phase = phases.find(
+        (p) =>
+          p.round === round && p.concurrency === concurrency && p.rows.some((r) => r.rpc === rpc),
+      );
+      const row = phase?.rows.find((r) => r.rpc === rpc);
+      return phase === undefined || row === undefined ? undefined : { phase, row };
+    };
     const ratio = acrossRounds(
       rounds,
       (round) => {
-        const row = rowIn(round);
-        const base = healthRate(phases, concurrency, round);
+        const { phase, row } = measured(round) ?? {};
+        const base = phase === undefined ? null : healthRate(phases, phase);
         return row === undefined || base === null ? null : { row, base };
       },
       ({ row, base }) => rate(row) / base,
@@ -605,9 +645,9 @@ function printTargets(
     const p99 = acrossRounds(
       rounds,
       (round) => {
-        const row = rowIn(round);
-        if (row === undefined) return null;
-        const noop = phaseAt(phases, "health", concurrency, round)?.rows[0]?.latency.p99;
+        const { phase, row } = measured(round) ?? {};
+        if (phase === undefined || row === undefined) return null;
+        const noop = noopBefore(phases, phase)?.rows[0]?.latency.p99;
         return { p99: row.latency.p99, noop };
       },
       (figure) => figure.p99,
@@ -624,16 +664,12 @@ function printTargets(
       verdict(p99.value <= TARGET_P99_MS),
     ]);
   }
-  for (const [full, sql, calls] of [
-    ["send", "sql-send", 1],
-    ["resolve", "sql-resolve", 1],
-    ["ack", "sql-ack", 1],
-    ["cycle", "sql-cycle", 2],
-  ] as const) {
+  for (const [full, sql, calls] of PAIRS) {
     const predicted = acrossRounds(
       rounds,
       (round) => {
-        const base = healthRate(phases, concurrency, round);
+        const fullPhase = phaseAt(phases, full, concurrency, round);
+        const base = fullPhase === undefined ? null : healthRate(phases, fullPhase);
         const rFull = phaseRate(phases, full, concurrency, round);
         const rSql = phaseRate(phases, sql, concurrency, round);
         if (base === null || rFull === null || rSql === null) return null;
@@ -698,6 +734,7 @@ async function main(): Promise<number> {
       ["sql-cycle", sqlCyclePhase],
       ["list", listPhase],
     ],
+    order: roundOrder,
     setUp: async (ctx) => {
       // Once the server has migrated the database: the replay's dispatcher polls it at once.
       replay = await sqlReplay(db.url, settings.serverLogLevel);

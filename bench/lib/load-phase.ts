@@ -66,12 +66,22 @@ export function phaseAt(
   return phases.find((p) => p.name === name && p.concurrency === concurrency && p.round === round);
 }
 
-/** Health/Check's rate in a round: the floor every other rate of that round is compared with. */
-export function healthRate(
-  phases: readonly Phase[],
-  concurrency: number,
-  round: number,
-): number | null {
-  const row = phaseAt(phases, "health", concurrency, round)?.rows[0];
+/**
+ * The health no-op `phase` is compared with: the one measured last before it
+ * at its concurrency in its round (or the round's first, when none came
+ * before it), so a rate and its floor are measured seconds apart, not
+ * minutes, on a machine whose speed drifts.
+ */
+export function noopBefore(phases: readonly Phase[], phase: Phase): Phase | undefined {
+  const noops = phases.filter(
+    (p) => p.name === "health" && p.concurrency === phase.concurrency && p.round === phase.round,
+  );
+  const at = phases.indexOf(phase);
+  return noops.filter((p) => phases.indexOf(p) < at).at(-1) ?? noops[0];
+}
+
+/** The rate of {@link noopBefore}: the floor `phase`'s rates are compared with. */
+export function healthRate(phases: readonly Phase[], phase: Phase): number | null {
+  const row = noopBefore(phases, phase)?.rows[0];
   return row === undefined ? null : rate(row);
 }

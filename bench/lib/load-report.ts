@@ -60,7 +60,7 @@ function printResults(phases: readonly Phase[], rounds: boolean): void {
   console.log("\n== results (latency measured at the client, includes the loopback hop)");
   const rows = phases.flatMap((phase) =>
     phase.rows.map((row) => {
-      const base = healthRate(phases, row.concurrency, phase.round);
+      const base = healthRate(phases, phase);
       return [
         row.rpc,
         ...roundColumn(rounds, String(phase.round)),

@@ -14,6 +14,8 @@ import type { ProbeReply } from "./server-probe.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { fixed } from "./text-table.js";
 
+type PhaseName<S> = S extends LoadSettings<infer N> ? N : string;
+
 /** The server's peak RSS two ways: the sampler can miss a short spike, VmHWM cannot. */
 export interface PeakRss {
   readonly sampledKb: number;
@@ -24,11 +26,14 @@ export interface PeakRss {
 export interface LoadPlan<S extends LoadSettings> {
   readonly settings: S;
   readonly db: BenchDatabase;
-  /** In the order they run at each concurrency; BENCH_PHASES picks among them. */
-  readonly phases: readonly (readonly [
-    S extends LoadSettings<infer N> ? N : string,
-    PhaseRun<S>,
-  ])[];
+  /** Every phase by name; BENCH_PHASES picks among them. */
+  readonly phases: readonly (readonly [PhaseName<S>, PhaseRun<S>])[];
+  /**
+   * The picked phases in the order one round runs them at each concurrency;
+   * a name may come more than once (a reference phase run again next to
+   * each phase it is compared with).
+   */
+  order(picked: S["phases"]): readonly PhaseName<S>[];
   /** Untimed: creates what the phases work on and returns its ids. */
   setUp(ctx: LoadContext<S>): Promise<string[]>;
   /** Told as soon as the server is up, so an interrupt can stop it. */
@@ -88,7 +93,7 @@ export async function runLoad<S extends LoadSettings>(plan: LoadPlan<S>): Promis
     if (settings.warmupSeconds > 0) await warmUp(ctx, plan, services);
     for (const concurrency of settings.concurrencies) {
       for (let round = 1; round <= settings.rounds; round++) {
-        await runPhasesAt(ctx, plan, services, concurrency, (phase) =>
+        await runPhasesAt(ctx, plan, plan.order(settings.phases), services, concurrency, (phase) =>
           phases.push({ ...phase, round }),
         );
         const done = phases
@@ -135,18 +140,20 @@ async function startServer(
 }
 
 /**
- * Runs the phases BENCH_PHASES asks for at one concurrency, handing each to
+ * Runs the phases named, in that order, at one concurrency, handing each to
  * `record` as soon as it is done so a later failure keeps the earlier figures.
  */
 async function runPhasesAt<S extends LoadSettings>(
   ctx: LoadContext<S>,
   plan: LoadPlan<S>,
+  names: readonly PhaseName<S>[],
   services: readonly string[],
   concurrency: number,
   record: (phase: Omit<Phase, "round">) => void,
 ): Promise<void> {
-  for (const [name, run] of plan.phases) {
-    if (ctx.settings.phases.has(name)) record(await run(ctx, services, concurrency));
+  for (const name of names) {
+    const run = plan.phases.find(([phase]) => phase === name)?.[1];
+    if (run !== undefined) record(await run(ctx, services, concurrency));
   }
 }
 
@@ -166,7 +173,8 @@ async function warmUp<S extends LoadSettings>(
   ctx.seconds = ctx.settings.warmupSeconds;
   const concurrency = Math.min(8, ctx.clients.length * ctx.settings.workersPerChannel);
   try {
-    await runPhasesAt(ctx, plan, services, concurrency, () => {});
+    const once = [...new Set(plan.order(ctx.settings.phases))];
+    await runPhasesAt(ctx, plan, once, services, concurrency, () => {});
   } finally {
     ctx.warming = false;
     ctx.seconds = ctx.settings.seconds;

@@ -16,13 +16,12 @@ export interface LoadSettings<N extends string = string> {
   readonly warmupSeconds: number;
   readonly concurrencies: readonly number[];
   /**
-   * How many times every phase runs at each concurrency, one after the
-   * other: each round's ratios compare phases measured minutes apart at
-   * most, and the median round's figure is the verdict, so one slow spell of
-   * a shared machine moves it less.
+   * How many times every phase runs at each concurrency, one round after
+   * the other: the median round's figure is the verdict, so one slow spell
+   * of a shared machine moves it less.
    */
   readonly rounds: number;
-  /** The phases to run, in the order the bench defines them. */
+  /** The phases to run; the bench orders them. */
   readonly phases: ReadonlySet<N>;
   /** Workers sharing one HTTP/2 connection. */
   readonly workersPerChannel: number;
