@@ -565,13 +565,7 @@ function printPreamble(settings: Settings): void {
 }
 
 /** Units of work per second of a phase (cycles, calls), null when it did not run. */
-function phaseRate(
-  phases: readonly Phase[],
-  name: string,
-  concurrency: number,
-  round: number,
-): number | null {
-  const phase = phaseAt(phases, name, concurrency, round);
+function phaseRate(phase: Phase | undefined): number | null {
   if (phase === undefined || phase.usage.wallMs === 0) return null;
   return phase.units / (phase.usage.wallMs / 1000);
 }
@@ -670,8 +664,8 @@ function printTargets(
       (round) => {
         const fullPhase = phaseAt(phases, full, concurrency, round);
         const base = fullPhase === undefined ? null : healthRate(phases, fullPhase);
-        const rFull = phaseRate(phases, full, concurrency, round);
-        const rSql = phaseRate(phases, sql, concurrency, round);
+        const rFull = phaseRate(fullPhase);
+        const rSql = phaseRate(phaseAt(phases, sql, concurrency, round));
         if (base === null || rFull === null || rSql === null) return null;
         return { base, rFull, rSql, rPred: 1 / (calls / base + 1 / rSql) };
       },
