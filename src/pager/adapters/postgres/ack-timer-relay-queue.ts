@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { CoalescingWriter } from "../../../platform/workers/coalescing-writer.js";
 import type { AckTimerRelayQueue, RelayedAckTimer, RelayFailure } from "../../app/worker-ports.js";
+import { isoTime } from "./iso-time.js";
 
 interface RelayRow {
   alert_id: string;
@@ -75,7 +76,7 @@ export class PostgresAckTimerRelayQueue implements AckTimerRelayQueue {
       alert_id: timer.alertId,
       level: timer.level,
       generation: timer.generation,
-      delivered_time: now.toISOString(),
+      delivered_time: isoTime(now),
     }));
     await this.dataSource.query(
       `UPDATE ack_timers t SET delivered_time = a.delivered_time, claimed_until = NULL,
